@@ -1,0 +1,49 @@
+"""Choosing and enrolling in a course, and deciding up front whether it will be finished.
+
+Whether an officer abandons a course is drawn at enrolment (a hazard per listed hour, so
+long courses are abandoned more often), together with the fraction at which they leave.
+Drawing it up front keeps the rule identical whether a course spans one session or ten.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.catalog import Catalog
+from sim.config import CATEGORIES, BehaviourConfig
+from sim.population import Officers
+
+
+def course_mix_table(behaviour: BehaviourConfig) -> np.ndarray:
+    """Cumulative category probabilities; row 0 routine learning, row 1 campaign learning."""
+    rows = [behaviour.routine_course_mix, behaviour.campaign_course_mix]
+    table = np.array([[row[c] for c in CATEGORIES] for row in rows])
+    return np.cumsum(table / table.sum(axis=1, keepdims=True), axis=1)
+
+
+def enrol(
+    officers: Officers,
+    catalog: Catalog,
+    ids: np.ndarray,
+    mix_row: np.ndarray,
+    mix_table: np.ndarray,
+    drop_hazard_per_hour: float,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Enrol each officer in `ids` in a new course; returns the course ids."""
+    n = ids.size
+    draws = rng.random((4, n))
+    categories = (draws[0][:, None] > mix_table[mix_row][:, :-1]).sum(axis=1)
+    courses = catalog.choose(
+        categories,
+        officers.ministry_id[ids].astype(np.int64),
+        officers.service_group[ids].astype(np.int64),
+        draws[1],
+    )
+    drop_probability = 1.0 - np.exp(-drop_hazard_per_hour * catalog.duration_hours[courses])
+    will_drop = draws[2] < drop_probability
+    officers.course[ids] = courses
+    officers.progress[ids] = 0.0
+    officers.stop_at[ids] = np.where(will_drop, draws[3], 1.0)
+    officers.enrolments[ids] += 1
+    return courses

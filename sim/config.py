@@ -1,0 +1,451 @@
+"""Scenario configuration: YAML validated by pydantic.
+
+A scenario is data. Every field a model rule reads lives here with its unit in the name or
+the docstring, so a planner can read a YAML file and know what each number does. Unknown
+keys are errors (a typo must never silently fall back to a default).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+SERVICE_GROUPS = ("A", "B", "C")
+SECTORS = ("central", "state", "local")
+CATEGORIES = ("common_recommended", "role_based", "ministry_recommended", "self_selected")
+COMPETENCY_AREAS = ("behavioural", "functional", "domain")
+
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+PositiveFloat = Annotated[float, Field(gt=0.0)]
+NonNegativeFloat = Annotated[float, Field(ge=0.0)]
+HourProfile = Annotated[list[NonNegativeFloat], Field(min_length=24, max_length=24)]
+
+
+class ConfigError(ValueError):
+    """A scenario file that cannot be used; the message names the field and the problem."""
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_shares(shares: dict[str, float], allowed: tuple[str, ...], what: str) -> None:
+    unknown = sorted(set(shares) - set(allowed))
+    if unknown:
+        raise ValueError(f"unknown {what} {unknown}; allowed: {list(allowed)}")
+    total = sum(shares.values())
+    if abs(total - 1.0) > 1e-6:
+        raise ValueError(f"{what} shares must add up to 1, they add up to {total:g}")
+
+
+class CalendarConfig(Strict):
+    """The simulated period, in IST. Days start at 00:00 IST; `end` is the last simulated day."""
+
+    start: dt.date
+    end: dt.date
+    holidays: list[dt.date] = []
+    weekend_activity: Share = 0.35
+    holiday_activity: Share = 0.35
+    working_day_hour_profile: HourProfile = [
+        0.2, 0.1, 0.05, 0.05, 0.05, 0.2, 0.5, 1.0, 1.6, 2.4, 4.0, 5.0,
+        5.0, 3.6, 3.8, 4.6, 4.6, 3.8, 2.6, 2.0, 2.0, 1.6, 1.0, 0.5,
+    ]  # fmt: skip
+    weekend_hour_profile: HourProfile = [
+        0.4, 0.2, 0.1, 0.1, 0.1, 0.3, 0.7, 1.3, 2.0, 2.8, 3.4, 3.6,
+        3.4, 3.0, 3.0, 3.2, 3.2, 3.0, 2.8, 2.8, 2.8, 2.2, 1.4, 0.8,
+    ]  # fmt: skip
+
+    @model_validator(mode="after")
+    def _order(self) -> CalendarConfig:
+        if self.end < self.start:
+            raise ValueError(f"end date {self.end} is before start date {self.start}")
+        if (self.end - self.start).days + 1 > 366 * 6:
+            raise ValueError("the simulated period is limited to six years")
+        return self
+
+    @field_validator("working_day_hour_profile", "weekend_hour_profile")
+    @classmethod
+    def _nonzero(cls, profile: list[float]) -> list[float]:
+        if sum(profile) <= 0:
+            raise ValueError("an hour profile needs at least one positive weight")
+        return profile
+
+
+class GrowthPoint(Strict):
+    date: dt.date
+    registered_users: Annotated[int, Field(gt=0)]
+
+
+class PropensityConfig(Strict):
+    """Routine logins per working day, lognormal across officers (heavy-tailed on purpose:
+    most officers rarely log in, a few log in daily)."""
+
+    median_logins_per_working_day: PositiveFloat = 0.012
+    sigma: Annotated[float, Field(ge=0.0, le=4.0)] = 1.6
+    max_logins_per_working_day: PositiveFloat = 3.0
+
+
+class PopulationConfig(Strict):
+    officers: Annotated[int, Field(gt=0, le=40_000_000)] = 4_571_209
+    sectors: dict[str, Share] = {"central": 0.42, "state": 0.50, "local": 0.08}
+    service_groups: dict[str, Share] = {"A": 0.05, "B": 0.15, "C": 0.80}
+    departments_per_ministry: PositiveFloat = 6.0
+    organisations_per_department: PositiveFloat = 8.0
+    size_skew: Annotated[float, Field(ge=0.0, le=3.0)] = 1.1
+    roles_per_group: Annotated[int, Field(gt=0, le=2000)] = 60
+    propensity: PropensityConfig = PropensityConfig()
+    group_propensity_multiplier: dict[str, PositiveFloat] = {"A": 1.3, "B": 1.1, "C": 1.0}
+    onboarding_curve: list[GrowthPoint] = [
+        GrowthPoint(date=dt.date(2022, 11, 7), registered_users=152_000),
+        GrowthPoint(date=dt.date(2023, 1, 15), registered_users=300_000),
+        GrowthPoint(date=dt.date(2023, 3, 31), registered_users=497_000),
+        GrowthPoint(date=dt.date(2024, 10, 26), registered_users=4_571_209),
+    ]
+    first_onboarding: dt.date = dt.date(2021, 9, 1)
+    history_completions_per_login: NonNegativeFloat = 0.45
+    history_activity_factor: NonNegativeFloat = 1.0
+    initial_in_progress_days: NonNegativeFloat = 40.0
+
+    @field_validator("sectors")
+    @classmethod
+    def _sectors(cls, v: dict[str, float]) -> dict[str, float]:
+        _check_shares(v, SECTORS, "sector")
+        return v
+
+    @field_validator("service_groups")
+    @classmethod
+    def _groups(cls, v: dict[str, float]) -> dict[str, float]:
+        _check_shares(v, SERVICE_GROUPS, "service group")
+        return v
+
+    @field_validator("group_propensity_multiplier")
+    @classmethod
+    def _group_keys(cls, v: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(v) - set(SERVICE_GROUPS))
+        if unknown:
+            raise ValueError(f"unknown service group {unknown}; allowed: {list(SERVICE_GROUPS)}")
+        return v
+
+    @field_validator("onboarding_curve")
+    @classmethod
+    def _curve(cls, v: list[GrowthPoint]) -> list[GrowthPoint]:
+        if len(v) < 1:
+            raise ValueError("needs at least one point")
+        dates = [p.date for p in v]
+        users = [p.registered_users for p in v]
+        if dates != sorted(dates) or len(set(dates)) != len(dates):
+            raise ValueError("dates must be strictly increasing")
+        if users != sorted(users):
+            raise ValueError("registered_users must not decrease")
+        return v
+
+
+class CatalogConfig(Strict):
+    courses: Annotated[int, Field(gt=0, le=100_000)] = 1428
+    categories: dict[str, Share] = {
+        "common_recommended": 0.04,
+        "role_based": 0.30,
+        "ministry_recommended": 0.36,
+        "self_selected": 0.30,
+    }
+    areas: dict[str, Share] = {"behavioural": 0.35, "functional": 0.35, "domain": 0.30}
+    competencies_per_area: Annotated[int, Field(gt=0, le=1000)] = 40
+    duration_mean_hours: PositiveFloat = 1.25
+    duration_sigma: Annotated[float, Field(ge=0.0, le=3.0)] = 0.8
+    duration_min_hours: PositiveFloat = 0.1
+    duration_max_hours: PositiveFloat = 30.0
+    popularity_skew: Annotated[float, Field(ge=0.0, le=3.0)] = 1.0
+    hindi_share: Share = 0.35
+
+    @field_validator("categories")
+    @classmethod
+    def _categories(cls, v: dict[str, float]) -> dict[str, float]:
+        _check_shares(v, CATEGORIES, "category")
+        return v
+
+    @field_validator("areas")
+    @classmethod
+    def _areas(cls, v: dict[str, float]) -> dict[str, float]:
+        _check_shares(v, COMPETENCY_AREAS, "competency area")
+        return v
+
+    @model_validator(mode="after")
+    def _durations(self) -> CatalogConfig:
+        if self.duration_max_hours <= self.duration_min_hours:
+            raise ValueError("duration_max_hours must exceed duration_min_hours")
+        if not self.duration_min_hours < self.duration_mean_hours < self.duration_max_hours:
+            raise ValueError("duration_mean_hours must lie between the min and max durations")
+        return self
+
+
+class SessionConfig(Strict):
+    """Length of one sitting on the platform, lognormal, in minutes."""
+
+    median_minutes: PositiveFloat = 28.0
+    sigma: Annotated[float, Field(ge=0.0, le=3.0)] = 0.7
+    max_minutes: Annotated[int, Field(ge=5, le=720)] = 240
+
+
+class BehaviourConfig(Strict):
+    routine_session: SessionConfig = SessionConfig()
+    engaged_session: SessionConfig = SessionConfig(median_minutes=42.0, sigma=0.6)
+    drop_hazard_per_hour: NonNegativeFloat = 0.30
+    max_courses_per_session: Annotated[int, Field(ge=1, le=50)] = 6
+    min_minutes_to_start_course: NonNegativeFloat = 3.0
+    routine_course_mix: dict[str, Share] = {
+        "common_recommended": 0.15,
+        "role_based": 0.30,
+        "ministry_recommended": 0.25,
+        "self_selected": 0.30,
+    }
+    campaign_course_mix: dict[str, Share] = {
+        "common_recommended": 0.35,
+        "role_based": 0.25,
+        "ministry_recommended": 0.25,
+        "self_selected": 0.15,
+    }
+
+    @field_validator("routine_course_mix", "campaign_course_mix")
+    @classmethod
+    def _mix(cls, v: dict[str, float]) -> dict[str, float]:
+        _check_shares(v, CATEGORIES, "category")
+        return v
+
+
+class EngagementConfig(Strict):
+    """Who takes up a campaign, and when. An officer's chance to engage over the planned
+    window is 1 - exp(-k * w) where w scales with their routine propensity (elasticity) and
+    group; k is set so that an officer of median propensity engages with `probability`."""
+
+    probability: Share = 0.14
+    propensity_elasticity: Annotated[float, Field(ge=0.0, le=3.0)] = 0.5
+    group_multiplier: dict[str, PositiveFloat] = {"A": 1.3, "B": 1.1, "C": 1.0}
+    launch_boost: NonNegativeFloat = 2.0
+    launch_decay_days: PositiveFloat = 1.5
+    engaged_logins_per_day: PositiveFloat = 1.3
+    continue_after_target: Share = 0.25
+
+
+class DeadlineRushConfig(Strict):
+    """Activity of engaged officers rises linearly to `peak_multiplier` over the last `days`
+    before the deadline in force; the deadline moves when an extension is announced."""
+
+    days: Annotated[float, Field(ge=0.0, le=60.0)] = 2.0
+    peak_multiplier: Annotated[float, Field(ge=1.0, le=10.0)] = 1.6
+
+
+class WebinarConfig(Strict):
+    times_ist: list[str] = ["10:30", "12:00", "15:00"]
+    duration_minutes: Annotated[int, Field(gt=0, le=480)] = 60
+    attendance_cap: Annotated[int, Field(ge=0)] = 50_000
+    attend_probability: Share = 0.04
+    count_toward_target: bool = True
+
+    @field_validator("times_ist")
+    @classmethod
+    def _times(cls, v: list[str]) -> list[str]:
+        for text in v:
+            try:
+                dt.datetime.strptime(text, "%H:%M")
+            except ValueError:
+                raise ValueError(f"webinar time {text!r} is not HH:MM") from None
+        if len(set(v)) != len(v):
+            raise ValueError("webinar times must be distinct")
+        return sorted(v)
+
+
+class CampaignConfig(Strict):
+    """A National Learning Week style campaign: a window with a target and a deadline."""
+
+    name: str
+    start: dt.date
+    planned_end: dt.date
+    extended_end: dt.date | None = None
+    extension_announced: dt.datetime | None = None
+    target_hours: NonNegativeFloat = 4.0
+    target_sectors: list[str] = list(SECTORS)
+    target_groups: list[str] = list(SERVICE_GROUPS)
+    weekend_activity: Share = 0.7
+    engagement: EngagementConfig = EngagementConfig()
+    deadline_rush: DeadlineRushConfig = DeadlineRushConfig()
+    webinars: WebinarConfig | None = WebinarConfig()
+
+    @field_validator("target_sectors")
+    @classmethod
+    def _sectors(cls, v: list[str]) -> list[str]:
+        unknown = sorted(set(v) - set(SECTORS))
+        if unknown or not v:
+            raise ValueError(f"unknown or empty sectors {unknown}; allowed: {list(SECTORS)}")
+        return v
+
+    @field_validator("target_groups")
+    @classmethod
+    def _groups(cls, v: list[str]) -> list[str]:
+        unknown = sorted(set(v) - set(SERVICE_GROUPS))
+        if unknown or not v:
+            raise ValueError(f"unknown or empty groups {unknown}; allowed: {list(SERVICE_GROUPS)}")
+        return v
+
+    @model_validator(mode="after")
+    def _window(self) -> CampaignConfig:
+        if self.planned_end < self.start:
+            raise ValueError(f"planned_end {self.planned_end} is before start {self.start}")
+        if self.extended_end is not None:
+            if self.extended_end <= self.planned_end:
+                raise ValueError(
+                    f"extended_end {self.extended_end} must be after planned_end "
+                    f"{self.planned_end}"
+                )
+            announced = self.announcement
+            window_start = dt.datetime.combine(self.start, dt.time())
+            window_end = dt.datetime.combine(self.planned_end, dt.time()) + dt.timedelta(days=1)
+            if not window_start <= announced < window_end:
+                raise ValueError(
+                    f"extension_announced {announced} must fall inside the planned window"
+                )
+        elif self.extension_announced is not None:
+            raise ValueError("extension_announced is set but there is no extended_end")
+        return self
+
+    @property
+    def end(self) -> dt.date:
+        """The last day of the campaign as it actually ran."""
+        return self.extended_end or self.planned_end
+
+    @property
+    def announcement(self) -> dt.datetime:
+        """When the extension becomes known (default: 18:00 IST on the planned last day)."""
+        if self.extension_announced is not None:
+            return self.extension_announced
+        return dt.datetime.combine(self.planned_end, dt.time(18, 0))
+
+
+class PlatformConfig(Strict):
+    """Platform load seen by the core engine; the capacity model builds on these."""
+
+    requests_per_learner_per_s: NonNegativeFloat = 0.12
+
+
+class EngineConfig(Strict):
+    tick_minutes: Literal[15, 30, 60, 120, 180, 240, 360, 720, 1440] = 60
+
+
+class Scenario(Strict):
+    """One validated scenario: everything a run needs besides the seed and scale overrides."""
+
+    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,64}$")]
+    description: str = ""
+    seed: Annotated[int, Field(ge=0, le=2**63 - 1)] = 0
+    scale: Annotated[int, Field(ge=1, le=1_000_000)] = 1
+    target_hours: NonNegativeFloat = 4.0
+    calendar: CalendarConfig
+    population: PopulationConfig = PopulationConfig()
+    catalog: CatalogConfig = CatalogConfig()
+    behaviour: BehaviourConfig = BehaviourConfig()
+    campaigns: list[CampaignConfig] = []
+    platform: PlatformConfig = PlatformConfig()
+    engine: EngineConfig = EngineConfig()
+
+    @model_validator(mode="after")
+    def _campaigns_fit(self) -> Scenario:
+        ordered = sorted(self.campaigns, key=lambda c: c.start)
+        for i, campaign in enumerate(self.campaigns):
+            if campaign.start < self.calendar.start or campaign.end > self.calendar.end:
+                raise ValueError(
+                    f"campaigns[{i}] ({campaign.name}) runs {campaign.start}..{campaign.end}, "
+                    f"outside the calendar {self.calendar.start}..{self.calendar.end}"
+                )
+        for earlier, later in zip(ordered, ordered[1:], strict=False):
+            if later.start <= earlier.end:
+                raise ValueError(f"campaigns {earlier.name!r} and {later.name!r} overlap")
+        if self.population.officers // self.scale < 1:
+            raise ValueError(
+                f"scale {self.scale} leaves no simulated officer out of "
+                f"{self.population.officers}"
+            )
+        return self
+
+    @property
+    def agents(self) -> int:
+        """Simulated officers: one agent stands for `scale` officers."""
+        return max(1, round(self.population.officers / self.scale))
+
+    def canonical(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+    def config_hash(self) -> str:
+        """Hash of the fully resolved scenario (defaults included), seed and scale too."""
+        text = json.dumps(self.canonical(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def with_overrides(self, **changes: Any) -> Scenario:
+        """A copy with top-level fields replaced, validated again."""
+        data = self.canonical()
+        data.update(changes)
+        return validate_scenario(data, source=f"{self.name} (overridden)")
+
+
+def _location(loc: tuple[Any, ...]) -> str:
+    parts: list[str] = []
+    for item in loc:
+        if isinstance(item, int):
+            parts.append(f"[{item}]")
+        else:
+            parts.append(("." if parts else "") + str(item))
+    return "".join(parts) or "(top level)"
+
+
+def format_validation_error(error: ValidationError, source: str) -> str:
+    lines = []
+    for err in error.errors():
+        where = _location(tuple(err["loc"]))
+        if err["type"] == "extra_forbidden":
+            message = "unknown key"
+        elif err["type"] == "missing":
+            message = "required field is missing"
+        else:
+            message = err["msg"].removeprefix("Value error, ")
+        lines.append(f"{source}: {where}: {message}")
+    return "\n".join(lines)
+
+
+def validate_scenario(data: Any, source: str = "scenario") -> Scenario:
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: expected a mapping of settings, got {type(data).__name__}")
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as error:
+        raise ConfigError(format_validation_error(error, source)) from None
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario YAML file; any problem raises one `ConfigError`."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a directory, not a scenario file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot be read ({error})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ConfigError(f"{path}: not valid YAML{where}") from None
+    return validate_scenario(data, source=str(path))

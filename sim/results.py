@@ -1,0 +1,302 @@
+"""Tidy results of a run: a KPI row, a daily series, a per-minute platform series, and
+per-organisation and per-campaign tables, all scaled to real officers and on real IST dates.
+
+Names say how to aggregate: `new_*` are flows in the period, `n_*` stocks at its end,
+`cum_*` running totals since the start of the run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim import __version__
+from sim.calendar import MINUTES_PER_DAY
+from sim.config import SECTORS, Scenario
+from sim.engine import EngineOutput
+from sim.population import NO_COURSE, NO_DAY
+
+KPI_DESCRIPTIONS: dict[str, str] = {
+    "officers": "officers onboarded on the platform",
+    "participants": "officers with any learning in the run",
+    "sessions": "learning sessions started",
+    "enrolments": "course enrolments in the run",
+    "completions": "course completions in the run",
+    "drops": "courses abandoned",
+    "in_progress_end": "courses still in progress at the end",
+    "learning_hours": "nominal course hours (completed fraction x listed duration)",
+    "webinar_attendances": "webinar seats taken",
+    "webinar_hours": "hours spent in webinars",
+    "participants_meeting_target": "officers whose hours in the run reach the target",
+    "mean_hours_per_participant": "(course + webinar) hours per participant",
+    "completion_per_enrolment": "completions / enrolments",
+    "peak_concurrent_learners": "most learners on the platform in one minute",
+    "peak_requests_per_s": "peak requests per second at the configured rate per learner",
+    "platform_completions_cumulative": "completions since launch, history included",
+    "daily_completions_before_campaign": "mean daily completions, 14 days before the campaign",
+    "daily_completions_during_campaign": "mean daily completions in the campaign window",
+    "campaign_enrolments": "enrolments inside the campaign window",
+    "campaign_completions": "completions inside the campaign window",
+    "campaign_learning_hours": "nominal course hours inside the campaign window",
+    "campaign_participants": "officers with learning inside the campaign window",
+    "campaign_participants_meeting_target": "officers reaching the target inside the window",
+    "campaign_mean_hours_per_participant": "campaign hours per campaign participant",
+}
+
+
+@dataclass
+class RunResult:
+    run_id: str
+    engine: str
+    scenario: Scenario
+    kpis: dict[str, float]
+    daily: pd.DataFrame
+    load: pd.DataFrame
+    orgs: pd.DataFrame
+    campaigns: pd.DataFrame
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def run_id_for(scenario: Scenario, engine: str) -> str:
+    """Runs are content-addressed: the same resolved config, seed, scale and engine give the
+    same id (and the same results), so a repeated run replaces itself instead of piling up."""
+    digest = hashlib.sha256(f"{scenario.config_hash()}:{engine}".encode()).hexdigest()
+    return f"{scenario.name}-{engine}-{digest[:12]}"
+
+
+def _daily(output: EngineOutput, scale: int) -> pd.DataFrame:
+    calendar, recorder = output.calendar, output.recorder
+    frame = pd.DataFrame({"date": calendar.dates.date, "day": np.arange(calendar.n_days)})
+    frame["day_type"] = np.array(["working", "weekend", "holiday"])[calendar.day_types]
+    in_campaign = np.zeros(calendar.n_days, dtype=bool)
+    for campaign in output.campaigns:
+        in_campaign[campaign.start_day : campaign.end_day + 1] = True
+    frame["in_campaign"] = in_campaign
+    for name, values in recorder.daily.items():
+        frame[name] = values * scale
+    for flow in (
+        "sessions",
+        "enrolments",
+        "completions",
+        "drops",
+        "learning_hours",
+        "webinar_hours",
+        "participants",
+    ):
+        frame[f"cum_{flow}"] = frame[f"new_{flow}"].cumsum()
+    frame["n_in_progress"] = (
+        output.initial_in_progress * scale
+        + frame["cum_enrolments"]
+        - frame["cum_completions"]
+        - frame["cum_drops"]
+    )
+    prior = int(output.population.officers.prior_completions.sum(dtype=np.int64)) * scale
+    frame["cum_platform_completions"] = prior + frame["cum_completions"]
+    frame["date"] = pd.to_datetime(frame["date"])
+    return frame
+
+
+def _load(output: EngineOutput, scale: int) -> pd.DataFrame:
+    recorder = output.recorder
+    sessions = recorder.concurrent_learners()
+    webinars = recorder.webinar_learners()
+    minutes = np.arange(recorder.horizon)
+    rate = output.scenario.platform.requests_per_learner_per_s
+    concurrent = (sessions + webinars) * scale
+    return pd.DataFrame(
+        {
+            "time": output.calendar.timestamps(minutes),
+            "minute": minutes,
+            "concurrent_learners": concurrent,
+            "session_learners": sessions * scale,
+            "webinar_learners": webinars * scale,
+            "session_starts": recorder.session_starts * scale,
+            "webinar_joins": recorder.webinar_joins * scale,
+            "requests_per_s": concurrent * rate,
+        }
+    )
+
+
+def _orgs(output: EngineOutput, scale: int) -> pd.DataFrame:
+    officers = output.population.officers
+    table = output.population.organisations.table
+    n_orgs = len(table)
+    org = officers.org_id
+    target = output.scenario.target_hours
+    hours = officers.learning_hours.astype(np.float64) + officers.webinar_hours
+    participant = officers.first_active_day != NO_DAY
+
+    def count(mask: np.ndarray | None = None, weights: np.ndarray | None = None) -> np.ndarray:
+        ids = org if mask is None else org[mask]
+        w = None if weights is None else (weights if mask is None else weights[mask])
+        return np.bincount(ids, weights=w, minlength=n_orgs) * scale
+
+    frame = table[["org_id", "organisation", "department", "ministry", "sector"]].copy()
+    frame["officers"] = count().astype(np.int64)
+    frame["participants"] = count(participant).astype(np.int64)
+    frame["enrolments"] = count(weights=officers.enrolments.astype(np.float64)).astype(np.int64)
+    frame["completions"] = count(weights=officers.completions.astype(np.float64)).astype(np.int64)
+    frame["learning_hours"] = count(weights=officers.learning_hours.astype(np.float64))
+    frame["participants_meeting_target"] = count(participant & (hours >= target)).astype(np.int64)
+    frame["campaign_participants"] = sum(
+        (c.org_participants * scale for c in output.campaigns), np.zeros(n_orgs, np.int64)
+    )
+    frame["campaign_participants_meeting_target"] = sum(
+        (c.org_meeting_target * scale for c in output.campaigns), np.zeros(n_orgs, np.int64)
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frame["participation_rate"] = np.where(
+            frame["officers"] > 0, frame["participants"] / frame["officers"], 0.0
+        )
+        frame["hours_per_officer"] = np.where(
+            frame["officers"] > 0, frame["learning_hours"] / frame["officers"], 0.0
+        )
+    return frame
+
+
+def _campaigns(output: EngineOutput, daily: pd.DataFrame, scale: int) -> pd.DataFrame:
+    rows = []
+    for c in output.campaigns:
+        window = daily.iloc[c.start_day : c.end_day + 1]
+        learning_hours = float(window["new_learning_hours"].sum())
+        webinar_hours = float(window["new_webinar_hours"].sum())
+        participants = c.participants * scale
+        rows.append(
+            {
+                "campaign": c.name,
+                "start": daily["date"].iloc[c.start_day],
+                "end": daily["date"].iloc[c.end_day],
+                "enrolments": float(window["new_enrolments"].sum()),
+                "completions": float(window["new_completions"].sum()),
+                "learning_hours": learning_hours,
+                "webinar_hours": webinar_hours,
+                "participants": participants,
+                "participants_meeting_target": c.participants_meeting_target * scale,
+                "mean_hours_per_participant": (learning_hours + webinar_hours) / participants
+                if participants
+                else 0.0,
+                "daily_completions": float(window["new_completions"].mean()),
+            }
+        )
+    columns = [
+        "campaign",
+        "start",
+        "end",
+        "enrolments",
+        "completions",
+        "learning_hours",
+        "webinar_hours",
+        "participants",
+        "participants_meeting_target",
+        "mean_hours_per_participant",
+        "daily_completions",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _kpis(
+    output: EngineOutput, daily: pd.DataFrame, load: pd.DataFrame, campaigns: pd.DataFrame
+) -> dict[str, float]:
+    scenario = output.scenario
+    scale = scenario.scale
+    officers = output.population.officers
+    target = scenario.target_hours
+    hours = officers.learning_hours.astype(np.float64) + officers.webinar_hours
+    participant = officers.first_active_day != NO_DAY
+    n_participants = int(participant.sum()) * scale
+    learning_hours = float(daily["new_learning_hours"].sum())
+    webinar_hours = float(daily["new_webinar_hours"].sum())
+    enrolments = float(daily["new_enrolments"].sum())
+    completions = float(daily["new_completions"].sum())
+    peak = float(load["concurrent_learners"].max()) if len(load) else 0.0
+    kpis: dict[str, float] = {
+        "officers": officers.n * scale,
+        "participants": n_participants,
+        "sessions": float(daily["new_sessions"].sum()),
+        "enrolments": enrolments,
+        "completions": completions,
+        "drops": float(daily["new_drops"].sum()),
+        "in_progress_end": int((officers.course != NO_COURSE).sum()) * scale,
+        "learning_hours": learning_hours,
+        "webinar_attendances": float(daily["new_webinar_attendances"].sum()),
+        "webinar_hours": webinar_hours,
+        "participants_meeting_target": int((participant & (hours >= target)).sum()) * scale,
+        "mean_hours_per_participant": (learning_hours + webinar_hours) / n_participants
+        if n_participants
+        else 0.0,
+        "completion_per_enrolment": completions / enrolments if enrolments else 0.0,
+        "peak_concurrent_learners": peak,
+        "peak_requests_per_s": peak * scenario.platform.requests_per_learner_per_s,
+        "platform_completions_cumulative": float(daily["cum_platform_completions"].iloc[-1]),
+    }
+    if len(campaigns):
+        first_start = output.campaigns[0].start_day
+        before = daily["new_completions"].iloc[max(first_start - 14, 0) : first_start]
+        participants = float(campaigns["participants"].sum())
+        hours_in = float(campaigns["learning_hours"].sum() + campaigns["webinar_hours"].sum())
+        window_days = sum(c.end_day - c.start_day + 1 for c in output.campaigns)
+        kpis.update(
+            {
+                "daily_completions_before_campaign": float(before.mean()) if len(before) else 0.0,
+                "daily_completions_during_campaign": float(campaigns["completions"].sum())
+                / window_days,
+                "campaign_enrolments": float(campaigns["enrolments"].sum()),
+                "campaign_completions": float(campaigns["completions"].sum()),
+                "campaign_learning_hours": float(campaigns["learning_hours"].sum()),
+                "campaign_participants": participants,
+                "campaign_participants_meeting_target": float(
+                    campaigns["participants_meeting_target"].sum()
+                ),
+                "campaign_mean_hours_per_participant": hours_in / participants
+                if participants
+                else 0.0,
+            }
+        )
+    return {k: float(v) for k, v in kpis.items()}
+
+
+def summarise(output: EngineOutput, engine: str) -> RunResult:
+    scale = output.scenario.scale
+    daily = _daily(output, scale)
+    load = _load(output, scale)
+    orgs = _orgs(output, scale)
+    campaigns = _campaigns(output, daily, scale)
+    kpis = _kpis(output, daily, load, campaigns)
+    scenario = output.scenario
+    meta = {
+        "run_id": run_id_for(scenario, engine),
+        "scenario": scenario.name,
+        "description": scenario.description,
+        "engine": engine,
+        "config_hash": scenario.config_hash(),
+        "seed": scenario.seed,
+        "scale": scale,
+        "agents": output.population.officers.n,
+        "start": str(scenario.calendar.start),
+        "end": str(scenario.calendar.end),
+        "package_version": __version__,
+        "timings": dict(output.timings),
+        "population_mb": round(output.population.officers.nbytes / 2**20, 1),
+        "minutes_per_day": MINUTES_PER_DAY,
+        "sectors": list(SECTORS),
+    }
+    return RunResult(
+        run_id=meta["run_id"],
+        engine=engine,
+        scenario=scenario,
+        kpis=kpis,
+        daily=daily,
+        load=load,
+        orgs=orgs,
+        campaigns=campaigns,
+        meta=meta,
+    )
+
+
+def kpis_json(kpis: dict[str, float]) -> str:
+    return json.dumps(kpis, indent=2, sort_keys=True) + "\n"

@@ -1,0 +1,1 @@
+"""Policies: what planners change between scenarios (campaign windows and their levers)."""

@@ -1,0 +1,115 @@
+"""A campaign window as a policy: its dates, who it targets, and its shape in time.
+
+The campaign's calendar (window, weekends, the deadline rush, the launch surge) is turned
+into intensity clocks that the behaviour rules sample from. An extension moves the
+deadline: the clocks for the extended deadline are identical to the planned ones up to
+the moment the extension is announced, so scenarios with and without it agree until then.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.agents.activity import IntensityClock
+from sim.calendar import MINUTES_PER_DAY, SimCalendar
+from sim.config import SECTORS, SERVICE_GROUPS, CampaignConfig
+from sim.population import Officers
+
+
+@dataclass(frozen=True)
+class CampaignPlan:
+    index: int
+    config: CampaignConfig
+    calendar: SimCalendar
+
+    @property
+    def name(self) -> str:
+        return self.config.name
+
+    @property
+    def start_min(self) -> int:
+        return self.calendar.minute_of(self.config.start)
+
+    @property
+    def planned_end_min(self) -> int:
+        """00:00 after the planned last day."""
+        return self.calendar.minute_of(self.config.planned_end) + MINUTES_PER_DAY
+
+    @property
+    def end_min(self) -> int:
+        """00:00 after the last day as run (extended if there is an extension)."""
+        return self.calendar.minute_of(self.config.end) + MINUTES_PER_DAY
+
+    @property
+    def announce_min(self) -> int | None:
+        if self.config.extended_end is None:
+            return None
+        return self.calendar.minute_of(self.config.announcement)
+
+    @property
+    def start_day(self) -> int:
+        return self.calendar.day_index(self.config.start)
+
+    @property
+    def end_day(self) -> int:
+        """Index of the last day as run."""
+        return self.calendar.day_index(self.config.end)
+
+    def targeted(self, officers: Officers) -> np.ndarray:
+        sectors = np.isin(officers.sector, [SECTORS.index(s) for s in self.config.target_sectors])
+        groups = np.isin(
+            officers.service_group, [SERVICE_GROUPS.index(g) for g in self.config.target_groups]
+        )
+        return sectors & groups
+
+    def _day_shape(self, last_day: int, with_launch: bool) -> np.ndarray:
+        """Relative activity of each simulated day for a deadline on `last_day`."""
+        days = np.arange(self.calendar.n_days)
+        weekendish = self.config.weekend_activity
+        shape = self.calendar.day_activity(weekendish, weekendish)
+        shape = np.where((days >= self.start_day) & (days <= last_day), shape, 0.0)
+        rush = self.config.deadline_rush
+        if rush.days > 0:
+            days_left = last_day - days
+            ramp = np.clip(1.0 - days_left / rush.days, 0.0, 1.0)
+            shape = shape * (1.0 + (rush.peak_multiplier - 1.0) * ramp)
+        if with_launch:
+            engagement = self.config.engagement
+            since = np.maximum(days - self.start_day, 0)
+            shape = shape * (1.0 + engagement.launch_boost * np.exp(-since / engagement.launch_decay_days))
+        return shape
+
+    def _clock(self, last_day: int, with_launch: bool) -> IntensityClock:
+        per_day = self._day_shape(last_day, with_launch)
+        return IntensityClock(np.repeat(per_day, MINUTES_PER_DAY) * self.calendar.minute_profile())
+
+    def engaged_clock(self, extended: bool) -> IntensityClock:
+        """Login intensity of engaged officers, for the planned or the extended deadline."""
+        last = self.end_day if extended else self.calendar.day_index(self.config.planned_end)
+        return self._clock(last, with_launch=False)
+
+    def engagement_clock(self, extended: bool) -> IntensityClock:
+        """Intensity with which targeted officers take the campaign up."""
+        last = self.end_day if extended else self.calendar.day_index(self.config.planned_end)
+        return self._clock(last, with_launch=True)
+
+    def engagement_scale(self) -> float:
+        """k such that an officer of weight 1 engages with the configured probability over
+        the planned window."""
+        probability = self.config.engagement.probability
+        if probability <= 0:
+            return 0.0
+        total = self.engagement_clock(extended=False).integral(self.start_min, self.planned_end_min)
+        return float(-np.log1p(-min(probability, 1 - 1e-12)) / total)
+
+    def webinar_minutes(self) -> list[int]:
+        """Start minute of each webinar: every planned campaign day at the configured times."""
+        webinars = self.config.webinars
+        if webinars is None or webinars.attendance_cap == 0:
+            return []
+        offsets = [int(t[:2]) * 60 + int(t[3:]) for t in webinars.times_ist]
+        first = self.start_min
+        n_days = (self.planned_end_min - first) // MINUTES_PER_DAY
+        return [first + d * MINUTES_PER_DAY + o for d in range(n_days) for o in offsets]
