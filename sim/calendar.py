@@ -45,7 +45,7 @@ class SimCalendar:
     def day_types(self) -> np.ndarray:
         """WORKING_DAY, WEEKEND or HOLIDAY for each simulated day."""
         holidays = {pd.Timestamp(h) for h in self.config.holidays}
-        kinds = np.where(self.dates.dayofweek >= 5, WEEKEND, WORKING_DAY).astype(np.int8)
+        kinds = np.where(self.dates.day_of_week >= 5, WEEKEND, WORKING_DAY).astype(np.int8)
         is_holiday = np.array([d in holidays for d in self.dates], dtype=bool)
         kinds[is_holiday & (kinds == WORKING_DAY)] = HOLIDAY
         return kinds
@@ -70,10 +70,13 @@ class SimCalendar:
         factors = np.array([1.0, weekend, holiday])
         return factors[self.day_types]
 
-    def minute_profile(self) -> np.ndarray:
-        """Within-day shape per minute, each day's shape summing to 1 (by its day type)."""
-        working = np.repeat(np.asarray(self.config.working_day_hour_profile, float), 60)
-        weekend = np.repeat(np.asarray(self.config.weekend_hour_profile, float), 60)
-        shapes = np.stack([working / working.sum(), weekend / weekend.sum()])
-        kind = np.minimum(self.day_types, WEEKEND)  # holidays follow the weekend shape
-        return shapes[kind].reshape(-1)
+    @property
+    def shape_kinds(self) -> np.ndarray:
+        """Which hour shape each day follows: 0 working day, 1 weekend (holidays too)."""
+        return np.minimum(self.day_types, WEEKEND)
+
+    def hour_shapes(self) -> np.ndarray:
+        """Per-minute activity shape of a working day and of a weekend, each summing to 1."""
+        rows = [self.config.working_day_hour_profile, self.config.weekend_hour_profile]
+        shapes = np.repeat(np.asarray(rows, dtype=float), 60, axis=1)
+        return shapes / shapes.sum(axis=1, keepdims=True)

@@ -142,8 +142,9 @@ def build_catalog(config: CatalogConfig, n_ministries: int, streams: RandomStrea
         else:
             keys, n_groups = np.zeros(n, dtype=np.int16), 1
         choosers.append(
-            WeightedGroups.build(ids[member], keys[member].astype(np.int64), popularity[member],
-                                 n_groups)
+            WeightedGroups.build(
+                ids[member], keys[member].astype(np.int64), popularity[member], n_groups
+            )
         )
     return Catalog(
         category=category,

@@ -93,7 +93,7 @@ class PropensityConfig(Strict):
     """Routine logins per working day, lognormal across officers (heavy-tailed on purpose:
     most officers rarely log in, a few log in daily)."""
 
-    median_logins_per_working_day: PositiveFloat = 0.012
+    median_logins_per_working_day: PositiveFloat = 0.0056
     sigma: Annotated[float, Field(ge=0.0, le=4.0)] = 1.6
     max_logins_per_working_day: PositiveFloat = 3.0
 
@@ -115,7 +115,7 @@ class PopulationConfig(Strict):
         GrowthPoint(date=dt.date(2024, 10, 26), registered_users=4_571_209),
     ]
     first_onboarding: dt.date = dt.date(2021, 9, 1)
-    history_completions_per_login: NonNegativeFloat = 0.45
+    history_completions_per_login: NonNegativeFloat = 0.28
     history_activity_factor: NonNegativeFloat = 1.0
     initial_in_progress_days: NonNegativeFloat = 40.0
 
@@ -201,7 +201,7 @@ class SessionConfig(Strict):
 
 class BehaviourConfig(Strict):
     routine_session: SessionConfig = SessionConfig()
-    engaged_session: SessionConfig = SessionConfig(median_minutes=42.0, sigma=0.6)
+    engaged_session: SessionConfig = SessionConfig(median_minutes=60.0, sigma=0.6)
     drop_hazard_per_hour: NonNegativeFloat = 0.30
     max_courses_per_session: Annotated[int, Field(ge=1, le=50)] = 6
     min_minutes_to_start_course: NonNegativeFloat = 3.0
@@ -230,13 +230,13 @@ class EngagementConfig(Strict):
     window is 1 - exp(-k * w) where w scales with their routine propensity (elasticity) and
     group; k is set so that an officer of median propensity engages with `probability`."""
 
-    probability: Share = 0.14
+    probability: Share = 0.075
     propensity_elasticity: Annotated[float, Field(ge=0.0, le=3.0)] = 0.5
     group_multiplier: dict[str, PositiveFloat] = {"A": 1.3, "B": 1.1, "C": 1.0}
     launch_boost: NonNegativeFloat = 2.0
     launch_decay_days: PositiveFloat = 1.5
-    engaged_logins_per_day: PositiveFloat = 1.3
-    continue_after_target: Share = 0.25
+    engaged_logins_per_day: PositiveFloat = 3.0
+    continue_after_target: Share = 0.7
 
 
 class DeadlineRushConfig(Strict):
@@ -306,8 +306,7 @@ class CampaignConfig(Strict):
         if self.extended_end is not None:
             if self.extended_end <= self.planned_end:
                 raise ValueError(
-                    f"extended_end {self.extended_end} must be after planned_end "
-                    f"{self.planned_end}"
+                    f"extended_end {self.extended_end} must be after planned_end {self.planned_end}"
                 )
             announced = self.announcement
             window_start = dt.datetime.combine(self.start, dt.time())
@@ -373,8 +372,7 @@ class Scenario(Strict):
                 raise ValueError(f"campaigns {earlier.name!r} and {later.name!r} overlap")
         if self.population.officers // self.scale < 1:
             raise ValueError(
-                f"scale {self.scale} leaves no simulated officer out of "
-                f"{self.population.officers}"
+                f"scale {self.scale} leaves no simulated officer out of {self.population.officers}"
             )
         return self
 

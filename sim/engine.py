@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import simpy
 
-from sim.agents.activity import IntensityClock, routine_intensity
+from sim.agents.activity import IntensityClock, routine_clock
 from sim.agents.campaign_response import engagement_weights, leave_after_target
 from sim.agents.enrolment import course_mix_table, enrol
 from sim.agents.learning import learn
@@ -33,7 +33,7 @@ from sim.calendar import MINUTES_PER_DAY, NEVER, SimCalendar
 from sim.catalog import Catalog, build_catalog
 from sim.config import Scenario
 from sim.event_calendar import EventCalendar
-from sim.population import ENGAGED, NO_COURSE, NO_DAY, ROUTINE, Population, build_population
+from sim.population import ENGAGED, NO_DAY, ROUTINE, Population, build_population
 from sim.random_streams import RandomStreams
 from sim.recorder import Recorder
 from sim.scenarios.campaign import CampaignPlan
@@ -88,7 +88,7 @@ class FastEngine:
             scenario.catalog, self.population.organisations.n_ministries, self.streams
         )
         self.mix_table = course_mix_table(scenario.behaviour)
-        self.routine_clock = IntensityClock(routine_intensity(self.calendar))
+        self.routine_clock = routine_clock(self.calendar)
         self.queue = EventCalendar(self.calendar.horizon_minutes, scenario.engine.tick_minutes)
         self.recorder = Recorder(self.calendar.n_days)
         self.plans = [
@@ -98,8 +98,10 @@ class FastEngine:
         self.current: CampaignPlan | None = None
         self.engaged_clock: IntensityClock | None = None
         self.window = (NEVER, NEVER)  # minutes [start, end) in which hours count for it
+        self.targeted = np.empty(0, dtype=np.int64)  # officers the running campaign targets
         self.n_engaged = 0
         self.outcomes: list[CampaignOutcome] = []
+        self._slot = np.zeros(self.officers.n, dtype=np.int32)  # scratch for de-duplication
         self._seed_initial_state()
 
     def _seed_initial_state(self) -> None:
@@ -125,7 +127,7 @@ class FastEngine:
 
         draws = self.streams.fresh("initial.first_login").standard_exponential(n)
         ids = np.arange(n)
-        officers.next_login_min[:] = self.routine_clock.next_event(np.zeros(n, np.int64), rate, draws)
+        officers.next_login_min[:] = self.routine_clock.next_events_from(0, rate, draws)
         self.queue.schedule(ids, officers.next_login_min)
 
     # ---- SimPy processes ---------------------------------------------------------------
@@ -185,11 +187,17 @@ class FastEngine:
         t0 = day * MINUTES_PER_DAY + tick_of_day * tick
         candidates = self.queue.pop(tick_of_day)
         while candidates.size:
-            ids = np.unique(candidates)
-            when = self.officers.next_login_min[ids]
+            when = self.officers.next_login_min[candidates]
             due = (when >= t0) & (when < t0 + tick)
-            if due.any():
-                self._sessions(day, ids[due], when[due])
+            ids = candidates[due]
+            # An officer filed twice under this tick (rescheduled into it) acts once.
+            order = np.arange(ids.size, dtype=np.int32)
+            self._slot[ids] = order
+            first = self._slot[ids] == order
+            if not first.all():
+                ids = ids[first]
+            if ids.size:
+                self._sessions(day, ids, self.officers.next_login_min[ids])
             candidates = self.queue.pop(tick_of_day)
 
     def _sessions(self, day: int, ids: np.ndarray, when: np.ndarray) -> None:
@@ -274,7 +282,9 @@ class FastEngine:
         )
         if engaged.any():
             assert self.current is not None and self.engaged_clock is not None
-            rate = np.full(int(engaged.sum()), self.current.config.engagement.engaged_logins_per_day)
+            rate = np.full(
+                int(engaged.sum()), self.current.config.engagement.engaged_logins_per_day
+            )
             nxt[engaged] = self.engaged_clock.next_event(after[engaged], rate, draws[engaged])
         nxt = np.minimum(nxt, officers.engage_min[ids])
         officers.next_login_min[ids] = nxt
@@ -286,13 +296,15 @@ class FastEngine:
         self.current = plan
         self.engaged_clock = plan.engaged_clock(extended=False)
         self.window = (plan.start_min, plan.end_min)
+        self.targeted = np.flatnonzero(plan.targeted(officers))
         officers.campaign_hours[:] = 0.0
-        draws = self.streams.fresh(f"campaign.{plan.index}.engagement").standard_exponential(
-            officers.n
-        )
-        targeted = np.flatnonzero(plan.targeted(officers))
+        draws = self.streams.fresh(f"campaign.{plan.index}.engagement")
         self._draw_engagement(
-            plan, plan.engagement_clock(extended=False), draws, plan.start_min, targeted
+            plan,
+            plan.engagement_clock(extended=False),
+            draws.standard_exponential(officers.n),
+            plan.start_min,
+            self.targeted,
         )
 
     def _draw_engagement(
@@ -303,50 +315,62 @@ class FastEngine:
         now: int,
         ids: np.ndarray,
     ) -> None:
-        """When each of `ids` takes the campaign up (NEVER: not in this window)."""
+        """When each of `ids` takes the campaign up (NEVER, for most of them)."""
         officers = self.officers
         median = self.scenario.population.propensity.median_logins_per_working_day
         weights = engagement_weights(officers, ids, plan.config.engagement, median)
-        rate = plan.engagement_scale() * weights
-        times = clock.next_event(np.full(ids.size, now, dtype=np.int64), rate, draws[ids])
+        times = clock.next_events_from(now, plan.engagement_scale() * weights, draws[ids])
+        ids, times = ids[times < NEVER], times[times < NEVER]
         officers.engage_min[ids] = times
         sooner = times < officers.next_login_min[ids]
         officers.next_login_min[ids[sooner]] = times[sooner]
         self.queue.schedule(ids[sooner], times[sooner])
 
     def _announce_extension(self, plan: CampaignPlan) -> None:
-        """The deadline moves: redraw pending logins and take-up times (memoryless, exact)."""
+        """The deadline moves: redraw engaged officers' logins and pending take-up times.
+
+        Both are memoryless, so redrawing from the announcement is exact. Officers whose next
+        event was a take-up get a fresh routine login first.
+        """
         officers = self.officers
         now = plan.announce_min
         assert now is not None
         self.engaged_clock = plan.engaged_clock(extended=True)
+        logins = self.streams.fresh(f"campaign.{plan.index}.extension.logins")
+        draws = logins.standard_exponential(officers.n)
+
         engaged = np.flatnonzero(officers.mode == ENGAGED)
-        draws = self.streams.fresh(f"campaign.{plan.index}.extension.logins").standard_exponential(
-            officers.n
-        )
         rate = np.full(engaged.size, plan.config.engagement.engaged_logins_per_day)
-        after = np.full(engaged.size, now, dtype=np.int64)
-        nxt = self.engaged_clock.next_event(after, rate, draws[engaged])
+        nxt = self.engaged_clock.next_event(
+            np.full(engaged.size, now, np.int64), rate, draws[engaged]
+        )
         officers.next_login_min[engaged] = nxt
         self.queue.schedule(engaged, nxt)
 
-        # Officers who already met the target and stepped back do not take it up again.
-        waiting = np.flatnonzero(
-            plan.targeted(officers)
-            & (officers.mode == ROUTINE)
-            & (officers.campaign_hours < plan.config.target_hours)
-        )
+        targeted = self.targeted
+        pending = targeted[officers.engage_min[targeted] < NEVER]
+        was_take_up = pending[officers.next_login_min[pending] == officers.engage_min[pending]]
         routine = self.routine_clock.next_event(
-            np.full(waiting.size, now, dtype=np.int64),
-            officers.routine_logins_per_day[waiting],
-            draws[waiting],
+            np.full(was_take_up.size, now, np.int64),
+            officers.routine_logins_per_day[was_take_up],
+            draws[was_take_up],
         )
-        officers.next_login_min[waiting] = routine
-        self.queue.schedule(waiting, routine)
+        officers.next_login_min[was_take_up] = routine
+        self.queue.schedule(was_take_up, routine)
+        officers.engage_min[pending] = NEVER
+
+        # Officers who already met the target and stepped back do not take it up again.
+        waiting = targeted[
+            (officers.mode[targeted] == ROUTINE)
+            & (officers.campaign_hours[targeted] < plan.config.target_hours)
+        ]
         draws = self.streams.fresh(f"campaign.{plan.index}.extension.engagement")
         self._draw_engagement(
-            plan, plan.engagement_clock(extended=True), draws.standard_exponential(officers.n),
-            now, waiting,
+            plan,
+            plan.engagement_clock(extended=True),
+            draws.standard_exponential(officers.n),
+            now,
+            waiting,
         )
 
     def _end_campaign(self, plan: CampaignPlan) -> None:
@@ -354,12 +378,10 @@ class FastEngine:
         engaged = np.flatnonzero(officers.mode == ENGAGED)
         officers.mode[engaged] = ROUTINE
         self.n_engaged = 0
-        officers.engage_min[:] = NEVER
+        officers.engage_min[self.targeted] = NEVER
         draws = self.streams.fresh(f"campaign.{plan.index}.end").standard_exponential(engaged.size)
-        nxt = self.routine_clock.next_event(
-            np.full(engaged.size, plan.end_min, dtype=np.int64),
-            officers.routine_logins_per_day[engaged],
-            draws,
+        nxt = self.routine_clock.next_events_from(
+            plan.end_min, officers.routine_logins_per_day[engaged], draws
         )
         officers.next_login_min[engaged] = nxt
         self.queue.schedule(engaged, nxt)

@@ -116,7 +116,9 @@ def _onboarding_days(
     """
     points = [(p.date, p.registered_users) for p in config.onboarding_curve if p.date < start]
     at_start = float(max([config.officers] + [users for _, users in points]))
-    first_day = min([(config.first_onboarding - start).days] + [(d - start).days for d, _ in points])
+    first_day = min(
+        [(config.first_onboarding - start).days] + [(d - start).days for d, _ in points]
+    )
     days = np.array([first_day - 1] + [(d - start).days for d, _ in points] + [0], dtype=float)
     users = np.array([at_start * 1e-4] + [users for _, users in points] + [at_start])
     fractions = np.maximum.accumulate(np.clip(users / at_start, 1e-4, 1.0))

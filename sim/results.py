@@ -215,7 +215,7 @@ def _kpis(
     completions = float(daily["new_completions"].sum())
     peak = float(load["concurrent_learners"].max()) if len(load) else 0.0
     kpis: dict[str, float] = {
-        "officers": officers.n * scale,
+        "officers": scenario.population.officers,
         "participants": n_participants,
         "sessions": float(daily["new_sessions"].sum()),
         "enrolments": enrolments,

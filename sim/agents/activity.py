@@ -1,50 +1,101 @@
 """When officers log in: non-homogeneous Poisson processes sampled exactly.
 
-Activity varies by minute (IST hour profile), by day (weekends, holidays, campaign days)
-and by officer (propensity). An `IntensityClock` integrates the shared shape over the
-horizon once; an officer's next login is where the integral has grown by an exponential
-draw divided by their rate: one `searchsorted` per batch, exact at minute resolution.
+Activity varies by day (weekends, holidays, campaign days, the deadline rush), by minute of
+the day (an IST hour profile per kind of day) and by officer (propensity). The shared part
+is separable: intensity(minute) = day weight x within-day shape. An `IntensityClock`
+integrates it; an officer's next login is where the integral has grown by an exponential
+draw divided by their rate. Sampling is two small `searchsorted` calls per batch (over the
+days, then over the minutes of a day), exact at minute resolution.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from sim.calendar import NEVER, SimCalendar
+from sim.calendar import MINUTES_PER_DAY, NEVER, SimCalendar
 
 
 class IntensityClock:
-    """Integrated intensity: `cumulative[m]` is the intensity summed over minutes [0, m)."""
-
-    def __init__(self, intensity_per_minute: np.ndarray) -> None:
-        if np.any(intensity_per_minute < 0):
+    def __init__(self, day_weights: np.ndarray, day_kind: np.ndarray, shapes: np.ndarray) -> None:
+        """`day_weights[d]`: integral over day d; `shapes[day_kind[d]]`: its minute shape
+        (rows of `shapes` are per-minute weights summing to 1)."""
+        if np.any(day_weights < 0):
             raise ValueError("intensity must be non-negative")
-        self.cumulative = np.concatenate([[0.0], np.cumsum(intensity_per_minute)])
-        self.horizon = len(intensity_per_minute)
+        self.day_weights = np.asarray(day_weights, dtype=float)
+        self.day_kind = np.asarray(day_kind, dtype=np.int64)
+        shapes = np.asarray(shapes, dtype=float)
+        self.shape_cumulative = np.concatenate(
+            [np.zeros((len(shapes), 1)), np.cumsum(shapes, axis=1)], axis=1
+        )
+        self.shape_cumulative /= self.shape_cumulative[:, -1:]
+        self._flat_shapes = self.shape_cumulative.ravel()
+        self._row = MINUTES_PER_DAY + 1
+        self.day_cumulative = np.concatenate([[0.0], np.cumsum(self.day_weights)])
+        self.n_days = len(self.day_weights)
+        self.horizon = self.n_days * MINUTES_PER_DAY
+
+    def position(self, minute: np.ndarray) -> np.ndarray:
+        """Integrated intensity over minutes [0, minute)."""
+        minute = np.minimum(minute, self.horizon)
+        day = np.minimum(minute // MINUTES_PER_DAY, self.n_days - 1)
+        within = minute - day * MINUTES_PER_DAY
+        shape = self._flat_shapes[self.day_kind[day] * self._row + within]
+        return self.day_cumulative[day] + self.day_weights[day] * shape
 
     def integral(self, start_min: int, end_min: int) -> float:
-        start_min = min(max(start_min, 0), self.horizon)
-        end_min = min(max(end_min, 0), self.horizon)
-        return float(self.cumulative[end_min] - self.cumulative[start_min])
+        ends = self.position(np.array([start_min, end_min]))
+        return float(ends[1] - ends[0])
 
     def next_event(
         self, after_min: np.ndarray, rate: np.ndarray, exp_draws: np.ndarray
     ) -> np.ndarray:
-        """First event at or after `after_min` for each officer; NEVER if beyond the horizon.
+        """First event at or after `after_min` per officer; NEVER if beyond the horizon.
 
         `rate` is events per unit of integrated intensity (per working day for the routine
         clock); `exp_draws` are standard exponential variates.
         """
-        after = np.clip(after_min, 0, self.horizon)
+        after = np.minimum(after_min, self.horizon)
         with np.errstate(divide="ignore", invalid="ignore"):
-            target = self.cumulative[after] + exp_draws / rate
-        minute = np.searchsorted(self.cumulative, target, side="left") - 1
-        beyond = (minute >= self.horizon) | ~np.isfinite(target)
-        minute = np.maximum(minute, after)  # guards against rounding at the boundary
-        return np.where(beyond, NEVER, minute).astype(np.int32)
+            target = self.position(after) + exp_draws / rate
+        day = np.searchsorted(self.day_cumulative, target, side="right") - 1
+        never = (day >= self.n_days) | ~np.isfinite(target)
+        day = np.minimum(day, self.n_days - 1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            fraction = (target - self.day_cumulative[day]) / self.day_weights[day]
+        fraction = np.nan_to_num(fraction, nan=0.0, posinf=0.0)
+        within = np.empty(target.size, dtype=np.int64)
+        kinds = self.day_kind[day]
+        for kind in range(len(self.shape_cumulative)):
+            rows = kinds == kind
+            if rows.any():
+                found = np.searchsorted(self.shape_cumulative[kind], fraction[rows], side="right")
+                within[rows] = np.minimum(found - 1, MINUTES_PER_DAY - 1)
+        minute = np.maximum(day * MINUTES_PER_DAY + within, after)
+        return np.where(never, NEVER, minute).astype(np.int32)
+
+    def next_events_from(self, now: int, rate: np.ndarray, exp_draws: np.ndarray) -> np.ndarray:
+        """`next_event` for officers who all start from the same minute.
+
+        The intensity left after `now` is one number, so only officers whose draw falls
+        inside it need their time searched for: cheap when most will not act at all.
+        """
+        left = self.integral(now, self.horizon)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            acts = exp_draws / rate < left
+        times = np.full(rate.size, NEVER, dtype=np.int32)
+        who = np.flatnonzero(acts)
+        times[who] = self.next_event(np.full(who.size, now, np.int64), rate[who], exp_draws[who])
+        return times
 
 
-def routine_intensity(calendar: SimCalendar) -> np.ndarray:
-    """Routine activity per minute: a working day integrates to 1."""
-    days = calendar.day_activity(calendar.config.weekend_activity, calendar.config.holiday_activity)
-    return np.repeat(days, 1440) * calendar.minute_profile()
+def calendar_clock(calendar: SimCalendar, day_weights: np.ndarray) -> IntensityClock:
+    """A clock with the calendar's hour profiles (weekend shape on weekends and holidays)."""
+    return IntensityClock(day_weights, calendar.shape_kinds, calendar.hour_shapes())
+
+
+def routine_clock(calendar: SimCalendar) -> IntensityClock:
+    """Routine activity: a working day integrates to 1, so rates are per working day."""
+    config = calendar.config
+    return calendar_clock(
+        calendar, calendar.day_activity(config.weekend_activity, config.holiday_activity)
+    )

@@ -19,7 +19,9 @@ def engagement_weights(
 ) -> np.ndarray:
     relative = officers.routine_logins_per_day[ids] / median_rate
     group = np.array([config.group_multiplier.get(g, 1.0) for g in SERVICE_GROUPS])
-    return relative.astype(float) ** config.propensity_elasticity * group[officers.service_group[ids]]
+    return (
+        relative.astype(float) ** config.propensity_elasticity * group[officers.service_group[ids]]
+    )
 
 
 def leave_after_target(

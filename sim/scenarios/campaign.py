@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.agents.activity import IntensityClock
+from sim.agents.activity import IntensityClock, calendar_clock
 from sim.calendar import MINUTES_PER_DAY, SimCalendar
 from sim.config import SECTORS, SERVICE_GROUPS, CampaignConfig
 from sim.population import Officers
@@ -78,12 +78,13 @@ class CampaignPlan:
         if with_launch:
             engagement = self.config.engagement
             since = np.maximum(days - self.start_day, 0)
-            shape = shape * (1.0 + engagement.launch_boost * np.exp(-since / engagement.launch_decay_days))
+            shape = shape * (
+                1.0 + engagement.launch_boost * np.exp(-since / engagement.launch_decay_days)
+            )
         return shape
 
     def _clock(self, last_day: int, with_launch: bool) -> IntensityClock:
-        per_day = self._day_shape(last_day, with_launch)
-        return IntensityClock(np.repeat(per_day, MINUTES_PER_DAY) * self.calendar.minute_profile())
+        return calendar_clock(self.calendar, self._day_shape(last_day, with_launch))
 
     def engaged_clock(self, extended: bool) -> IntensityClock:
         """Login intensity of engaged officers, for the planned or the extended deadline."""

@@ -1,0 +1,263 @@
+"""`karmasim`: run scenarios, compare them, benchmark the engine.
+
+Bad input (a config that fails validation, an unknown engine, a bad option) prints one
+clear message and exits with status 2; nothing is written to the store.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from sim.config import ConfigError, Scenario, load_scenario
+from sim.formatting import kpi_value, percent
+from sim.results import KPI_DESCRIPTIONS, RunResult, run_id_for
+from sim.simulate import ENGINES, UnknownEngineError, simulate
+from sim.store import ResultsStore, StoreError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="karmayogi-sim: simulate Mission Karmayogi learning campaigns and platform load.",
+)
+console = Console()
+err = Console(stderr=True)
+
+ConfigArg = Annotated[Path, typer.Argument(help="scenario YAML file", show_default=False)]
+SeedOpt = Annotated[int | None, typer.Option("--seed", help="override the config's seed", min=0)]
+ScaleOpt = Annotated[
+    int | None, typer.Option("--scale", help="simulate 1 agent per K officers", min=1)
+]
+OutOpt = Annotated[Path, typer.Option("--out", help="results store folder")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="print machine-readable JSON")]
+EngineOpt = Annotated[str, typer.Option("--engine", help=f"engine: {', '.join(ENGINES)}")]
+
+
+class UserError(Exception):
+    """A problem with what the user asked for; printed without a traceback, exit 2."""
+
+
+@contextlib.contextmanager
+def user_errors() -> Iterator[None]:
+    try:
+        yield
+    except (ConfigError, UnknownEngineError, UserError, StoreError) as error:
+        err.print(f"[bold red]error:[/] {error}", highlight=False)
+        raise typer.Exit(2) from None
+    except KeyboardInterrupt:
+        err.print("interrupted: nothing was written for the unfinished run")
+        raise typer.Exit(130) from None
+
+
+def resolve(config: Path, seed: int | None, scale: int | None) -> Scenario:
+    scenario = load_scenario(config)
+    changes = {}
+    if seed is not None:
+        changes["seed"] = seed
+    if scale is not None:
+        changes["scale"] = scale
+    return scenario.with_overrides(**changes) if changes else scenario
+
+
+def run_with_progress(scenario: Scenario, engine: str, quiet: bool) -> RunResult:
+    label = f"{scenario.name} ({scenario.agents:,} agents, scale {scenario.scale})"
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("days"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=quiet or not err.is_terminal,
+    ) as progress:
+        task = progress.add_task(
+            label, total=scenario.calendar.end.toordinal() - scenario.calendar.start.toordinal() + 1
+        )
+        return simulate(
+            scenario,
+            engine=engine,
+            progress=lambda done, total: progress.update(task, completed=done),
+        )
+
+
+def obtain(
+    scenario: Scenario, engine: str, store: ResultsStore, rerun: bool, quiet: bool
+) -> tuple[str, dict[str, float]]:
+    """The run's id and KPIs: from the store if this exact run is there, else simulated."""
+    run_id = run_id_for(scenario, engine)
+    if not rerun and store.has(run_id):
+        return run_id, store.kpis(run_id)
+    result = run_with_progress(scenario, engine, quiet)
+    store.write(result)
+    return run_id, result.kpis
+
+
+@app.command()
+def run(
+    config: ConfigArg,
+    seed: SeedOpt = None,
+    scale: ScaleOpt = None,
+    out: OutOpt = Path("results"),
+    json_output: JsonOpt = False,
+    engine: EngineOpt = "fast",
+) -> None:
+    """Simulate one scenario and store the run."""
+    with user_errors():
+        scenario = resolve(config, seed, scale)
+        if engine not in ENGINES:
+            raise UnknownEngineError(
+                f"unknown engine {engine!r}; choose one of: {', '.join(sorted(ENGINES))}"
+            )
+        store = ResultsStore(out)
+        store.clean_staging()
+        result = run_with_progress(scenario, engine, quiet=json_output)
+        folder = store.write(result)
+    if json_output:
+        payload = {
+            "run_id": result.run_id,
+            "run_dir": str(folder),
+            "kpis": result.kpis,
+            "meta": result.meta,
+        }
+        print(json.dumps(payload, indent=2, sort_keys=True))
+        return
+    table = Table(title=f"{scenario.name}: {scenario.description}", title_justify="left")
+    table.add_column("KPI")
+    table.add_column("value", justify="right")
+    table.add_column("meaning", style="dim")
+    for name, value in result.kpis.items():
+        table.add_row(name, kpi_value(value), KPI_DESCRIPTIONS.get(name, ""))
+    console.print(table)
+    timings = result.meta["timings"]
+    console.print(
+        f"stored in {folder}  (simulated in {timings['simulate_s']:.1f} s, "
+        f"set up in {timings['setup_s']:.1f} s)"
+    )
+
+
+@app.command()
+def compare(
+    configs: Annotated[list[Path], typer.Argument(help="scenario files; the first is the base")],
+    seed: SeedOpt = None,
+    scale: ScaleOpt = None,
+    out: OutOpt = Path("results"),
+    json_output: JsonOpt = False,
+    engine: EngineOpt = "fast",
+    rerun: Annotated[bool, typer.Option("--rerun", help="simulate even if stored")] = False,
+) -> None:
+    """Compare scenarios' KPIs against the first one (runs missing scenarios first)."""
+    with user_errors():
+        scenarios = [resolve(c, seed, scale) for c in configs]  # validate all before running
+        if engine not in ENGINES:
+            raise UnknownEngineError(
+                f"unknown engine {engine!r}; choose one of: {', '.join(sorted(ENGINES))}"
+            )
+        store = ResultsStore(out)
+        store.clean_staging()
+        runs = [obtain(s, engine, store, rerun, quiet=json_output) for s in scenarios]
+    base_kpis = runs[0][1]
+    names = list(dict.fromkeys(k for _, kpis in runs for k in kpis))
+    entries = []
+    for scenario, (run_id, kpis) in zip(scenarios, runs, strict=True):
+        delta = {k: kpis[k] - base_kpis[k] for k in names if k in kpis and k in base_kpis}
+        pct = {k: (100.0 * d / base_kpis[k] if base_kpis[k] else None) for k, d in delta.items()}
+        entries.append(
+            {
+                "scenario": scenario.name,
+                "run_id": run_id,
+                "run_dir": str(store.runs_dir / run_id),
+                "kpis": kpis,
+                "delta": delta,
+                "pct_delta": pct,
+            }
+        )
+    if json_output:
+        print(json.dumps({"base": entries[0]["scenario"], "runs": entries}, indent=2))
+        return
+    table = Table(title="KPI comparison (deltas against the first scenario)", title_justify="left")
+    table.add_column("KPI")
+    table.add_column(entries[0]["scenario"], justify="right")
+    for entry in entries[1:]:
+        table.add_column(entry["scenario"], justify="right")
+        table.add_column("delta", justify="right")
+        table.add_column("% delta", justify="right")
+    for name in names:
+        row = [name, kpi_value(base_kpis[name]) if name in base_kpis else "-"]
+        for entry in entries[1:]:
+            if name not in entry["kpis"]:
+                row += ["-", "", ""]
+                continue
+            row.append(kpi_value(entry["kpis"][name]))
+            if name in entry["delta"]:
+                pct = entry["pct_delta"][name]
+                row += [kpi_value(entry["delta"][name]), percent(pct) if pct is not None else "n/a"]
+            else:
+                row += ["", ""]
+        table.add_row(*row)
+    console.print(table)
+    console.print(f"runs stored under {store.runs_dir}; query them with DuckDB: {store.database}")
+
+
+@app.command()
+def bench(
+    only: Annotated[
+        list[str] | None, typer.Option("--only", help="run only these cases (campaign, year)")
+    ] = None,
+    repeat: Annotated[int, typer.Option("--repeat", min=1, help="runs per case")] = 1,
+    json_output: JsonOpt = False,
+) -> None:
+    """Full-population benchmarks: wall time, peak memory, sessions per second."""
+    from sim.bench import CASES, run_benchmarks
+
+    with user_errors():
+        unknown = sorted(set(only or []) - set(CASES))
+        if unknown:
+            raise UserError(f"unknown benchmark case {unknown}; cases: {', '.join(CASES)}")
+        rows = run_benchmarks(only or list(CASES), repeat, err)
+    if json_output:
+        print(json.dumps(rows, indent=2))
+        return
+    table = Table(title="karmasim bench (median over repeats; each run in its own process)")
+    for column in (
+        "case",
+        "agents",
+        "days",
+        "wall_s",
+        "simulate_s",
+        "peak_mb",
+        "sessions",
+        "sessions_per_s",
+        "target",
+    ):
+        table.add_column(column, justify="right" if column != "case" else "left")
+    for row in rows:
+        table.add_row(
+            row["case"],
+            f"{row['agents']:,}",
+            str(row["days"]),
+            f"{row['wall_s']:.2f}",
+            f"{row['simulate_s']:.2f}",
+            f"{row['peak_mb']:.0f}",
+            f"{row['sessions']:,.0f}",
+            f"{row['sessions_per_s']:,.0f}",
+            row["target"],
+        )
+    console.print(table)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

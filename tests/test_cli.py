@@ -1,0 +1,137 @@
+"""The CLI end to end at a small scale, and what it does with bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from typer.testing import CliRunner
+
+from sim.cli import app
+from sim.store import ResultsStore
+from tests.conftest import CONFIGS
+
+runner = CliRunner()
+SMALL = ["--scale", "400"]
+
+
+def invoke(*args: str):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_run_json_reports_kpis_and_the_run_folder(tmp_path):
+    result = invoke("run", CONFIGS / "saptah_2024.yaml", *SMALL, "--out", tmp_path, "--json")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    required = {
+        "officers", "participants", "enrolments", "completions", "learning_hours",
+        "participants_meeting_target", "peak_concurrent_learners", "mean_hours_per_participant",
+        "campaign_enrolments", "campaign_completions", "campaign_learning_hours",
+        "campaign_participants", "campaign_participants_meeting_target",
+    }  # fmt: skip
+    assert required <= set(payload["kpis"])
+    folder = tmp_path / "runs" / payload["run_id"]
+    assert payload["run_dir"] == str(folder)
+    for name in (
+        "config.yaml",
+        "kpis.json",
+        "run.json",
+        "daily.parquet",
+        "load.parquet",
+        "orgs.parquet",
+    ):
+        assert (folder / name).exists(), name
+    meta = json.loads((folder / "run.json").read_text())
+    assert {"config_hash", "seed", "package_version", "timings"} <= set(meta)
+    assert meta["scale"] == 400
+
+
+def test_run_prints_a_table(tmp_path):
+    result = invoke("run", CONFIGS / "baseline.yaml", *SMALL, "--seed", "7", "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "completions" in result.stdout and "stored in" in result.stdout
+
+
+def test_compare_reports_deltas_against_the_first(tmp_path):
+    result = invoke(
+        "compare", CONFIGS / "baseline.yaml", CONFIGS / "saptah_2024.yaml", *SMALL,
+        "--out", tmp_path, "--json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    base, other = payload["runs"]
+    assert payload["base"] == "baseline"
+    assert base["delta"]["completions"] == 0
+    expected = other["kpis"]["completions"] - base["kpis"]["completions"]
+    assert other["delta"]["completions"] == pytest.approx(expected)
+    assert other["pct_delta"]["completions"] == pytest.approx(
+        100 * expected / base["kpis"]["completions"]
+    )
+    # A second compare reuses the stored runs (content-addressed) instead of re-running.
+    again = invoke("compare", CONFIGS / "baseline.yaml", *SMALL, "--out", tmp_path, "--json")
+    assert json.loads(again.stdout)["runs"][0]["kpis"] == base["kpis"]
+    table = invoke(
+        "compare",
+        CONFIGS / "baseline.yaml",
+        CONFIGS / "saptah_2024.yaml",
+        *SMALL,
+        "--out",
+        tmp_path,
+    )
+    assert "% delta" in table.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            "name: x\ncalendar: {start: 2024-10-01, end: 2024-10-05}\nbogus: 1\n",
+            "bogus: unknown key",
+        ),
+        ("name: x\ncalendar: {start: 2024-10-01, end: 2024-09-05}\n", "before start"),
+        (
+            "name: x\ncalendar: {start: 2024-10-01, end: 2024-10-05}\npopulation: {officers: -5}\n",
+            "population.officers",
+        ),
+        ("name: [x\n", "not valid YAML"),
+    ],
+)
+def test_bad_config_gives_one_message_exit_2_and_no_store(tmp_path, content, message):
+    config = tmp_path / "bad.yaml"
+    config.write_text(content)
+    store = tmp_path / "store"
+    result = invoke("run", config, "--out", store)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.output + result.stderr
+    assert not store.exists()
+
+
+def test_bad_arguments_exit_2(tmp_path):
+    assert invoke("run", CONFIGS / "baseline.yaml", "--scale", "0").exit_code == 2
+    assert invoke("run", tmp_path / "missing.yaml", "--out", tmp_path / "s").exit_code == 2
+    unknown = invoke("run", CONFIGS / "baseline.yaml", "--engine", "warp", "--out", tmp_path / "s")
+    assert unknown.exit_code == 2 and "unknown engine 'warp'" in unknown.stderr
+    assert not (tmp_path / "s").exists()
+
+
+def test_interrupted_run_leaves_nothing_behind(tmp_path):
+    """SIGINT in the middle of a run: exit 130, no run in the store, no staging left."""
+    store = tmp_path / "store"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sim.cli", "run", str(CONFIGS / "year_2024.yaml"),
+         "--scale", "20", "--out", str(store)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "COLUMNS": "120"},
+    )  # fmt: skip
+    time.sleep(4)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr.decode()
+    assert ResultsStore(store).run_ids() == []
+    staging = store / ".staging"
+    assert not staging.exists() or not any(staging.iterdir())

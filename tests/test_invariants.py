@@ -1,0 +1,87 @@
+"""Accounting identities that must hold exactly in every run."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.engine import FastEngine
+from tests.conftest import sampled
+
+
+@pytest.fixture(scope="module")
+def engine_output():
+    return FastEngine(sampled("saptah_2024", agents=15_000)).run()
+
+
+def test_mass_balance_per_officer(engine_output):
+    """Enrolled (in the run, plus in progress at the start) = completed + dropped + in progress."""
+    officers = engine_output.population.officers
+    enrolled = officers.enrolments.astype(int) + officers.in_progress_at_start
+    in_progress = officers.course >= 0
+    assert np.array_equal(enrolled, officers.completions.astype(int) + officers.drops + in_progress)
+
+
+def test_mass_balance_in_the_results(saptah_run):
+    kpis, daily = saptah_run.kpis, saptah_run.daily
+    initial = daily["n_in_progress"].iloc[0] - (
+        daily["new_enrolments"].iloc[0]
+        - daily["new_completions"].iloc[0]
+        - daily["new_drops"].iloc[0]
+    )
+    assert kpis["enrolments"] + initial == pytest.approx(
+        kpis["completions"] + kpis["drops"] + kpis["in_progress_end"]
+    )
+    assert daily["n_in_progress"].iloc[-1] == kpis["in_progress_end"]
+
+
+def test_nothing_negative(saptah_run):
+    for frame in (saptah_run.daily, saptah_run.load, saptah_run.orgs):
+        numeric = frame.select_dtypes("number")
+        assert (numeric >= 0).all().all()
+
+
+def test_per_organisation_sums_equal_the_totals(saptah_run):
+    orgs, kpis = saptah_run.orgs, saptah_run.kpis
+    for column in (
+        "participants",
+        "enrolments",
+        "completions",
+        "participants_meeting_target",
+        "campaign_participants",
+        "campaign_participants_meeting_target",
+    ):
+        assert orgs[column].sum() == pytest.approx(kpis[column]), column
+    assert orgs["learning_hours"].sum() == pytest.approx(kpis["learning_hours"], rel=1e-5)
+    assert orgs["officers"].sum() == pytest.approx(kpis["officers"], rel=0.01)
+
+
+def test_daily_and_minute_series_agree(saptah_run):
+    daily, load, kpis = saptah_run.daily, saptah_run.load, saptah_run.kpis
+    assert daily["new_sessions"].sum() == load["session_starts"].sum() == kpis["sessions"]
+    assert daily["new_webinar_attendances"].sum() == load["webinar_joins"].sum()
+    assert load["concurrent_learners"].max() == kpis["peak_concurrent_learners"]
+    assert daily["cum_completions"].is_monotonic_increasing
+    # Little's law holds exactly for the recorded sessions: the minutes of concurrency
+    # equal the summed session lengths (sessions that run past the horizon excepted).
+    assert load["session_learners"].sum() <= kpis["sessions"] * 240
+
+
+def test_kpi_relations(saptah_run):
+    k = saptah_run.kpis
+    assert k["participants"] <= k["officers"]
+    assert k["campaign_participants_meeting_target"] <= k["campaign_participants"]
+    assert k["campaign_participants"] <= k["participants"]
+    assert k["campaign_completions"] <= k["completions"]
+    assert k["participants_meeting_target"] <= k["participants"]
+    assert 0 < k["completion_per_enrolment"] < 1
+
+
+def test_real_dates_on_every_series(saptah_run):
+    daily, load = saptah_run.daily, saptah_run.load
+    assert str(daily["date"].iloc[0].date()) == "2024-09-15"
+    assert str(daily["date"].iloc[-1].date()) == "2024-10-31"
+    assert str(load["time"].dt.tz) == "Asia/Kolkata"
+    assert load["time"].iloc[10 * 60 + 30].strftime("%Y-%m-%d %H:%M") == "2024-09-15 10:30"
+    in_campaign = daily.loc[daily["in_campaign"], "date"].dt.strftime("%m-%d")
+    assert list(in_campaign) == [f"10-{d}" for d in range(19, 28)]
