@@ -1,0 +1,80 @@
+"""The login clock samples non-homogeneous Poisson processes exactly."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+from scipy import stats
+
+from sim.agents.activity import IntensityClock, routine_clock
+from sim.calendar import MINUTES_PER_DAY, NEVER, SimCalendar
+from sim.config import CalendarConfig
+
+
+def flat_clock(days: int) -> IntensityClock:
+    return IntensityClock(np.ones(days), np.zeros(days, int), np.ones((1, MINUTES_PER_DAY)))
+
+
+def test_constant_intensity_gives_exponential_gaps():
+    clock = flat_clock(400)
+    rng = np.random.default_rng(1)
+    n = 20_000
+    rate = np.full(n, 0.1)  # 0.1 per day
+    times = clock.next_event(np.zeros(n, np.int64), rate, rng.standard_exponential(n))
+    gaps_days = times[times < NEVER] / MINUTES_PER_DAY
+    assert (times == NEVER).mean() < 1e-3
+    # minute resolution floors each gap by < 1 minute: compare with a KS test
+    result = stats.kstest(gaps_days + 0.5 / MINUTES_PER_DAY, "expon", args=(0, 10))
+    assert result.pvalue > 0.01
+
+
+def test_weekends_and_hours_follow_the_profile():
+    config = CalendarConfig(start=dt.date(2024, 9, 2), end=dt.date(2024, 9, 29))  # 4 weeks
+    calendar = SimCalendar(config)
+    clock = routine_clock(calendar)
+    rng = np.random.default_rng(2)
+    # Walk each officer's process from event to event over the whole period.
+    now = np.zeros(5_000, np.int64)
+    events = []
+    while now.size:
+        now = clock.next_event(now, np.full(now.size, 2.0), rng.standard_exponential(now.size))
+        now = now[now < NEVER].astype(np.int64)
+        events.append(now)
+        now = now + 1
+    times = np.concatenate(events)
+    day_kind = calendar.day_types[times // MINUTES_PER_DAY]
+    weekend_share = (day_kind == 1).mean()
+    expected = 2 * config.weekend_activity / (5 + 2 * config.weekend_activity)
+    assert abs(weekend_share - expected) < 0.01
+    hours = (times[day_kind == 0] % MINUTES_PER_DAY) // 60
+    profile = np.asarray(config.working_day_hour_profile)
+    observed = np.bincount(hours, minlength=24)
+    expected_counts = profile / profile.sum() * observed.sum()
+    keep = expected_counts > 5
+    assert (
+        stats.chisquare(
+            observed[keep],
+            expected_counts[keep] * observed[keep].sum() / expected_counts[keep].sum(),
+        ).pvalue
+        > 0.001
+    )
+
+
+def test_events_never_come_before_now_and_zero_rate_never_happens():
+    clock = flat_clock(10)
+    after = np.array([0, 100, 5000, 14399, 14400])
+    times = clock.next_event(after, np.full(5, 3.0), np.full(5, 1e-9))
+    assert np.all(times[:-1] >= after[:-1])
+    assert times[-1] == NEVER
+    assert clock.next_event(np.array([0]), np.array([0.0]), np.array([1.0]))[0] == NEVER
+
+
+def test_shortcut_for_a_shared_start_is_exact():
+    config = CalendarConfig(start=dt.date(2024, 1, 1), end=dt.date(2024, 3, 31))
+    clock = routine_clock(SimCalendar(config))
+    rng = np.random.default_rng(3)
+    rate = rng.lognormal(np.log(0.01), 1.5, 5000)
+    draws = rng.standard_exponential(5000)
+    direct = clock.next_event(np.full(5000, 777, np.int64), rate, draws)
+    assert np.array_equal(clock.next_events_from(777, rate, draws), direct)
