@@ -7,6 +7,7 @@ service group for role-based ones), done with one `searchsorted` over cumulative
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -59,7 +60,8 @@ class Catalog:
     hindi: np.ndarray  # bool, offered in Hindi
     owner_ministry: np.ndarray  # int16, for ministry-recommended (ACBP) courses, else -1
     service_group: np.ndarray  # int8, for role-based courses, else -1
-    choosers: tuple[WeightedGroups, ...]  # one per category
+    n_ministries: int
+    by_group: WeightedGroups  # courses grouped by choice group (see `choice_group`)
     any_course: WeightedGroups  # the whole catalogue, for officers whose pick has no course
 
     @property
@@ -70,6 +72,21 @@ class Catalog:
     def duration_minutes(self) -> np.ndarray:
         return self.duration_hours * np.float32(60.0)
 
+    def choice_group(
+        self, categories: np.ndarray, ministry_ids: np.ndarray, service_groups: np.ndarray
+    ) -> np.ndarray:
+        """The group an officer chooses within: one for common and for self-selected
+        courses, one per service group for role-based, one per ministry for ACBP courses."""
+        offsets = np.array(
+            [0, 1, 1 + len(SERVICE_GROUPS), 1 + len(SERVICE_GROUPS) + self.n_ministries]
+        )
+        within = np.where(
+            categories == MINISTRY,
+            ministry_ids,
+            np.where(categories == ROLE_BASED, service_groups, 0),
+        )
+        return offsets[categories] + within
+
     def choose(
         self,
         categories: np.ndarray,
@@ -78,18 +95,8 @@ class Catalog:
         uniforms: np.ndarray,
     ) -> np.ndarray:
         """Courses for officers who have picked a category; any course where it has none."""
-        chosen = np.full(len(categories), -1, dtype=np.int64)
-        for category, chooser in enumerate(self.choosers):
-            who = np.flatnonzero(categories == category)
-            if who.size == 0:
-                continue
-            if category == MINISTRY:
-                groups = ministry_ids[who]
-            elif category == ROLE_BASED:
-                groups = service_groups[who]
-            else:
-                groups = np.zeros(who.size, dtype=np.int64)
-            chosen[who] = chooser.draw(groups, uniforms[who])
+        groups = self.choice_group(categories, ministry_ids, service_groups)
+        chosen = self.by_group.draw(groups, uniforms)
         missing = np.flatnonzero(chosen < 0)
         if missing.size:
             groups = np.zeros(missing.size, dtype=np.int64)
@@ -132,21 +139,7 @@ def build_catalog(config: CatalogConfig, n_ministries: int, streams: RandomStrea
     group[is_role] = np.arange(is_role.size) % len(SERVICE_GROUPS)
 
     ids = np.arange(n)
-    choosers = []
-    for c in range(len(CATEGORIES)):
-        member = category == c
-        if c == MINISTRY:
-            keys, n_groups = owner, max(n_ministries, 1)
-        elif c == ROLE_BASED:
-            keys, n_groups = group.astype(np.int16), len(SERVICE_GROUPS)
-        else:
-            keys, n_groups = np.zeros(n, dtype=np.int16), 1
-        choosers.append(
-            WeightedGroups.build(
-                ids[member], keys[member].astype(np.int64), popularity[member], n_groups
-            )
-        )
-    return Catalog(
+    catalog = Catalog(
         category=category,
         area=area,
         competency=competency,
@@ -156,6 +149,14 @@ def build_catalog(config: CatalogConfig, n_ministries: int, streams: RandomStrea
         hindi=hindi,
         owner_ministry=owner,
         service_group=group,
-        choosers=tuple(choosers),
-        any_course=WeightedGroups.build(ids, np.zeros(n, dtype=np.int64), popularity, 1),
+        n_ministries=n_ministries,
+        by_group=WeightedGroups.build(ids, np.zeros(n, np.int64), popularity, 1),  # replaced below
+        any_course=WeightedGroups.build(ids, np.zeros(n, np.int64), popularity, 1),
+    )
+    groups = catalog.choice_group(
+        category.astype(np.int64), owner.astype(np.int64), group.astype(np.int64)
+    )
+    n_groups = 2 + len(SERVICE_GROUPS) + n_ministries
+    return dataclasses.replace(
+        catalog, by_group=WeightedGroups.build(ids, groups, popularity, n_groups)
     )

@@ -196,6 +196,7 @@ class FastEngine:
             first = self._slot[ids] == order
             if not first.all():
                 ids = ids[first]
+            ids.sort()  # ascending ids: the gathers and scatters below walk memory in order
             if ids.size:
                 self._sessions(day, ids, self.officers.next_login_min[ids])
             candidates = self.queue.pop(tick_of_day)

@@ -106,6 +106,13 @@ class Population:
     n_roles: int
 
 
+def _categorical(weights: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+    """n draws of a category index with the given (unnormalised) weights."""
+    cumulative = np.cumsum(weights / weights.sum())
+    found = np.searchsorted(cumulative, rng.random(n, dtype=np.float32), side="right")
+    return np.minimum(found, len(weights) - 1)
+
+
 def _onboarding_days(
     config: PopulationConfig, start: dt.date, n: int, rng: np.random.Generator
 ) -> np.ndarray:
@@ -144,15 +151,13 @@ def build_population(
     officers.sector[:] = sector_codes[officers.org_id]
 
     group_shares = np.array([config.service_groups.get(g, 0.0) for g in SERVICE_GROUPS])
-    officers.service_group[:] = streams.fresh("population.service_group").choice(
-        len(SERVICE_GROUPS), size=n_agents, p=group_shares / group_shares.sum()
+    officers.service_group[:] = _categorical(
+        group_shares, n_agents, streams.fresh("population.service_group")
     )
 
     # Designations: Zipf-skewed within each service group (a few cadres are very large).
     role_weights = 1.0 / np.arange(1, config.roles_per_group + 1) ** config.size_skew
-    rank = streams.fresh("population.role").choice(
-        config.roles_per_group, size=n_agents, p=role_weights / role_weights.sum()
-    )
+    rank = _categorical(role_weights, n_agents, streams.fresh("population.role"))
     officers.role_id[:] = officers.service_group.astype(np.int16) * config.roles_per_group + rank
 
     officers.onboarded_day[:] = _onboarding_days(
