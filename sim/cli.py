@@ -29,7 +29,8 @@ app = typer.Typer(
     no_args_is_help=True,
     help="karmayogi-sim: simulate Mission Karmayogi learning campaigns and platform load.",
 )
-console = Console()
+# Wide tables when output goes to a file or a pipe (rich would wrap them at 80 columns).
+console = Console(width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True)
 
 ConfigArg = Annotated[Path, typer.Argument(help="scenario YAML file", show_default=False)]
