@@ -66,7 +66,11 @@ class Officers:
     def __init__(self, n: int) -> None:
         self.n = n
         for name, attribute in OFFICER_ATTRIBUTES.items():
-            setattr(self, name, np.full(n, attribute.default, dtype=attribute.dtype))
+            if attribute.default == 0:  # calloc'd: pages are only touched when written
+                array = np.zeros(n, dtype=attribute.dtype)
+            else:
+                array = np.full(n, attribute.default, dtype=attribute.dtype)
+            setattr(self, name, array)
 
     # annotations for readers and type checkers; the arrays are created in __init__
     org_id: np.ndarray
