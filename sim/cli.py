@@ -21,7 +21,7 @@ from rich.table import Table
 from sim.config import ConfigError, Scenario, load_scenario
 from sim.formatting import kpi_value, percent
 from sim.results import KPI_DESCRIPTIONS, RunResult, run_id_for
-from sim.simulate import ENGINES, UnknownEngineError, simulate
+from sim.simulate import ENGINES, UnknownEngineError, check_engine, simulate
 from sim.store import ResultsStore, StoreError
 
 app = typer.Typer(
@@ -115,10 +115,7 @@ def run(
     """Simulate one scenario and store the run."""
     with user_errors():
         scenario = resolve(config, seed, scale)
-        if engine not in ENGINES:
-            raise UnknownEngineError(
-                f"unknown engine {engine!r}; choose one of: {', '.join(sorted(ENGINES))}"
-            )
+        check_engine(engine)
         store = ResultsStore(out)
         store.clean_staging()
         result = run_with_progress(scenario, engine, quiet=json_output)
@@ -159,10 +156,7 @@ def compare(
     """Compare scenarios' KPIs against the first one (runs missing scenarios first)."""
     with user_errors():
         scenarios = [resolve(c, seed, scale) for c in configs]  # validate all before running
-        if engine not in ENGINES:
-            raise UnknownEngineError(
-                f"unknown engine {engine!r}; choose one of: {', '.join(sorted(ENGINES))}"
-            )
+        check_engine(engine)
         store = ResultsStore(out)
         store.clean_staging()
         runs = [obtain(s, engine, store, rerun, quiet=json_output) for s in scenarios]

@@ -31,7 +31,7 @@ from sim.agents.learning import learn
 from sim.agents.sessions import session_minutes
 from sim.calendar import MINUTES_PER_DAY, NEVER, SimCalendar
 from sim.catalog import Catalog, build_catalog
-from sim.config import Scenario
+from sim.config import Scenario, WebinarConfig
 from sim.event_calendar import EventCalendar
 from sim.population import ENGAGED, NO_DAY, ROUTINE, Population, build_population
 from sim.random_streams import RandomStreams
@@ -407,7 +407,7 @@ class FastEngine:
         self.window = (NEVER, NEVER)
 
     # ---- webinars --------------------------------------------------------------------------
-    def _hold_webinar(self, plan: CampaignPlan, start: int, config) -> None:
+    def _hold_webinar(self, plan: CampaignPlan, start: int, config: WebinarConfig) -> None:
         officers = self.officers
         day = start // MINUTES_PER_DAY
         rng = self.streams.stream(f"campaign.{plan.index}.webinar", day)

@@ -63,9 +63,11 @@ class RunResult:
 
 
 def run_id_for(scenario: Scenario, engine: str) -> str:
-    """Runs are content-addressed: the same resolved config, seed, scale and engine give the
-    same id (and the same results), so a repeated run replaces itself instead of piling up."""
-    digest = hashlib.sha256(f"{scenario.config_hash()}:{engine}".encode()).hexdigest()
+    """Runs are content-addressed: the same resolved config, seed, scale, engine and package
+    version give the same id (and the same results), so a repeated run replaces itself
+    instead of piling up, and `compare` can reuse it."""
+    key = f"{scenario.config_hash()}:{engine}:{__version__}"
+    digest = hashlib.sha256(key.encode()).hexdigest()
     return f"{scenario.name}-{engine}-{digest[:12]}"
 
 

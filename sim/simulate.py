@@ -15,13 +15,17 @@ class UnknownEngineError(ValueError):
     pass
 
 
-def simulate(
-    scenario: Scenario, engine: str = "fast", progress: ProgressCallback | None = None
-) -> RunResult:
+def check_engine(engine: str) -> None:
     if engine not in ENGINES:
         raise UnknownEngineError(
             f"unknown engine {engine!r}; choose one of: {', '.join(sorted(ENGINES))}"
         )
+
+
+def simulate(
+    scenario: Scenario, engine: str = "fast", progress: ProgressCallback | None = None
+) -> RunResult:
+    check_engine(engine)
     output = ENGINES[engine](scenario, progress=progress).run()
     started = time.perf_counter()
     result = summarise(output, engine)
