@@ -112,7 +112,7 @@ class Population:
 
 def _categorical(weights: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
     """n draws of a category index with the given (unnormalised) weights."""
-    cumulative = np.cumsum(weights / weights.sum())
+    cumulative = np.cumsum(weights / weights.sum()).astype(np.float32)
     found = np.searchsorted(cumulative, rng.random(n, dtype=np.float32), side="right")
     return np.minimum(found, len(weights) - 1)
 
