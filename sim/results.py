@@ -16,8 +16,7 @@ import numpy as np
 import pandas as pd
 
 from sim import __version__
-from sim.calendar import MINUTES_PER_DAY
-from sim.config import SECTORS, Scenario
+from sim.config import Scenario
 from sim.engine import EngineOutput
 from sim.population import NO_COURSE, NO_DAY
 
@@ -284,8 +283,6 @@ def summarise(output: EngineOutput, engine: str) -> RunResult:
         "package_version": __version__,
         "timings": dict(output.timings),
         "population_mb": round(output.population.officers.nbytes / 2**20, 1),
-        "minutes_per_day": MINUTES_PER_DAY,
-        "sectors": list(SECTORS),
     }
     return RunResult(
         run_id=meta["run_id"],
