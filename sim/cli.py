@@ -21,7 +21,7 @@ from rich.table import Table
 from sim.config import ConfigError, Scenario, load_scenario
 from sim.formatting import kpi_value, percent
 from sim.results import KPI_DESCRIPTIONS, RunResult, run_id_for
-from sim.simulate import ENGINES, UnknownEngineError, check_engine, simulate
+from sim.simulate import ENGINES, EngineError, check_engine, simulate
 from sim.store import ResultsStore, StoreError
 
 app = typer.Typer(
@@ -51,7 +51,7 @@ class UserError(Exception):
 def user_errors() -> Iterator[None]:
     try:
         yield
-    except (ConfigError, UnknownEngineError, UserError, StoreError) as error:
+    except (ConfigError, EngineError, UserError, StoreError) as error:
         err.print(f"[bold red]error:[/] {error}", highlight=False)
         raise typer.Exit(2) from None
     except KeyboardInterrupt:
@@ -115,7 +115,7 @@ def run(
     """Simulate one scenario and store the run."""
     with user_errors():
         scenario = resolve(config, seed, scale)
-        check_engine(engine)
+        check_engine(engine, scenario)
         store = ResultsStore(out)
         store.clean_staging()
         result = run_with_progress(scenario, engine, quiet=json_output)
@@ -156,7 +156,8 @@ def compare(
     """Compare scenarios' KPIs against the first one (runs missing scenarios first)."""
     with user_errors():
         scenarios = [resolve(c, seed, scale) for c in configs]  # validate all before running
-        check_engine(engine)
+        for scenario in scenarios:
+            check_engine(engine, scenario)
         store = ResultsStore(out)
         store.clean_staging()
         runs = [obtain(s, engine, store, rerun, quiet=json_output) for s in scenarios]
@@ -209,16 +210,28 @@ def bench(
         list[str] | None, typer.Option("--only", help="run only these cases (campaign, year)")
     ] = None,
     repeat: Annotated[int, typer.Option("--repeat", min=1, help="runs per case")] = 1,
+    vs_reference: Annotated[
+        bool,
+        typer.Option(
+            "--vs-reference",
+            help="run the fast and the reference engine on the same sampled scenario instead",
+        ),
+    ] = False,
     json_output: JsonOpt = False,
 ) -> None:
-    """Full-population benchmarks: wall time, peak memory, sessions per second."""
-    from sim.bench import CASES, run_benchmarks
+    """Benchmarks: wall time, peak memory, sessions per second (each run in a fresh process)."""
+    from sim.bench import CASES, run_benchmarks, run_vs_reference
 
     with user_errors():
         unknown = sorted(set(only or []) - set(CASES))
         if unknown:
             raise UserError(f"unknown benchmark case {unknown}; cases: {', '.join(CASES)}")
-        rows = run_benchmarks(only or list(CASES), repeat, err)
+        if vs_reference and only:
+            raise UserError("--vs-reference runs its own case; do not combine it with --only")
+        if vs_reference:
+            rows = run_vs_reference(repeat, err)
+        else:
+            rows = run_benchmarks(only or list(CASES), repeat, err)
     if json_output:
         print(json.dumps(rows, indent=2))
         return

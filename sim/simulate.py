@@ -6,26 +6,30 @@ import time
 
 from sim.config import Scenario
 from sim.engine import FastEngine, ProgressCallback
+from sim.reference import PopulationTooLargeError, ReferenceEngine, check_population
 from sim.results import RunResult, summarise
 
-ENGINES = {"fast": FastEngine}
+ENGINES = {"fast": FastEngine, "reference": ReferenceEngine}
 
 
-class UnknownEngineError(ValueError):
-    pass
+class EngineError(ValueError):
+    """An engine that does not exist, or cannot run this scenario."""
 
 
-def check_engine(engine: str) -> None:
+def check_engine(engine: str, scenario: Scenario | None = None) -> None:
     if engine not in ENGINES:
-        raise UnknownEngineError(
-            f"unknown engine {engine!r}; choose one of: {', '.join(sorted(ENGINES))}"
-        )
+        raise EngineError(f"unknown engine {engine!r}; choose one of: {', '.join(sorted(ENGINES))}")
+    if scenario is not None and engine == "reference":
+        try:
+            check_population(scenario)
+        except PopulationTooLargeError as error:
+            raise EngineError(str(error)) from None
 
 
 def simulate(
     scenario: Scenario, engine: str = "fast", progress: ProgressCallback | None = None
 ) -> RunResult:
-    check_engine(engine)
+    check_engine(engine, scenario)
     output = ENGINES[engine](scenario, progress=progress).run()
     started = time.perf_counter()
     result = summarise(output, engine)

@@ -120,6 +120,26 @@ def test_bad_arguments_exit_2(tmp_path):
     assert not (tmp_path / "s").exists()
 
 
+def test_reference_engine_runs_through_the_same_store(tmp_path):
+    args = ("run", CONFIGS / "saptah_2024.yaml", "--scale", "2000", "--out", tmp_path, "--json")
+    result = invoke(*args, "--engine", "reference")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["meta"]["engine"] == "reference" and "-reference-" in payload["run_id"]
+    store = ResultsStore(tmp_path)
+    assert store.has(payload["run_id"])
+    engines = store.query("select distinct engine from runs")["engine"].tolist()
+    assert engines == ["reference"]
+
+
+def test_reference_engine_refuses_a_full_population(tmp_path):
+    result = invoke("run", CONFIGS / "baseline.yaml", "--engine", "reference", "--out", tmp_path)
+    assert result.exit_code == 2
+    assert "at most 200,000 agents" in result.stderr and "--scale 23" in result.stderr
+    assert "Traceback" not in result.output + result.stderr
+    assert not tmp_path.joinpath("runs").exists()
+
+
 def test_interrupted_run_leaves_nothing_behind(tmp_path):
     """SIGINT in the middle of a run: exit 130, no run in the store, no staging left."""
     store = tmp_path / "store"

@@ -37,3 +37,14 @@ def leave_after_target(
     leaving = ids[reached & ~stays]
     officers.mode[leaving] = ROUTINE
     return leaving
+
+
+def add_campaign_hours(
+    officers: Officers, ids: np.ndarray, hours: np.ndarray, target_hours: float
+) -> int:
+    """Count hours toward the running campaign; returns how many officers reached the target
+    with them. (Whether they then step back is decided once per session or webinar, by
+    `leave_after_target`.)"""
+    before = officers.campaign_hours[ids]
+    officers.campaign_hours[ids] = before + hours
+    return int(((before < target_hours) & (officers.campaign_hours[ids] >= target_hours)).sum())

@@ -29,6 +29,67 @@ class SessionOutcome:
     drops: np.ndarray  # int16
 
 
+@dataclass
+class StudyStep:
+    """Per officer, one stretch of work on one course."""
+
+    minutes: np.ndarray  # float32, minutes spent on the course
+    enrolled: np.ndarray  # bool, started the course in this step
+    finished: np.ndarray  # bool, reached the point where they complete or abandon it
+    completed: np.ndarray  # bool
+    dropped: np.ndarray  # bool
+
+
+def study(
+    officers: Officers,
+    catalog: Catalog,
+    ids: np.ndarray,
+    minutes_left: np.ndarray,
+    mix_row: np.ndarray,
+    mix_table: np.ndarray,
+    behaviour: BehaviourConfig,
+    rng: np.random.Generator,
+) -> StudyStep:
+    """Each officer works on their course (enrolling in one first if they have none) for
+    up to `minutes_left`, finishing or abandoning it if they reach that point."""
+    enrolled = officers.course[ids] == NO_COURSE
+    if enrolled.any():
+        enrol(
+            officers,
+            catalog,
+            ids[enrolled],
+            mix_row[enrolled],
+            mix_table,
+            behaviour.drop_hazard_per_hour,
+            rng,
+        )
+    course = officers.course[ids]
+    length = catalog.duration_minutes[course]
+    progress = officers.progress[ids]
+    stop_at = officers.stop_at[ids]
+    left = np.maximum(stop_at - progress, 0.0) * length
+    used = np.minimum(minutes_left, left)
+    finished = used >= left
+    officers.progress[ids] = np.where(finished, stop_at, progress + used / length)
+    completed = finished & (stop_at >= 1.0)
+    dropped = finished & (stop_at < 1.0)
+    officers.completions[ids[completed]] += 1
+    officers.drops[ids[dropped]] += 1
+    officers.course[ids[finished]] = NO_COURSE
+    officers.learning_hours[ids] += used / np.float32(60.0)
+    return StudyStep(used, enrolled, finished, completed, dropped)
+
+
+def keeps_studying(step: StudyStep, minutes_left: np.ndarray, behaviour: BehaviourConfig):
+    """Officers who finished a course and have time enough left to start another."""
+    return step.finished & (minutes_left >= behaviour.min_minutes_to_start_course)
+
+
+def session_minutes_used(studied_minutes: np.ndarray) -> np.ndarray:
+    """A session lasts the whole minutes its study took, and at least one."""
+    return np.maximum(np.ceil(studied_minutes), 1).astype(np.int32)
+
+
 def learn(
     officers: Officers,
     catalog: Catalog,
@@ -39,6 +100,7 @@ def learn(
     behaviour: BehaviourConfig,
     rng: np.random.Generator,
 ) -> SessionOutcome:
+    """A whole session for each officer at once: `study` steps until time runs out."""
     n = ids.size
     remaining = budget_minutes.astype(np.float32)
     outcome = SessionOutcome(
@@ -48,44 +110,25 @@ def learn(
         completions=np.zeros(n, np.int16),
         drops=np.zeros(n, np.int16),
     )
-    duration_minutes = catalog.duration_minutes
     active = np.arange(n)
     for _ in range(behaviour.max_courses_per_session):
-        who = ids[active]
-        needs_course = officers.course[who] == NO_COURSE
-        if needs_course.any():
-            starting = active[needs_course]
-            enrol(
-                officers,
-                catalog,
-                ids[starting],
-                mix_row[starting],
-                mix_table,
-                behaviour.drop_hazard_per_hour,
-                rng,
-            )
-            outcome.enrolments[starting] += 1
-        course = officers.course[who]
-        length = duration_minutes[course]
-        progress = officers.progress[who]
-        stop_at = officers.stop_at[who]
-        left = np.maximum(stop_at - progress, 0.0) * length
-        used = np.minimum(remaining[active], left)
-        finished = used >= left
-        officers.progress[who] = np.where(finished, stop_at, progress + used / length)
-        remaining[active] -= used
-        outcome.hours[active] += used / np.float32(60.0)
-        completed = finished & (stop_at >= 1.0)
-        dropped = finished & (stop_at < 1.0)
-        outcome.completions[active[completed]] += 1
-        outcome.drops[active[dropped]] += 1
-        officers.completions[who[completed]] += 1
-        officers.drops[who[dropped]] += 1
-        officers.course[who[finished]] = NO_COURSE
-        active = active[finished & (remaining[active] >= behaviour.min_minutes_to_start_course)]
+        step = study(
+            officers,
+            catalog,
+            ids[active],
+            remaining[active],
+            mix_row[active],
+            mix_table,
+            behaviour,
+            rng,
+        )
+        remaining[active] -= step.minutes
+        outcome.hours[active] += step.minutes / np.float32(60.0)
+        outcome.enrolments[active] += step.enrolled
+        outcome.completions[active] += step.completed
+        outcome.drops[active] += step.dropped
+        active = active[keeps_studying(step, remaining[active], behaviour)]
         if active.size == 0:
             break
-    used_minutes = budget_minutes - remaining
-    outcome.minutes_used = np.maximum(np.ceil(used_minutes), 1).astype(np.int32)
-    officers.learning_hours[ids] += outcome.hours
+    outcome.minutes_used = session_minutes_used(budget_minutes - remaining)
     return outcome

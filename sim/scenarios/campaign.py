@@ -114,3 +114,8 @@ class CampaignPlan:
         first = self.start_min
         n_days = (self.planned_end_min - first) // MINUTES_PER_DAY
         return [first + d * MINUTES_PER_DAY + o for d in range(n_days) for o in offsets]
+
+    def webinar_seats(self, scale: int) -> int:
+        """A webinar's attendance cap in simulated agents (1 agent = `scale` officers)."""
+        webinars = self.config.webinars
+        return 0 if webinars is None else int(np.ceil(webinars.attendance_cap / scale))

@@ -1,0 +1,45 @@
+"""The state officers are in when a run starts: courses already in progress, first logins."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.agents.activity import IntensityClock
+from sim.agents.enrolment import enrol
+from sim.catalog import Catalog
+from sim.config import Scenario
+from sim.population import Officers
+from sim.random_streams import RandomStreams
+
+
+def seed_initial_state(
+    officers: Officers,
+    catalog: Catalog,
+    scenario: Scenario,
+    mix_table: np.ndarray,
+    routine_clock: IntensityClock,
+    streams: RandomStreams,
+) -> int:
+    """Give officers who were active recently a course in progress, and draw everyone's
+    first login into `officers.next_login_min`. Returns how many courses were in progress."""
+    n = officers.n
+    rng = streams.fresh("initial.in_progress")
+    rate = officers.routine_logins_per_day.astype(float)
+    days = scenario.population.initial_in_progress_days
+    has_course = np.flatnonzero(rng.random(n) < 1.0 - np.exp(-rate * days))
+    enrol(
+        officers,
+        catalog,
+        has_course,
+        np.zeros(has_course.size, dtype=np.int64),
+        mix_table,
+        scenario.behaviour.drop_hazard_per_hour,
+        rng,
+    )
+    officers.progress[has_course] = officers.stop_at[has_course] * rng.random(has_course.size)
+    officers.enrolments[has_course] = 0  # enrolled before the run: not a run enrolment
+    officers.in_progress_at_start[has_course] = True
+
+    draws = streams.fresh("initial.first_login").standard_exponential(n)
+    officers.next_login_min[:] = routine_clock.next_events_from(0, rate, draws)
+    return int(has_course.size)

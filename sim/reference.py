@@ -1,0 +1,314 @@
+"""The reference engine: the same model with one SimPy process per officer, and no batching.
+
+Every officer is a process that waits for their next login (or campaign take-up), takes a
+server on the platform, studies course by course (each enrolment, completion and drop-out
+happens at its own simulated time), frees the server and draws their next login. Webinars
+are events whose seats are a capacity-capped container. The behaviour rules are the ones
+in `sim.agents`, called on one officer at a time; campaign phases are the same
+`ActiveCampaign` the fast engine uses.
+
+It exists to check the fast engine, which differs on purpose in three bounded ways:
+- a tick's officers are processed as one batch at the tick's start (their own start
+  minutes are kept); here each session runs at its own time;
+- flows (hours, completions, drop-outs) are booked to the session's start day; here to
+  the day they happen;
+- webinar hours are credited at the webinar's start; here at its end.
+
+Officers in a session when a campaign phase changes their plans pick the change up when
+the session ends (their next login is redrawn then, which is exact: logins are memoryless).
+It is practical up to about 10^5 officers: see `MAX_AGENTS`.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+import simpy
+
+from sim.agents.activity import routine_clock
+from sim.agents.campaign_phases import ActiveCampaign, CampaignOutcome, Moved
+from sim.agents.campaign_response import add_campaign_hours, leave_after_target
+from sim.agents.enrolment import course_mix_table
+from sim.agents.initial_state import seed_initial_state
+from sim.agents.learning import keeps_studying, session_minutes_used, study
+from sim.agents.sessions import next_session_starts, session_budgets, take_up
+from sim.calendar import MINUTES_PER_DAY, SimCalendar
+from sim.catalog import build_catalog
+from sim.config import Scenario, WebinarConfig
+from sim.engine import EngineOutput, ProgressCallback
+from sim.population import ENGAGED, NO_DAY, build_population
+from sim.random_streams import RandomStreams
+from sim.recorder import Recorder
+from sim.scenarios.campaign import CampaignPlan
+from sim.server_pool import ServerPool
+
+MAX_AGENTS = 200_000
+STREAMS = ("session.length", "session.courses", "next_login", "leave_after_target", "webinar")
+
+
+class PopulationTooLargeError(ValueError):
+    pass
+
+
+def check_population(scenario: Scenario) -> None:
+    if scenario.agents > MAX_AGENTS:
+        raise PopulationTooLargeError(
+            f"the reference engine simulates at most {MAX_AGENTS:,} agents; "
+            f"{scenario.name} has {scenario.agents:,} at scale {scenario.scale}: "
+            f"use --scale {math.ceil(scenario.population.officers / MAX_AGENTS)} or more"
+        )
+
+
+class ReferenceEngine:
+    name = "reference"
+
+    def __init__(self, scenario: Scenario, progress: ProgressCallback | None = None) -> None:
+        check_population(scenario)
+        self.scenario = scenario
+        self.progress = progress
+
+    def _setup(self) -> None:
+        scenario = self.scenario
+        self.calendar = SimCalendar(scenario.calendar)
+        self.horizon = self.calendar.horizon_minutes
+        streams = self.streams = RandomStreams(scenario.seed)
+        self.population = build_population(
+            scenario.population, scenario.agents, scenario.calendar.start, streams
+        )
+        self.officers = self.population.officers
+        self.catalog = build_catalog(
+            scenario.catalog, self.population.organisations.n_ministries, streams
+        )
+        self.mix_table = course_mix_table(scenario.behaviour)
+        self.routine_clock = routine_clock(self.calendar)
+        self.recorder = Recorder(self.calendar.n_days)
+        self.plans = [
+            CampaignPlan(i, c, self.calendar)
+            for i, c in enumerate(sorted(scenario.campaigns, key=lambda c: c.start))
+        ]
+        self.rng = {name: streams.fresh(f"reference.{name}") for name in STREAMS}
+        self.campaign: ActiveCampaign | None = None
+        self.n_engaged = 0
+        self.outcomes: list[CampaignOutcome] = []
+        self.initial_in_progress = seed_initial_state(
+            self.officers, self.catalog, scenario, self.mix_table, self.routine_clock, streams
+        )
+        self.session_starts: list[int] = []
+        self.session_ends: list[int] = []
+        self.in_session: dict[int, int] = {}  # officer -> minute seated
+        self.waiting = np.zeros(self.officers.n, dtype=bool)
+
+    def run(self) -> EngineOutput:
+        started = time.perf_counter()
+        self._setup()
+        setup_done = time.perf_counter()
+        env = self.env = simpy.Environment()
+        self.platform = ServerPool(env)
+        self.processes = [env.process(self._officer(i)) for i in range(self.officers.n)]
+        for plan in self.plans:
+            env.process(self._campaign(plan))
+            env.process(self._webinars(plan))
+        env.process(self._days())
+        env.run(until=self.horizon)
+        for seated in self.in_session.values():  # sessions still going at the horizon
+            self._log_session(seated, self.horizon)
+        self.recorder.add_sessions(
+            np.array(self.session_starts, dtype=np.int64),
+            np.array(self.session_ends, dtype=np.int64),
+        )
+        finished = time.perf_counter()
+        return EngineOutput(
+            scenario=self.scenario,
+            calendar=self.calendar,
+            population=self.population,
+            catalog=self.catalog,
+            recorder=self.recorder,
+            initial_in_progress=self.initial_in_progress,
+            campaigns=self.outcomes,
+            timings={"setup_s": setup_done - started, "simulate_s": finished - setup_done},
+        )
+
+    # ---- helpers ---------------------------------------------------------------------------
+    def _day(self) -> int:
+        return min(int(self.env.now // MINUTES_PER_DAY), self.calendar.n_days - 1)
+
+    def _wake(self, moved: Moved) -> None:
+        """Interrupt the waiting officers whose next event a policy moved (once each)."""
+        for i in moved[0].tolist():
+            if self.waiting[i]:
+                self.waiting[i] = False
+                self.processes[i].interrupt()
+
+    def _mark_participant(self, i: int, day: int) -> None:
+        if self.officers.first_active_day[i] == NO_DAY:
+            self.officers.first_active_day[i] = day
+            self.recorder.add("new_participants", day, 1)
+
+    def _log_session(self, seated: int, end: int) -> None:
+        self.session_starts.append(seated)
+        self.session_ends.append(min(end, self.horizon))
+
+    def _count_toward_campaign(self, campaign: ActiveCampaign, ids: np.ndarray, hours) -> None:
+        if self.campaign is campaign:  # else the window closed while the officer was busy
+            hours = np.asarray(hours, dtype=np.float32)
+            reached = add_campaign_hours(self.officers, ids, hours, campaign.config.target_hours)
+            self.recorder.add("new_reached_target", self._day(), reached)
+
+    def _maybe_step_back(self, campaign: ActiveCampaign, ids: np.ndarray) -> None:
+        """After a session or webinar that counted, an officer at the target may step back."""
+        if self.campaign is campaign:
+            config = campaign.config
+            leaving = leave_after_target(
+                self.officers,
+                ids,
+                config.target_hours,
+                config.engagement.continue_after_target,
+                self.rng["leave_after_target"],
+            )
+            self.n_engaged -= leaving.size
+
+    # ---- processes -------------------------------------------------------------------------
+    def _officer(self, i: int):
+        officers, env = self.officers, self.env
+        while True:
+            wake = min(int(officers.next_login_min[i]), int(officers.engage_min[i]))
+            self.waiting[i] = True
+            try:
+                if wake >= self.horizon:
+                    yield env.event()  # nothing planned: wait for a policy to wake them
+                else:
+                    yield env.timeout(max(wake - env.now, 0))
+            except simpy.Interrupt:
+                continue
+            self.waiting[i] = False
+            yield from self._session(i)
+
+    def _session(self, i: int):
+        env, officers, record = self.env, self.officers, self.recorder
+        behaviour = self.scenario.behaviour
+        ids = np.array([i])
+        login = round(env.now)
+        if take_up(officers, ids, np.array([login])).size:
+            self.n_engaged += 1
+            record.add("new_engaged", self._day(), 1)
+        budget, engaged = session_budgets(officers, ids, behaviour, self.rng["session.length"])
+
+        yield self.platform.acquire()
+        seated = round(env.now)
+        self.in_session[i] = seated
+        day = self._day()
+        officers.sessions[i] += 1
+        record.add("new_sessions", day, 1)
+        if officers.last_active_day[i] != day:
+            record.add("n_active_learners", day, 1)
+            officers.last_active_day[i] = day
+        self._mark_participant(i, day)
+        campaign = self.campaign
+        counting = campaign is not None and bool(campaign.in_window(np.array([seated]))[0])
+
+        remaining = budget.astype(np.float32)
+        mix_row = engaged.astype(np.int64)
+        for _ in range(behaviour.max_courses_per_session):
+            step = study(
+                officers,
+                self.catalog,
+                ids,
+                remaining,
+                mix_row,
+                self.mix_table,
+                behaviour,
+                self.rng["session.courses"],
+            )
+            if step.enrolled[0]:
+                record.add("new_enrolments", self._day(), 1)
+            yield env.timeout(float(step.minutes[0]))
+            remaining -= step.minutes
+            day = self._day()
+            hours = float(step.minutes[0]) / 60.0
+            record.add("new_learning_hours", day, hours)
+            record.add("new_completions", day, int(step.completed[0]))
+            record.add("new_drops", day, int(step.dropped[0]))
+            if counting:
+                self._count_toward_campaign(campaign, ids, step.minutes / np.float32(60.0))
+            if not keeps_studying(step, remaining, behaviour)[0]:
+                break
+        if counting:
+            self._maybe_step_back(campaign, ids)
+
+        end = seated + int(session_minutes_used(budget - remaining)[0])
+        yield env.timeout(max(end - env.now, 0))
+        self.platform.release()
+        del self.in_session[i]
+        self._log_session(seated, end)
+        current = self.campaign
+        officers.next_login_min[i] = next_session_starts(
+            officers,
+            ids,
+            np.array([end]),
+            self.rng["next_login"].standard_exponential(1),
+            self.routine_clock,
+            current.engaged_clock if current else None,
+            current.engaged_logins_per_day if current else 0.0,
+        )[0]
+
+    def _campaign(self, plan: CampaignPlan):
+        env = self.env
+        yield env.timeout(plan.start_min - env.now)
+        median = self.scenario.population.propensity.median_logins_per_working_day
+        self.campaign = campaign = ActiveCampaign(plan, self.officers, median)
+        self._wake(campaign.start(self.officers, self.streams))
+        if plan.announce_min is not None:
+            yield env.timeout(plan.announce_min - env.now)
+            self._wake(campaign.announce_extension(self.officers, self.streams, self.routine_clock))
+        yield env.timeout(plan.end_min - env.now)
+        moved, outcome = campaign.end(
+            self.officers, self.streams, self.routine_clock, self.population.organisations.n
+        )
+        self._wake(moved)
+        self.outcomes.append(outcome)
+        self.n_engaged = 0
+        self.campaign = None
+
+    def _webinars(self, plan: CampaignPlan):
+        """At each webinar start, engaged officers who want to attend take a seat while
+        seats are left (in random order, so the cap picks a random subset)."""
+        env, officers, rng = self.env, self.officers, self.rng["webinar"]
+        config = plan.config.webinars
+        for start in plan.webinar_minutes():
+            yield env.timeout(start - env.now)
+            assert config is not None
+            seats = simpy.Container(env, capacity=max(plan.webinar_seats(self.scenario.scale), 1))
+            engaged = np.flatnonzero(officers.mode == ENGAGED)
+            wanting = engaged[rng.random(engaged.size) < config.attend_probability]
+            rng.shuffle(wanting)
+            seated = 0
+            for i in wanting.tolist():
+                if seats.level >= seats.capacity:
+                    break
+                seats.put(1)
+                seated += 1
+                env.process(self._attend(i, seats, config))
+            self.recorder.add_webinar(start, config.duration_minutes, seated)
+            self.recorder.add("new_webinar_attendances", self._day(), seated)
+
+    def _attend(self, i: int, seats: simpy.Container, config: WebinarConfig):
+        self._mark_participant(i, self._day())
+        campaign = self.campaign
+        yield self.env.timeout(config.duration_minutes)
+        hours = np.float32(config.duration_minutes / 60)
+        self.officers.webinar_hours[i] += hours
+        self.recorder.add("new_webinar_hours", self._day(), float(hours))
+        if campaign is not None and config.count_toward_target:
+            self._count_toward_campaign(campaign, np.array([i]), np.array([hours]))
+            self._maybe_step_back(campaign, np.array([i]))
+        seats.get(1)
+
+    def _days(self):
+        """Daily stocks, and progress, just before each midnight."""
+        for day in range(self.calendar.n_days):
+            yield self.env.timeout((day + 1) * MINUTES_PER_DAY - 1e-6 - self.env.now)
+            self.recorder.add("n_engaged", day, self.n_engaged)
+            if self.progress:
+                self.progress(day + 1, self.calendar.n_days)
