@@ -20,6 +20,8 @@ from pathlib import Path
 
 from rich.console import Console
 
+from sim.config import Scenario, load_scenario
+
 CONFIGS = Path(__file__).resolve().parents[1] / "configs"
 CASES = {
     "campaign": (CONFIGS / "saptah_2024.yaml", "<= 10 s, <= 3 GB"),
@@ -31,10 +33,8 @@ CASES = {
 VS_REFERENCE = {"config": CONFIGS / "saptah_2024.yaml", "agents": 50_000, "days": 30}
 
 
-def measure(config: Path, engine: str = "fast", agents: int | None = None, days: int | None = None):
-    from sim.config import load_scenario
-    from sim.simulate import simulate
-
+def sized(config: Path, agents: int | None = None, days: int | None = None) -> Scenario:
+    """The scenario at about `agents` agents, over its last `days` days."""
     scenario = load_scenario(config)
     changes: dict = {}
     if agents:
@@ -42,7 +42,17 @@ def measure(config: Path, engine: str = "fast", agents: int | None = None, days:
     if days:
         end = scenario.calendar.end
         changes["calendar"] = {"start": end - dt.timedelta(days=days - 1), "end": end}
-    scenario = scenario.with_overrides(**changes) if changes else scenario
+    return scenario.with_overrides(**changes) if changes else scenario
+
+
+def vs_reference_scenario(agents: int | None = None) -> Scenario:
+    return sized(VS_REFERENCE["config"], agents or VS_REFERENCE["agents"], VS_REFERENCE["days"])
+
+
+def measure(config: Path, engine: str = "fast", agents: int | None = None, days: int | None = None):
+    from sim.simulate import simulate
+
+    scenario = sized(config, agents, days)
     started = time.perf_counter()
     result = simulate(scenario, engine)
     wall = time.perf_counter() - started
@@ -87,10 +97,11 @@ def run_benchmarks(cases: list[str], repeat: int, console: Console) -> list[dict
     return rows
 
 
-def run_vs_reference(repeat: int, console: Console) -> list[dict]:
+def run_vs_reference(repeat: int, console: Console, agents: int | None = None) -> list[dict]:
     """Both engines on the same scenario, interleaved run by run so that both see the same
     machine load; the ratio is of the medians of wall time."""
-    options = ["--agents", str(VS_REFERENCE["agents"]), "--days", str(VS_REFERENCE["days"])]
+    agents = agents or VS_REFERENCE["agents"]
+    options = ["--agents", str(agents), "--days", str(VS_REFERENCE["days"])]
     samples: dict[str, list[dict]] = {"fast": [], "reference": []}
     for i in range(repeat):
         for engine, runs in samples.items():

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -205,6 +206,127 @@ def compare(
 
 
 @app.command()
+def capacity(
+    config: ConfigArg,
+    target_ms: Annotated[
+        float | None,
+        typer.Option("--target-ms", min=1.0, help="latency target (ms) for the chosen quantile"),
+    ] = None,
+    seed: SeedOpt = None,
+    scale: ScaleOpt = None,
+    out: OutOpt = Path("results"),
+    json_output: JsonOpt = False,
+    engine: EngineOpt = "fast",
+) -> None:
+    """Capacity plan for a scenario: peaks, servers per hour, cost, headroom, autoscaling."""
+    from sim.capacity_plan import capacity_plan
+
+    with user_errors():
+        scenario = resolve(config, seed, scale)
+        if target_ms is not None:
+            platform = scenario.platform.model_dump(mode="json")
+            platform["latency_target_ms"] = target_ms
+            scenario = scenario.with_overrides(platform=platform)
+        check_engine(engine, scenario)
+        store = ResultsStore(out)
+        store.clean_staging()
+        run_id, kpis = obtain(scenario, engine, store, rerun=False, quiet=json_output)
+        windows = [(c.start, c.end) for c in scenario.campaigns]
+        plan = capacity_plan(
+            scenario.platform, store.table(run_id, "load"), store.table(run_id, "hourly"), windows
+        )
+    if json_output:
+        payload = {
+            key: value.to_dict(orient="records") if isinstance(value, pd.DataFrame) else value
+            for key, value in plan.items()
+        }
+        payload.update(run_id=run_id, scenario=scenario.name)
+        print(json.dumps(payload, indent=2, default=str))
+        return
+    quantile = f"{plan['latency_quantile']:.0%}"
+    console.print(
+        f"[bold]{scenario.name}[/]: capacity plan for {quantile} of requests within "
+        f"{plan['latency_target_ms']:.0f} ms (run {run_id})"
+    )
+    console.print(
+        f"peak {kpi_value(plan['peak_concurrent_learners'])} learners on the platform, "
+        f"{kpi_value(plan['peak_requests_per_s'])} requests/s at {plan['peak_time']} IST; "
+        f"{plan['servers_needed']} servers of {plan['server_requests_per_s']:,.0f} requests/s "
+        "needed in the busiest hour"
+    )
+    if plan["headroom"] is not None:
+        headroom = percent(100 * plan["headroom"])
+        console.print(f"configured {scenario.platform.servers} servers: headroom {headroom}")
+    days = Table(title="Servers needed by day (campaign days, or all days without a campaign)")
+    for column in ("date", "peak learners", "peak requests/s", "servers (max)", "servers (min)",
+                   "busiest hour"):  # fmt: skip
+        days.add_column(column, justify="right")
+    for row in plan["per_day"].itertuples():
+        days.add_row(
+            row.date,
+            kpi_value(row.peak_concurrent_learners),
+            kpi_value(row.peak_requests_per_s),
+            str(row.servers_needed_max),
+            str(row.servers_needed_min),
+            f"{row.busiest_hour:02d}:00",
+        )
+    console.print(days)
+    options = Table(title="Provisioning options over the whole run")
+    for column in ("option", "server-hours", "cost (INR)", "minutes over target", "max servers"):
+        options.add_column(column, justify="right" if column != "option" else "left")
+    for row in plan["options"].itertuples():
+        options.add_row(
+            row.option,
+            kpi_value(row.server_hours),
+            kpi_value(row.cost),
+            str(row.minutes_over_latency_target),
+            str(row.max_servers),
+        )
+    console.print(options)
+    console.print("hour-by-hour table: the run's `hourly` table in the store (or --json)")
+
+
+@app.command()
+def forecast(
+    config: Annotated[Path, typer.Argument(help="forecast YAML")] = Path("configs/forecast.yaml"),
+    plot: Annotated[Path, typer.Option("--plot", help="where to save the chart (PNG)")] = Path(
+        "results/forecast.png"
+    ),
+    out: OutOpt = Path("results"),
+    json_output: JsonOpt = False,
+) -> None:
+    """Monthly peak platform load and servers needed as onboarding grows (multi-year)."""
+    from sim.forecast import forecast as run_forecast
+    from sim.forecast import load_forecast, plot_forecast
+
+    with user_errors():
+        settings, scenario = load_forecast(config)
+        store = ResultsStore(out)
+        store.clean_staging()
+        run_id, _ = obtain(scenario, "fast", store, rerun=False, quiet=json_output)
+        table = run_forecast(settings, scenario, store.table(run_id, "load"))
+        image = plot_forecast(table, settings.description or settings.name, plot)
+    if json_output:
+        records = table.assign(month=table["month"].dt.strftime("%Y-%m")).to_dict("records")
+        print(json.dumps({"run_id": run_id, "plot": str(image), "months": records}, indent=2))
+        return
+    view = Table(title=f"{settings.description} (from run {run_id})", title_justify="left")
+    for column in ("month", "registered users", "peak learners", "peak requests/s", "servers"):
+        view.add_column(column, justify="right")
+    for row in table.itertuples():
+        mark = " *" if row.campaign_month else ""
+        view.add_row(
+            row.month.strftime("%Y-%m") + mark,
+            kpi_value(row.registered_users),
+            kpi_value(row.peak_concurrent_learners),
+            kpi_value(row.peak_requests_per_s),
+            str(row.servers_needed),
+        )
+    console.print(view)
+    console.print(f"* campaign-week month.  Chart: {image}")
+
+
+@app.command()
 def bench(
     only: Annotated[
         list[str] | None, typer.Option("--only", help="run only these cases (campaign, year)")
@@ -217,10 +339,14 @@ def bench(
             help="run the fast and the reference engine on the same sampled scenario instead",
         ),
     ] = False,
+    agents: Annotated[
+        int | None,
+        typer.Option("--agents", min=1_000, help="population for --vs-reference (50,000)"),
+    ] = None,
     json_output: JsonOpt = False,
 ) -> None:
     """Benchmarks: wall time, peak memory, sessions per second (each run in a fresh process)."""
-    from sim.bench import CASES, run_benchmarks, run_vs_reference
+    from sim.bench import CASES, run_benchmarks, run_vs_reference, vs_reference_scenario
 
     with user_errors():
         unknown = sorted(set(only or []) - set(CASES))
@@ -228,8 +354,11 @@ def bench(
             raise UserError(f"unknown benchmark case {unknown}; cases: {', '.join(CASES)}")
         if vs_reference and only:
             raise UserError("--vs-reference runs its own case; do not combine it with --only")
+        if agents and not vs_reference:
+            raise UserError("--agents applies to --vs-reference only")
         if vs_reference:
-            rows = run_vs_reference(repeat, err)
+            check_engine("reference", vs_reference_scenario(agents))
+            rows = run_vs_reference(repeat, err, agents)
         else:
             rows = run_benchmarks(only or list(CASES), repeat, err)
     if json_output:

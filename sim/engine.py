@@ -30,11 +30,13 @@ from sim.agents.campaign_response import add_campaign_hours, leave_after_target
 from sim.agents.enrolment import course_mix_table
 from sim.agents.initial_state import seed_initial_state
 from sim.agents.learning import learn
+from sim.agents.platform import turn_away
 from sim.agents.sessions import next_session_starts, session_budgets, take_up
 from sim.calendar import MINUTES_PER_DAY, SimCalendar
 from sim.catalog import Catalog, build_catalog
 from sim.config import Scenario, WebinarConfig
 from sim.event_calendar import EventCalendar
+from sim.platform_runtime import PlatformRuntime
 from sim.population import ENGAGED, NO_DAY, Population, build_population
 from sim.random_streams import RandomStreams
 from sim.recorder import Recorder
@@ -54,6 +56,7 @@ class EngineOutput:
     recorder: Recorder
     initial_in_progress: int
     campaigns: list[CampaignOutcome]
+    platform: PlatformRuntime
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -80,6 +83,9 @@ class FastEngine:
         self.routine_clock = routine_clock(self.calendar)
         self.queue = EventCalendar(self.calendar.horizon_minutes, scenario.engine.tick_minutes)
         self.recorder = Recorder(self.calendar.n_days)
+        self.platform = PlatformRuntime(
+            scenario.platform, scenario.scale, self.calendar.horizon_minutes
+        )
         self.plans = [
             CampaignPlan(i, c, self.calendar)
             for i, c in enumerate(sorted(scenario.campaigns, key=lambda c: c.start))
@@ -145,6 +151,9 @@ class FastEngine:
             env.process(self._campaign(env, plan))
             env.process(self._webinars(env, plan))
         env.process(self._ticks(env))
+        self.platform.start(
+            env, lambda minute: self.recorder.concurrency_window(minute, minute + 1)[0]
+        )
         env.run(until=self.calendar.horizon_minutes + 1)
         finished = time.perf_counter()
         return EngineOutput(
@@ -155,13 +164,14 @@ class FastEngine:
             recorder=self.recorder,
             initial_in_progress=self.initial_in_progress,
             campaigns=self.outcomes,
+            platform=self.platform,
             timings={"setup_s": setup_done - started, "simulate_s": finished - setup_done},
         )
 
     # ---- a tick: the batch of officers whose session starts now --------------------------
     def _run_tick(self, day: int, tick_of_day: int) -> None:
         tick = self.scenario.engine.tick_minutes
-        t0 = day * MINUTES_PER_DAY + tick_of_day * tick
+        t0 = self._tick_start = day * MINUTES_PER_DAY + tick_of_day * tick
         candidates = self.queue.pop(tick_of_day)
         while candidates.size:
             when = self.officers.next_login_min[candidates]
@@ -184,10 +194,18 @@ class FastEngine:
         if newly.size:
             self.n_engaged += newly.size
             record.add("new_engaged", day, newly.size)
-
+        record.add("new_logins", day, ids.size)
         budget, engaged = session_budgets(
             officers, ids, behaviour, self.streams.stream("session.length", day)
         )
+        if self.platform.constrained:
+            admitted = self._admission(when, budget)
+            if not admitted.all():
+                self._turn_away(day, ids[~admitted], when[~admitted])
+                ids, when = ids[admitted], when[admitted]
+                budget, engaged = budget[admitted], engaged[admitted]
+                if ids.size == 0:
+                    return
         outcome = learn(
             officers,
             self.catalog,
@@ -202,6 +220,7 @@ class FastEngine:
         record.add_sessions(when, ends)
         officers.sessions[ids] += 1
         record.add("new_sessions", day, ids.size)
+        record.add("new_session_minutes", day, int(outcome.minutes_used.sum(dtype=np.int64)))
         record.add("new_enrolments", day, int(outcome.enrolments.sum()))
         record.add("new_completions", day, int(outcome.completions.sum()))
         record.add("new_drops", day, int(outcome.drops.sum()))
@@ -227,6 +246,57 @@ class FastEngine:
             campaign.engaged_clock if campaign else None,
             campaign.engaged_logins_per_day if campaign else 0.0,
         )
+        officers.next_login_min[ids] = nxt
+        self.queue.schedule(ids, nxt)
+
+    def _admission(self, when: np.ndarray, budget: np.ndarray) -> np.ndarray:
+        """Which of the tick's session starts the platform admits: in order of start, while
+        the agents in a session stay below the capacity at the tick's start. Sessions of
+        earlier ticks count exactly; the tick's own admitted sessions count for their
+        budgeted length (an upper bound of the minutes they use)."""
+        tick = self.scenario.engine.tick_minutes
+        t0 = self._tick_start
+        capacity = self.platform.capacity_agents(t0)
+        base = self.recorder.concurrency_window(t0, t0 + tick)
+        order = np.argsort(when, kind="stable")
+        offsets = when[order] - t0
+        if np.all(base[offsets] + np.arange(1, when.size + 1) <= capacity):
+            return np.ones(when.size, dtype=bool)  # room for all, even if none left
+        admitted = np.zeros(when.size, dtype=bool)
+        ends = np.zeros(tick + 1, dtype=np.int64)  # admitted sessions ending at each offset
+        active, swept = 0, 0
+        for j, offset in zip(order.tolist(), offsets.tolist(), strict=True):
+            while swept <= offset:
+                active -= int(ends[swept])
+                swept += 1
+            if base[offset] + active < capacity:
+                admitted[j] = True
+                active += 1
+                ends[min(offset + int(budget[j]), tick)] += 1
+        return admitted
+
+    def _turn_away(self, day: int, ids: np.ndarray, when: np.ndarray) -> None:
+        officers, campaign = self.officers, self.campaign
+        self.recorder.add("new_rejected_sessions", day, ids.size)
+        self.recorder.add_rejected(when)
+        retry, retry_at = turn_away(
+            officers,
+            ids,
+            when,
+            self.scenario.platform.overload,
+            self.streams.stream("platform.turned_away", day),
+        )
+        draws = self.streams.stream("next_login", day).standard_exponential(ids.size)
+        nxt = next_session_starts(
+            officers,
+            ids,
+            when + 1,
+            draws,
+            self.routine_clock,
+            campaign.engaged_clock if campaign else None,
+            campaign.engaged_logins_per_day if campaign else 0.0,
+        )
+        nxt = np.where(retry, np.minimum(retry_at, nxt), nxt).astype(np.int32)
         officers.next_login_min[ids] = nxt
         self.queue.schedule(ids, nxt)
 

@@ -10,7 +10,9 @@ import numpy as np
 from sim.calendar import MINUTES_PER_DAY
 
 DAILY_FIELDS = (
+    "new_logins",
     "new_sessions",
+    "new_session_minutes",
     "new_enrolments",
     "new_completions",
     "new_drops",
@@ -22,6 +24,7 @@ DAILY_FIELDS = (
     "new_reached_target",
     "n_active_learners",
     "n_engaged",
+    "new_rejected_sessions",
 )
 
 
@@ -35,6 +38,9 @@ class Recorder:
         # +1 where a session starts, -1 where it ends; the running sum is the concurrency
         self._session_delta = np.zeros(self.horizon + 1, dtype=np.int64)
         self._webinar_delta = np.zeros(self.horizon + 1, dtype=np.int64)
+        self.rejected = np.zeros(self.horizon, dtype=np.int64)  # session starts turned away
+        self._cursor = 0  # concurrency_window: deltas before the cursor are summed in
+        self._running = 0
 
     def add(self, field: str, day: int, amount: float) -> None:
         self.daily[field][day] += amount
@@ -51,6 +57,21 @@ class Recorder:
         width = int(end_offsets.max()) + 1
         delta = np.bincount(offsets, minlength=width) - np.bincount(end_offsets, minlength=width)
         self._session_delta[base : base + width] += delta
+
+    def add_rejected(self, minutes: np.ndarray) -> None:
+        np.add.at(self.rejected, minutes, 1)
+
+    def concurrency_window(self, start: int, stop: int) -> np.ndarray:
+        """Agents in a session at each minute of [start, stop), from the sessions recorded so
+        far. Calls must not go back in time (the sum before `start` is kept)."""
+        if start < self._cursor:
+            raise ValueError("concurrency_window cannot go back in time")
+        self._running += int(self._session_delta[self._cursor : start].sum())
+        self._cursor = start
+        return self._running + np.cumsum(self._session_delta[start:stop])
+
+    def concurrency_at(self, minute: int) -> int:
+        return int(self.concurrency_window(minute, minute + 1)[0])
 
     def add_webinar(self, start: int, minutes: int, attendees: int) -> None:
         self.webinar_joins[start] += attendees

@@ -33,11 +33,13 @@ from sim.agents.campaign_response import add_campaign_hours, leave_after_target
 from sim.agents.enrolment import course_mix_table
 from sim.agents.initial_state import seed_initial_state
 from sim.agents.learning import keeps_studying, session_minutes_used, study
+from sim.agents.platform import turn_away
 from sim.agents.sessions import next_session_starts, session_budgets, take_up
 from sim.calendar import MINUTES_PER_DAY, SimCalendar
 from sim.catalog import build_catalog
 from sim.config import Scenario, WebinarConfig
 from sim.engine import EngineOutput, ProgressCallback
+from sim.platform_runtime import PlatformRuntime
 from sim.population import ENGAGED, NO_DAY, build_population
 from sim.random_streams import RandomStreams
 from sim.recorder import Recorder
@@ -45,7 +47,14 @@ from sim.scenarios.campaign import CampaignPlan
 from sim.server_pool import ServerPool
 
 MAX_AGENTS = 200_000
-STREAMS = ("session.length", "session.courses", "next_login", "leave_after_target", "webinar")
+STREAMS = (
+    "session.length",
+    "session.courses",
+    "next_login",
+    "leave_after_target",
+    "webinar",
+    "platform",
+)
 
 
 class PopulationTooLargeError(ValueError):
@@ -84,6 +93,7 @@ class ReferenceEngine:
         self.mix_table = course_mix_table(scenario.behaviour)
         self.routine_clock = routine_clock(self.calendar)
         self.recorder = Recorder(self.calendar.n_days)
+        self.platform = PlatformRuntime(scenario.platform, scenario.scale, self.horizon)
         self.plans = [
             CampaignPlan(i, c, self.calendar)
             for i, c in enumerate(sorted(scenario.campaigns, key=lambda c: c.start))
@@ -105,7 +115,8 @@ class ReferenceEngine:
         self._setup()
         setup_done = time.perf_counter()
         env = self.env = simpy.Environment()
-        self.platform = ServerPool(env)
+        self.pool = ServerPool(env)
+        self.platform.start(env, lambda _minute: self.pool.busy)
         self.processes = [env.process(self._officer(i)) for i in range(self.officers.n)]
         for plan in self.plans:
             env.process(self._campaign(plan))
@@ -127,6 +138,7 @@ class ReferenceEngine:
             recorder=self.recorder,
             initial_in_progress=self.initial_in_progress,
             campaigns=self.outcomes,
+            platform=self.platform,
             timings={"setup_s": setup_done - started, "simulate_s": finished - setup_done},
         )
 
@@ -193,9 +205,15 @@ class ReferenceEngine:
         if take_up(officers, ids, np.array([login])).size:
             self.n_engaged += 1
             record.add("new_engaged", self._day(), 1)
+        record.add("new_logins", self._day(), 1)
         budget, engaged = session_budgets(officers, ids, behaviour, self.rng["session.length"])
+        if self.platform.constrained:
+            yield env.timeout(0)  # sessions ending this minute free their seats first
+            if self.pool.busy >= self.platform.capacity_agents(login):
+                self._turn_away(i, login)
+                return
 
-        yield self.platform.acquire()
+        yield self.pool.acquire()
         seated = round(env.now)
         self.in_session[i] = seated
         day = self._day()
@@ -239,19 +257,37 @@ class ReferenceEngine:
 
         end = seated + int(session_minutes_used(budget - remaining)[0])
         yield env.timeout(max(end - env.now, 0))
-        self.platform.release()
+        self.pool.release()
         del self.in_session[i]
         self._log_session(seated, end)
+        record.add("new_session_minutes", seated // MINUTES_PER_DAY, end - seated)
+        officers.next_login_min[i] = self._next_login(ids, end)
+
+    def _turn_away(self, i: int, login: int) -> None:
+        """The platform is full: no session; the officer retries later or logs in as usual."""
+        officers, ids = self.officers, np.array([i])
+        self.recorder.add("new_rejected_sessions", self._day(), 1)
+        self.recorder.add_rejected(np.array([login]))
+        retry, retry_at = turn_away(
+            officers, ids, np.array([login]), self.scenario.platform.overload, self.rng["platform"]
+        )
+        officers.next_login_min[i] = self._next_login(ids, login + 1)
+        if retry[0]:
+            officers.next_login_min[i] = min(int(retry_at[0]), int(officers.next_login_min[i]))
+
+    def _next_login(self, ids: np.ndarray, after: int) -> int:
         current = self.campaign
-        officers.next_login_min[i] = next_session_starts(
-            officers,
-            ids,
-            np.array([end]),
-            self.rng["next_login"].standard_exponential(1),
-            self.routine_clock,
-            current.engaged_clock if current else None,
-            current.engaged_logins_per_day if current else 0.0,
-        )[0]
+        return int(
+            next_session_starts(
+                self.officers,
+                ids,
+                np.array([after]),
+                self.rng["next_login"].standard_exponential(1),
+                self.routine_clock,
+                current.engaged_clock if current else None,
+                current.engaged_logins_per_day if current else 0.0,
+            )[0]
+        )
 
     def _campaign(self, plan: CampaignPlan):
         env = self.env

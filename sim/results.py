@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from sim import __version__
+from sim.capacity import PlatformTables, platform_tables
 from sim.config import Scenario
 from sim.engine import EngineOutput
 from sim.population import NO_COURSE, NO_DAY
@@ -35,7 +36,12 @@ KPI_DESCRIPTIONS: dict[str, str] = {
     "mean_hours_per_participant": "(course + webinar) hours per participant",
     "completion_per_enrolment": "completions / enrolments",
     "peak_concurrent_learners": "most learners on the platform in one minute",
-    "peak_requests_per_s": "peak requests per second at the configured rate per learner",
+    "peak_requests_per_s": "most requests per second in one minute (all APIs)",
+    "servers_needed": "servers the latency target needs in the busiest hour",
+    "rejected_sessions": "sessions the platform turned away (overload)",
+    "minutes_over_latency_target": "minutes in which the servers ready missed the latency target",
+    "server_hours": "server-hours used (autoscaled, fixed, or sized hour by hour)",
+    "server_cost": "cost of the server-hours (INR, at server.cost_per_hour)",
     "platform_completions_cumulative": "completions since launch, history included",
     "daily_completions_before_campaign": "mean daily completions, 14 days before the campaign",
     "daily_completions_during_campaign": "mean daily completions in the campaign window",
@@ -56,6 +62,7 @@ class RunResult:
     kpis: dict[str, float]
     daily: pd.DataFrame
     load: pd.DataFrame
+    hourly: pd.DataFrame
     orgs: pd.DataFrame
     campaigns: pd.DataFrame
     meta: dict[str, Any] = field(default_factory=dict)
@@ -102,24 +109,18 @@ def _daily(output: EngineOutput, scale: int) -> pd.DataFrame:
     return frame
 
 
-def _load(output: EngineOutput, scale: int) -> pd.DataFrame:
-    recorder = output.recorder
-    sessions = recorder.concurrent_learners()
-    webinars = recorder.webinar_learners()
-    minutes = np.arange(recorder.horizon)
-    rate = output.scenario.platform.requests_per_learner_per_s
-    concurrent = (sessions + webinars) * scale
-    return pd.DataFrame(
-        {
-            "time": output.calendar.timestamps(minutes),
-            "minute": minutes,
-            "concurrent_learners": concurrent,
-            "session_learners": sessions * scale,
-            "webinar_learners": webinars * scale,
-            "session_starts": recorder.session_starts * scale,
-            "webinar_joins": recorder.webinar_joins * scale,
-            "requests_per_s": concurrent * rate,
-        }
+def _platform(output: EngineOutput, scale: int) -> PlatformTables:
+    recorder, platform = output.recorder, output.platform
+    return platform_tables(
+        output.scenario.platform,
+        platform.client,
+        output.calendar.timestamps(np.arange(recorder.horizon)),
+        recorder.concurrent_learners() * scale,
+        recorder.webinar_learners() * scale,
+        recorder.session_starts * scale,
+        recorder.webinar_joins * scale,
+        recorder.rejected * scale,
+        platform.servers_per_minute(),
     )
 
 
@@ -232,7 +233,6 @@ def _kpis(
         else 0.0,
         "completion_per_enrolment": completions / enrolments if enrolments else 0.0,
         "peak_concurrent_learners": peak,
-        "peak_requests_per_s": peak * scenario.platform.requests_per_learner_per_s,
         "platform_completions_cumulative": float(daily["cum_platform_completions"].iloc[-1]),
     }
     if len(campaigns):
@@ -264,10 +264,12 @@ def _kpis(
 def summarise(output: EngineOutput, engine: str) -> RunResult:
     scale = output.scenario.scale
     daily = _daily(output, scale)
-    load = _load(output, scale)
+    platform = _platform(output, scale)
+    load = platform.load
     orgs = _orgs(output, scale)
     campaigns = _campaigns(output, daily, scale)
     kpis = _kpis(output, daily, load, campaigns)
+    kpis.update(platform.kpis)
     scenario = output.scenario
     meta = {
         "run_id": run_id_for(scenario, engine),
@@ -291,6 +293,7 @@ def summarise(output: EngineOutput, engine: str) -> RunResult:
         kpis=kpis,
         daily=daily,
         load=load,
+        hourly=platform.hourly,
         orgs=orgs,
         campaigns=campaigns,
         meta=meta,

@@ -29,7 +29,7 @@ import yaml
 
 from sim.results import RunResult, kpis_json
 
-TABLES = ("daily", "load", "orgs", "campaigns")
+TABLES = ("daily", "load", "hourly", "orgs", "campaigns")
 DATABASE = "karmasim.duckdb"
 
 
@@ -85,6 +85,7 @@ class ResultsStore:
         (folder / "run.json").write_text(json.dumps(result.meta, indent=2, sort_keys=True), "utf-8")
         _write_parquet(result.daily, folder / "daily.parquet", result.run_id)
         _write_parquet(result.load, folder / "load.parquet", result.run_id)
+        _write_parquet(result.hourly, folder / "hourly.parquet", result.run_id)
         _write_parquet(result.orgs, folder / "orgs.parquet", result.run_id)
         _write_parquet(result.campaigns, folder / "campaigns.parquet", result.run_id)
 

@@ -155,3 +155,41 @@ def test_interrupted_run_leaves_nothing_behind(tmp_path):
     assert ResultsStore(store).run_ids() == []
     staging = store / ".staging"
     assert not staging.exists() or not any(staging.iterdir())
+
+
+def test_capacity_plan_reports_servers_options_and_reuses_the_run(tmp_path):
+    args = ("capacity", CONFIGS / "saptah_2024.yaml", *SMALL, "--out", tmp_path)
+    result = invoke(*args, "--json")
+    assert result.exit_code == 0, result.output
+    plan = json.loads(result.stdout)
+    assert plan["servers_needed"] >= 1 and plan["peak_requests_per_s"] > 0
+    assert {o["option"] for o in plan["options"]} >= {"peak all the time", "autoscaler"}
+    assert [d["date"] for d in plan["per_day"]][0] == "2024-10-19"  # the campaign days
+    assert len(ResultsStore(tmp_path).run_ids()) == 1
+    stricter = invoke(*args, "--target-ms", "20", "--json")
+    assert stricter.exit_code == 0, stricter.output
+    assert json.loads(stricter.stdout)["servers_needed"] >= plan["servers_needed"]
+    table = invoke(*args)
+    assert table.exit_code == 0 and "Provisioning options" in table.stdout
+    bad = invoke(*args, "--target-ms", "0")
+    assert bad.exit_code == 2
+
+
+def test_forecast_writes_a_table_and_a_chart(tmp_path):
+    config = (CONFIGS / "forecast.yaml").read_text().replace("scale: 50", "scale: 2000")
+    forecast_file = tmp_path / "forecast.yaml"
+    forecast_file.write_text(config.replace("year_2024.yaml", str(CONFIGS / "year_2024.yaml")))
+    plot = tmp_path / "forecast.png"
+    result = invoke("forecast", forecast_file, "--plot", plot, "--out", tmp_path, "--json")
+    assert result.exit_code == 0, result.output
+    months = json.loads(result.stdout)["months"]
+    assert months[0]["month"] == "2023-01" and months[-1]["month"] == "2027-12"
+    users = [m["registered_users"] for m in months]
+    assert users == sorted(users) and users[-1] <= 20_000_000
+    october = [m for m in months if m["month"].endswith("-10")]
+    assert all(m["campaign_month"] for m in october)
+    assert plot.stat().st_size > 10_000
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(config.replace("universe: 20000000", "universe: 5"))
+    failed = invoke("forecast", broken, "--out", tmp_path)
+    assert failed.exit_code == 2 and "universe" in failed.stderr

@@ -1,0 +1,169 @@
+"""Platform load and capacity: the client request model, server sizing against queueing
+theory, the autoscaler rule, overload, and the load series' consistency with sessions."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import simpy
+from conftest import sampled
+
+from sim.agents.platform import ClientLoad
+from sim.autoscaler import Autoscaler
+from sim.config import APIS, AutoscalerConfig, ConfigError, PlatformConfig
+from sim.queueing import ServerModel, erlang_c
+from sim.simulate import simulate
+
+
+def test_client_load_follows_the_platform_heartbeats():
+    load = ClientLoad.from_config(PlatformConfig())
+    # 60% video (a heartbeat every 120 s) and 40% PDF (every 30 s), as in the platform code
+    assert load.steady["send_telemetry"] == pytest.approx(0.6 / 120 + 0.4 / 30)
+    one = np.array([1.0])
+    zero = np.array([0.0])
+    by_api = load.by_api(session_learners=zero, webinar_learners=zero, session_starts=one * 60,
+                         webinar_joins=zero)  # fmt: skip
+    assert by_api["content_search"][0] == pytest.approx(2.0)  # two searches per start
+    spike = load.by_api(zero, zero, zero, webinar_joins=one * 600)
+    assert spike["user_read"][0] == pytest.approx(10.0)  # 600 joins spread over 60 s
+    # the load test's cheapest API costs least
+    assert min(load.cost, key=load.cost.get) == "content_read"
+    assert set(by_api) == set(APIS)
+
+
+def brute_force_servers(rate: float, model: ServerModel) -> int:
+    """Smallest n with C(c, a) exp(-(c mu - lambda) t) <= 1 - q, from the scalar formula."""
+    mu = 1 / model.service_mean_s
+    for n in range(1, 1000):
+        c = n * model.workers
+        a = rate / mu
+        if a >= c:
+            continue
+        if erlang_c(c, a) * math.exp(-(c * mu - rate) * model.wait_budget_s) <= 1 - model.quantile:
+            return n
+    raise AssertionError("not found")
+
+
+@pytest.mark.parametrize("rate", [1.0, 500.0, 782.0, 3_000.0, 5_475.0, 40_000.0])
+def test_servers_needed_matches_the_erlang_c_formula(rate):
+    model = ServerModel(server_rate=782.0, workers=8, service_scv=1.0, target_s=0.3, quantile=0.95)
+    assert model.servers_needed(np.array([rate]))[0] == brute_force_servers(rate, model)
+
+
+def test_the_2021_cluster_carried_its_soak_load():
+    """7 nodes served 5,475 mixed requests/s in the 2021 soak test: sized for that load,
+    the model asks for 7 or 8 (it keeps a margin for the latency target)."""
+    model = ServerModel(782.14, 8, service_scv=1.0, target_s=0.3, quantile=0.95)
+    assert model.servers_needed(np.array([5475.0]))[0] in (7, 8)
+
+
+def test_share_within_target_falls_with_fewer_servers():
+    model = ServerModel(782.0, 8, service_scv=1.5, target_s=0.3, quantile=0.95)
+    rate = np.full(4, 3_000.0)
+    share = model.share_within_target(rate, np.array([3, 4, 5, 10]))
+    assert share[0] == 0.0  # 3 servers cannot carry 3,000/s
+    assert np.all(np.diff(share) >= 0) and share[-1] == pytest.approx(1.0)
+
+
+def test_allen_cunneen_needs_more_servers_for_variable_service():
+    rate = np.array([20_000.0])
+    exponential = ServerModel(782.0, 8, 1.0, 0.05, 0.99).servers_needed(rate)[0]
+    variable = ServerModel(782.0, 8, 4.0, 0.05, 0.99).servers_needed(rate)[0]
+    assert variable >= exponential
+
+
+def step_autoscaler(config: AutoscalerConfig, load, minutes: int = 400) -> Autoscaler:
+    env = simpy.Environment()
+    scaler = Autoscaler(env, config, server_rate=100.0, load=load, horizon_minutes=minutes)
+    env.process(scaler.run())
+    env.run(until=minutes)
+    return scaler
+
+
+def test_autoscaler_follows_a_step_up_and_down():
+    config = AutoscalerConfig(
+        enabled=True, min_servers=2, max_servers=12, target_utilisation=0.5,
+        startup_lag_minutes=4, scale_down_window_minutes=30,
+    )  # fmt: skip
+    scaler = step_autoscaler(config, lambda m: 400.0 if 100 <= m < 200 else 50.0)
+    ready, billed = scaler.ready_per_minute, scaler.billed_per_minute
+    assert ready[99] == 2 and billed[99] == 2
+    assert billed[100] == 8  # 400/s at 50% of 100/s per server: 8 servers, ordered at once
+    assert ready[100:104].max() == 2 and ready[104] == 8  # ready only after the lag
+    assert ready[199] == 8
+    # the window holds the last 30 recommendations: down once all of them are low
+    assert billed[200:229].min() == 8 and billed[229] == 2
+    assert billed.max() <= config.max_servers
+
+
+def test_autoscaler_never_exceeds_its_maximum():
+    config = AutoscalerConfig(enabled=True, min_servers=1, max_servers=5)
+    scaler = step_autoscaler(config, lambda m: 10_000.0)
+    assert scaler.billed_per_minute.max() == 5 and scaler.ready_per_minute.max() == 5
+
+
+def test_autoscaler_ignores_changes_within_the_tolerance():
+    config = AutoscalerConfig(enabled=True, min_servers=4, max_servers=20, tolerance=0.1)
+    # 4 servers at 100/s, target 60%: 250/s is 62.5% (ratio 1.04, inside the tolerance)
+    scaler = step_autoscaler(config, lambda m: 250.0)
+    assert set(scaler.billed_per_minute.tolist()) == {4}
+
+
+def test_bad_autoscaler_bounds_name_the_field():
+    with pytest.raises(ConfigError, match="max_servers .* below min_servers"):
+        sampled("saptah_2024", platform={"autoscaler": {"min_servers": 5, "max_servers": 2}})
+
+
+@pytest.fixture(scope="module")
+def capped_run():
+    return simulate(sampled("saptah_2024", platform={"servers": 3}))
+
+
+def test_every_run_reports_the_capacity_kpis(saptah_run):
+    for kpi in ("peak_requests_per_s", "servers_needed", "rejected_sessions",
+                "minutes_over_latency_target", "server_hours"):  # fmt: skip
+        assert kpi in saptah_run.kpis
+    assert saptah_run.kpis["rejected_sessions"] == 0  # unconstrained: sized hour by hour
+    assert saptah_run.kpis["minutes_over_latency_target"] == 0
+    hourly = saptah_run.hourly
+    assert saptah_run.kpis["server_hours"] == pytest.approx(hourly["servers_needed"].sum())
+
+
+def test_too_few_servers_turn_sessions_away(capped_run, saptah_run):
+    kpis = capped_run.kpis
+    assert kpis["servers_needed"] > 3
+    assert kpis["rejected_sessions"] > 0 and kpis["minutes_over_latency_target"] > 0
+    assert kpis["peak_concurrent_learners"] < saptah_run.kpis["peak_concurrent_learners"]
+    assert kpis["server_hours"] == pytest.approx(3 * len(capped_run.load) / 60)
+
+
+def test_every_login_is_a_session_or_turned_away(capped_run):
+    daily = capped_run.daily
+    assert (daily["new_logins"] == daily["new_sessions"] + daily["new_rejected_sessions"]).all()
+    load = capped_run.load
+    assert load["rejected_sessions"].sum() == daily["new_rejected_sessions"].sum()
+
+
+def test_littles_law_on_the_simulated_load(baseline_run):
+    """Mean concurrency over ordinary weeks = session arrival rate x mean session length,
+    within 1% (the boundary of the window: sessions last minutes, the window weeks)."""
+    daily, load = baseline_run.daily, baseline_run.load
+    days = slice(7, 35)
+    window = load[(load["minute"] >= 7 * 1440) & (load["minute"] < 35 * 1440)]
+    arrival_rate = daily["new_sessions"].iloc[days].sum() / len(window)  # per minute
+    mean_length = (
+        daily["new_session_minutes"].iloc[days].sum() / daily["new_sessions"].iloc[days].sum()
+    )
+    assert window["session_learners"].mean() == pytest.approx(arrival_rate * mean_length, rel=0.01)
+
+
+def test_requests_add_up_by_api(saptah_run):
+    load = saptah_run.load
+    by_api = load[[f"rps_{api}" for api in APIS]].sum(axis=1)
+    assert np.allclose(by_api, load["requests_per_s"])
+    assert saptah_run.kpis["peak_requests_per_s"] == pytest.approx(load["requests_per_s"].max())
+    # webinar joins make a spike at each webinar start
+    starts = load[load["webinar_joins"] > 0]
+    assert (starts["requests_per_s"].to_numpy() > load["requests_per_s"].median()).all()
