@@ -1,12 +1,18 @@
 # Two entry points for a newcomer on a fresh machine (python3 and make only):
 #   make demo   build the environment, simulate the built-in scenarios, show the comparison
-#   make test   build the environment and run the whole test suite (what CI runs)
+#               and serve the dashboard on http://localhost:8501
+#   make test   build the environment (and Debian's chromium for the browser test) and run
+#               the whole test suite (what CI runs)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+DEMO_CONFIGS := configs/baseline.yaml configs/saptah_2024.yaml \
+	configs/saptah_2024_tight_platform.yaml configs/saptah_2024_autoscaled.yaml
+PORT ?= 8501
+
+.PHONY: demo dashboard test browser lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,9 +21,21 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/karmasim compare configs/baseline.yaml configs/saptah_2024.yaml
+	$(BIN)/karmasim compare $(DEMO_CONFIGS)
+	$(MAKE) --no-print-directory dashboard
 
-test: $(STAMP)
+dashboard: $(STAMP)
+	@echo "Dashboard: http://localhost:$(PORT)  (Ctrl-C stops it)"
+	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.headless true \
+		--browser.gatherUsageStats false
+
+# The browser test drives Debian's chromium (Playwright cannot download browsers here).
+browser:
+	@command -v chromium >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
+
+test: $(STAMP) browser
 	$(BIN)/ruff check sim tests benchmarks dashboard
 	$(BIN)/ruff format --check sim tests benchmarks dashboard
 	$(BIN)/python -m pytest -n 2 --dist loadfile

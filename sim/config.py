@@ -523,18 +523,31 @@ def _location(loc: tuple[Any, ...]) -> str:
     return "".join(parts) or "(top level)"
 
 
-def format_validation_error(error: ValidationError, source: str) -> str:
-    lines = []
+def _problems(error: ValidationError) -> list[tuple[str, str]]:
+    problems = []
     for err in error.errors():
-        where = _location(tuple(err["loc"]))
         if err["type"] == "extra_forbidden":
             message = "unknown key"
         elif err["type"] == "missing":
             message = "required field is missing"
         else:
             message = err["msg"].removeprefix("Value error, ")
-        lines.append(f"{source}: {where}: {message}")
-    return "\n".join(lines)
+        problems.append((_location(tuple(err["loc"])), message))
+    return problems
+
+
+def format_validation_error(error: ValidationError, source: str) -> str:
+    return "\n".join(f"{source}: {where}: {message}" for where, message in _problems(error))
+
+
+def scenario_problems(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """Each problem with a scenario as (field path, message); empty when it is valid. For
+    forms that show a message next to the field it concerns."""
+    try:
+        Scenario.model_validate(data)
+    except ValidationError as error:
+        return _problems(error)
+    return []
 
 
 def validate_scenario(data: Any, source: str = "scenario") -> Scenario:
@@ -546,9 +559,7 @@ def validate_scenario(data: Any, source: str = "scenario") -> Scenario:
         raise ConfigError(format_validation_error(error, source)) from None
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario YAML file; any problem raises one `ConfigError`."""
-    path = Path(path)
+def _read_yaml(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -558,9 +569,48 @@ def load_scenario(path: str | Path) -> Scenario:
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: cannot be read ({error})") from None
     try:
-        data = yaml.safe_load(text)
+        return yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise ConfigError(f"{path}: not valid YAML{where}") from None
-    return validate_scenario(data, source=str(path))
+
+
+def merge_settings(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """`base` with `changes` applied: mappings merge key by key, anything else replaces."""
+    merged = dict(base)
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = merge_settings(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _resolve_base(path: Path, data: Any, seen: tuple[Path, ...] = ()) -> Any:
+    """A scenario may name a `base:` file (relative to itself) and change only what differs."""
+    if not isinstance(data, dict) or "base" not in data:
+        return data
+    base_path = (path.parent / str(data["base"])).resolve()
+    if base_path in seen:
+        raise ConfigError(f"{path}: base files refer to each other ({base_path.name})")
+    base = _resolve_base(base_path, _read_yaml(base_path), (*seen, path.resolve()))
+    if not isinstance(base, dict):
+        raise ConfigError(f"{base_path}: expected a mapping of settings")
+    changes = {k: v for k, v in data.items() if k != "base"}
+    return merge_settings(base, changes)
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario YAML file; any problem raises one `ConfigError`.
+
+    A file with `base: other.yaml` starts from that scenario: its mappings are merged key
+    by key, lists and values replaced (so a variant states only what it changes)."""
+    path = Path(path)
+    return validate_scenario(load_settings(path), source=str(path))
+
+
+def load_settings(path: str | Path) -> Any:
+    """A scenario file's settings with its `base:` chain applied, not yet validated."""
+    path = Path(path)
+    return _resolve_base(path, _read_yaml(path))

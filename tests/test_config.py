@@ -135,3 +135,21 @@ def test_counts_and_dates_are_accepted_exactly_when_valid(officers, days, course
     else:
         with pytest.raises(ConfigError):
             validate_scenario(data)
+
+
+def test_a_variant_states_only_what_it_changes():
+    variant = load_scenario(CONFIGS / "saptah_2024_tight_platform.yaml")
+    base = load_scenario(CONFIGS / "saptah_2024.yaml")
+    assert variant.platform.servers == 3
+    assert variant.platform.server == base.platform.server  # merged, not replaced
+    assert variant.campaigns == base.campaigns and variant.calendar == base.calendar
+
+
+def test_base_files_that_loop_or_are_missing_are_named(tmp_path):
+    (tmp_path / "a.yaml").write_text("base: b.yaml\nname: a\n")
+    (tmp_path / "b.yaml").write_text("base: a.yaml\nname: b\n")
+    with pytest.raises(ConfigError, match="refer to each other"):
+        load_scenario(tmp_path / "a.yaml")
+    (tmp_path / "c.yaml").write_text("base: missing.yaml\nname: c\n")
+    with pytest.raises(ConfigError, match="missing.yaml: no such file"):
+        load_scenario(tmp_path / "c.yaml")

@@ -1,0 +1,93 @@
+"""Altair charts shared by the pages: real IST dates on time axes, one colour per run."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+
+def _colour_scale(colours: dict[str, str]) -> alt.Scale:
+    return alt.Scale(domain=list(colours), range=list(colours.values()))
+
+
+def _run_colour(colours: dict[str, str]) -> alt.Color:
+    return alt.Color("run:N", scale=_colour_scale(colours), legend=alt.Legend(orient="bottom"))
+
+
+def daily_lines(
+    frames: dict[str, pd.DataFrame],
+    column: str,
+    title: str,
+    colours: dict[str, str],
+    reference: pd.DataFrame | None = None,
+) -> alt.Chart:
+    """One line per run of a daily column; `reference` (start, end, value, label) rows are
+    drawn as dashed segments (published figures)."""
+    data = pd.concat(
+        [f[["date", column]].assign(run=label) for label, f in frames.items()], ignore_index=True
+    )
+    lines = (
+        alt.Chart(data)
+        .mark_line(point=alt.OverlayMarkDef(size=18))
+        .encode(
+            x=alt.X("date:T", title="date (IST)", axis=alt.Axis(format="%d %b %Y")),
+            y=alt.Y(f"{column}:Q", title=title),
+            color=_run_colour(colours),
+            tooltip=[alt.Tooltip("date:T", format="%a %d %b %Y"), "run:N",
+                     alt.Tooltip(f"{column}:Q", format=",.0f")],
+        )
+    )  # fmt: skip
+    chart = lines
+    if reference is not None and len(reference):
+        segments = (
+            alt.Chart(reference)
+            .mark_rule(strokeDash=[6, 4], color="black", strokeWidth=2)
+            .encode(
+                x="start:T", x2="end:T", y="value:Q",
+                tooltip=["label:N", alt.Tooltip("value:Q", format=",.0f")],
+            )
+        )  # fmt: skip
+        chart = lines + segments
+    return chart.properties(title=title, height=280)
+
+
+def heatmap(load: pd.DataFrame, column: str, title: str) -> alt.Chart:
+    """Day x hour of the day, the hour's peak of `column`."""
+    frame = load[["time", column]].copy()
+    frame["day"] = frame["time"].dt.tz_localize(None).dt.floor("D")
+    frame["hour"] = frame["time"].dt.hour
+    grid = frame.groupby(["day", "hour"], as_index=False)[column].max()
+    return (
+        alt.Chart(grid)
+        .mark_rect()
+        .encode(
+            x=alt.X("hour:O", title="hour of the day (IST)"),
+            y=alt.Y("day:T", title="date", timeUnit="yearmonthdate",
+                    axis=alt.Axis(format="%d %b %Y")),
+            color=alt.Color(f"{column}:Q", title=title, scale=alt.Scale(scheme="orangered")),
+            tooltip=[alt.Tooltip("day:T", format="%a %d %b %Y"), "hour:O",
+                     alt.Tooltip(f"{column}:Q", format=",.0f")],
+        )
+        .properties(title=title, height=max(220, 9 * grid["day"].nunique()))
+    )  # fmt: skip
+
+
+def minute_lines(
+    frames: dict[str, pd.DataFrame], column: str, title: str, colours: dict[str, str]
+) -> alt.Chart:
+    data = pd.concat(
+        [f[["time", column]].assign(run=label) for label, f in frames.items()], ignore_index=True
+    )
+    data["time"] = data["time"].dt.tz_localize(None)  # shown as IST wall-clock time
+    return (
+        alt.Chart(data)
+        .mark_line(strokeWidth=1)
+        .encode(
+            x=alt.X("time:T", title="time (IST)", axis=alt.Axis(format="%d %b %H:%M")),
+            y=alt.Y(f"{column}:Q", title=title),
+            color=_run_colour(colours),
+            tooltip=[alt.Tooltip("time:T", format="%d %b %H:%M"), "run:N",
+                     alt.Tooltip(f"{column}:Q", format=",.0f")],
+        )
+        .properties(title=title, height=260)
+    )  # fmt: skip

@@ -1,0 +1,122 @@
+"""What the dashboard reads: runs in the results store, cached and bounded.
+
+Reads are keyed by the store's last change (the runs folder's modification time), so a
+new run shows up on the next rerun and nothing is read twice in between.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from sim.store import ResultsStore
+
+# The KPIs shown first, on the overview cards and the summary page.
+HEADLINE = [
+    "participants",
+    "completions",
+    "learning_hours",
+    "participants_meeting_target",
+    "campaign_participants_meeting_target",
+    "peak_concurrent_learners",
+    "peak_requests_per_s",
+    "servers_needed",
+    "rejected_sessions",
+]
+PALETTE = ["#1f4e79", "#c55a11", "#548235", "#7030a0", "#bf9000", "#2e75b6", "#a5a5a5", "#843c0c"]
+
+
+def results_root() -> Path:
+    return Path(os.environ.get("KARMASIM_RESULTS", "results")).resolve()
+
+
+def store() -> ResultsStore:
+    return ResultsStore(results_root())
+
+
+def store_stamp() -> float:
+    """Changes whenever a run is added or replaced."""
+    runs = results_root() / "runs"
+    return runs.stat().st_mtime if runs.exists() else 0.0
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def runs_index(root: str, stamp: float) -> pd.DataFrame:
+    """One row per stored run: its metadata, KPIs and a readable label."""
+    results = ResultsStore(root)
+    rows = []
+    for run_id in results.run_ids():
+        meta = results.meta(run_id)
+        rows.append({**meta, **{f"kpi.{k}": v for k, v in results.kpis(run_id).items()}})
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return frame
+    frame["label"] = (
+        frame["scenario"]
+        + " · "
+        + frame["engine"]
+        + " · 1:"
+        + frame["scale"].astype(str)
+        + " · seed "
+        + frame["seed"].astype(str)
+    )
+    repeated = frame["label"].duplicated(keep=False)
+    frame.loc[repeated, "label"] += " · " + frame.loc[repeated, "run_id"].str[-6:]
+    return frame.sort_values("label").reset_index(drop=True)
+
+
+@st.cache_data(max_entries=48, show_spinner=False)
+def run_table(root: str, run_id: str, name: str, stamp: float) -> pd.DataFrame:
+    return ResultsStore(root).table(run_id, name)
+
+
+def index() -> pd.DataFrame:
+    return runs_index(str(results_root()), store_stamp())
+
+
+def table(run_id: str, name: str) -> pd.DataFrame:
+    return run_table(str(results_root()), run_id, name, store_stamp())
+
+
+def colours(labels: list[str]) -> dict[str, str]:
+    """The same colour for a run on every page: by its place among all stored runs."""
+    every = index()["label"].tolist()
+    return {label: PALETTE[every.index(label) % len(PALETTE)] for label in labels}
+
+
+def kpis_of(run: pd.Series) -> dict[str, float]:
+    return {k[4:]: v for k, v in run.items() if k.startswith("kpi.") and pd.notna(v)}
+
+
+def require_runs() -> pd.DataFrame | None:
+    """The runs index, or an explanation of how to make runs when there are none."""
+    runs = index()
+    if runs.empty:
+        st.info(
+            f"No runs in the results store yet ({results_root()}).\n\n"
+            "Create some with `make demo`, or `.venv/bin/karmasim run configs/saptah_2024.yaml`"
+            " (add `--scale 100` for a quick sampled run), or on the **Scenario designer** page."
+        )
+        return None
+    return runs
+
+
+def pick_runs(runs: pd.DataFrame, key: str, default_count: int = 2) -> list[str]:
+    """A multiselect of runs by label; returns the chosen labels."""
+    labels = runs["label"].tolist()
+    default = list(st.session_state.get("chosen_runs") or labels[:default_count])
+    fresh = st.session_state.get("pending_run_label_prefix")  # a run just made in the designer
+    if fresh:
+        default += [x for x in labels if x.startswith(fresh) and x not in default][:1]
+    chosen = st.multiselect(
+        "Runs to compare", labels, default=[x for x in default if x in labels], key=key
+    )
+    st.session_state["chosen_runs"] = chosen
+    return chosen
+
+
+def run_by_label(runs: pd.DataFrame, label: str) -> pd.Series:
+    return runs.loc[runs["label"] == label].iloc[0]

@@ -1,0 +1,180 @@
+"""Scenario designer: change the levers of a scenario, check it, and run it (a quick
+sampled run, or the full population on request). A new run lands in the results store and
+joins the comparison on the other pages. Invalid settings are explained next to the field
+they concern; nothing is run or written until the scenario is valid."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import streamlit as st
+import yaml
+from data import store
+
+from sim.config import load_settings, scenario_problems, validate_scenario
+from sim.simulate import simulate
+
+CONFIGS = Path(__file__).resolve().parents[2] / "configs"
+QUICK_AGENTS = 20_000
+
+st.title("Scenario designer")
+
+bases = sorted(p.name for p in CONFIGS.glob("*.yaml") if p.name != "forecast.yaml")
+source = st.radio("Start from", ["a built-in scenario", "an uploaded YAML file"], horizontal=True)
+data: dict | None = None
+if source == "a built-in scenario":
+    chosen = st.selectbox("Scenario", bases, index=bases.index("saptah_2024.yaml"))
+    data = load_settings(CONFIGS / chosen)
+else:
+    upload = st.file_uploader("Scenario YAML", type=["yaml", "yml"])
+    if upload is not None:
+        try:
+            data = yaml.safe_load(upload.getvalue().decode("utf-8"))
+        except (yaml.YAMLError, UnicodeDecodeError) as error:
+            st.error(f"This file is not readable YAML: {error}")
+        if data is not None and not isinstance(data, dict):
+            st.error("The file must hold a mapping of settings (name:, calendar:, ...).")
+            data = None
+if data is None:
+    st.info("Choose or upload a scenario to edit its levers.")
+    st.stop()
+
+errors_at: dict[str, st.delta_generator.DeltaGenerator] = {}
+
+
+def note(path: str) -> None:
+    """Keep a place under the widget just shown for the validation message of `path`."""
+    errors_at[path] = st.empty()
+
+
+def as_date(value) -> dt.date:
+    return dt.date.fromisoformat(str(value))
+
+
+edited = dict(data)
+edited["name"] = st.text_input("Name of the new scenario", f"{data.get('name', 'scenario')}-custom")
+note("name")
+edited["seed"] = st.number_input("Seed", 0, 2**31, int(data.get("seed", 0)))
+note("seed")
+campaigns = [dict(c) for c in data.get("campaigns", [])]
+if campaigns:
+    st.subheader("Campaign")
+    campaign = campaigns[0]
+    at = "campaigns[0]"
+    left, right = st.columns(2)
+    with left:
+        campaign["start"] = st.date_input("Campaign start", as_date(campaign["start"]))
+        note(f"{at}.start")
+        campaign["planned_end"] = st.date_input(
+            "Planned last day", as_date(campaign["planned_end"])
+        )
+        note(f"{at}.planned_end")
+        if st.checkbox("Extend the campaign", campaign.get("extended_end") is not None):
+            default = campaign.get("extended_end") or campaign["planned_end"]
+            campaign["extended_end"] = st.date_input("Extended last day", as_date(default))
+            note(f"{at}.extended_end")
+        else:
+            campaign["extended_end"] = None
+            campaign["extension_announced"] = None
+    with right:
+        campaign["target_hours"] = st.number_input(
+            "Target hours per officer", value=float(campaign.get("target_hours", 4.0)), step=0.5
+        )
+        note(f"{at}.target_hours")
+        engagement = dict(campaign.get("engagement", {}))
+        engagement["probability"] = st.slider(
+            "Share of targeted officers who take the campaign up",
+            0.0,
+            1.0,
+            float(engagement.get("probability", 0.075)),
+            0.005,
+        )
+        note(f"{at}.engagement")
+        campaign["engagement"] = engagement
+        webinars = dict(campaign.get("webinars") or {})
+        webinars["attendance_cap"] = int(
+            st.number_input(
+                "Webinar seats", value=int(webinars.get("attendance_cap", 50_000)), step=5_000
+            )
+        )
+        note(f"{at}.webinars")
+        campaign["webinars"] = webinars
+    edited["campaigns"] = [campaign, *campaigns[1:]]
+
+st.subheader("Platform")
+platform = dict(data.get("platform", {}))
+left, right = st.columns(2)
+with left:
+    servers = int(
+        st.number_input(
+            "Servers (0: as many as the latency target needs)",
+            value=int(platform.get("servers") or 0),
+            step=1,
+        )
+    )
+    note("platform.servers")
+    platform["servers"] = servers or None
+with right:
+    autoscaler = dict(platform.get("autoscaler", {}))
+    autoscaler["enabled"] = st.checkbox("Autoscaler", bool(autoscaler.get("enabled", False)))
+    if autoscaler["enabled"]:
+        autoscaler["max_servers"] = int(
+            st.number_input(
+                "Autoscaler maximum servers", value=int(autoscaler.get("max_servers", 100))
+            )
+        )
+        note("platform.autoscaler")
+    platform["autoscaler"] = autoscaler
+edited["platform"] = platform
+
+problems = scenario_problems(edited)
+general = []
+for where, message in problems:
+    match = next((p for p in sorted(errors_at, key=len, reverse=True) if where.startswith(p)), None)
+    if match:
+        errors_at[match].error(f"{where}: {message}")
+    else:
+        general.append(f"{where}: {message}")
+for message in general:
+    st.error(message)
+if problems:
+    st.warning("Fix the settings above to run this scenario; nothing has been run or stored.")
+    st.stop()
+
+scenario = validate_scenario(edited, source="designer")
+officers = scenario.population.officers
+quick_scale = max(1, round(officers / QUICK_AGENTS))
+st.success(f"**{scenario.name}** is valid.")
+with st.expander("Scenario as YAML"):
+    st.code(yaml.safe_dump(scenario.canonical(), sort_keys=False), language="yaml")
+
+left, right = st.columns(2)
+quick = left.button(f"Quick run (1 agent per {quick_scale:,} officers)", type="primary")
+full = right.button(f"Full run ({officers:,} officers; tens of seconds)")
+if quick or full:
+    run_scenario = scenario.with_overrides(scale=quick_scale) if quick else scenario
+    bar = st.progress(0.0, text="simulating...")
+
+    def report(done: int, total: int) -> None:
+        bar.progress(done / total, text=f"simulating day {done} of {total}")
+
+    result = simulate(run_scenario, progress=report)
+    bar.progress(1.0, text="storing the run...")
+    folder = store().write(result)
+    bar.empty()
+    label_hint = f"{run_scenario.name} · fast · 1:{run_scenario.scale}"
+    st.session_state["last_run"] = result.run_id
+    st.success(f"Stored {result.run_id} in {folder}. It is now in the comparison ({label_hint}).")
+    chosen_runs = st.session_state.get("chosen_runs") or []
+    st.session_state["pending_run_label_prefix"] = label_hint
+    st.session_state["chosen_runs"] = chosen_runs
+    from sim.formatting import kpi_value
+
+    cols = st.columns(4)
+    for column, name in zip(
+        cols,
+        ["participants", "completions", "participants_meeting_target", "peak_concurrent_learners"],
+        strict=True,
+    ):
+        column.metric(name.replace("_", " "), kpi_value(result.kpis[name]))

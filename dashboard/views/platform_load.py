@@ -1,0 +1,84 @@
+"""Platform load: when learners are on the platform, the requests they send, the servers
+that takes, and where the latency target or capacity was missed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+from charts import heatmap, minute_lines
+from data import colours, kpis_of, pick_runs, require_runs, run_by_label, table
+
+from sim.formatting import kpi_value
+
+st.title("Platform load")
+runs = require_runs()
+if runs is None:
+    st.stop()
+chosen = pick_runs(runs, key="platform.runs")
+if not chosen:
+    st.warning("Choose at least one run.")
+    st.stop()
+palette = colours(chosen)
+
+CARDS = {
+    "peak_concurrent_learners": "peak learners",
+    "peak_requests_per_s": "peak requests/s",
+    "servers_needed": "servers needed",
+    "minutes_over_latency_target": "minutes over target",
+    "rejected_sessions": "sessions turned away",
+    "server_hours": "server-hours",
+}
+for label in chosen:
+    kpis = kpis_of(run_by_label(runs, label))
+    marker = f"<span style='color:{palette[label]}'>■</span> **{label}**"
+    st.markdown(marker, unsafe_allow_html=True)
+    for column, (name, title) in zip(st.columns(len(CARDS)), CARDS.items(), strict=True):
+        column.metric(title, kpi_value(kpis[name]) if name in kpis else "–")
+
+heat_label = st.selectbox("Heatmap for", chosen, key="platform.heat_run")
+heat_load = table(run_by_label(runs, heat_label)["run_id"], "load")
+measure = st.radio(
+    "Measure", ["concurrent_learners", "requests_per_s"], horizontal=True, key="platform.measure"
+)
+st.altair_chart(
+    heatmap(heat_load, measure, measure.replace("_", " ") + " (hour's peak)"),
+    width="stretch",
+)
+
+loads = {label: table(run_by_label(runs, label)["run_id"], "load") for label in chosen}
+busiest = heat_load.loc[heat_load["requests_per_s"].idxmax(), "time"].date()
+first = min(f["time"].iloc[0].date() for f in loads.values())
+last = max(f["time"].iloc[-1].date() for f in loads.values())
+picked = st.date_input(
+    "Minute-by-minute view for the days", (busiest, busiest), min_value=first, max_value=last,
+    key="platform.days",
+)  # fmt: skip
+days = picked if isinstance(picked, tuple) and len(picked) == 2 else (busiest, busiest)
+low = pd.Timestamp(days[0]).tz_localize("Asia/Kolkata")
+high = pd.Timestamp(days[1] + dt.timedelta(days=1)).tz_localize("Asia/Kolkata")
+window = {k: f[(f["time"] >= low) & (f["time"] < high)] for k, f in loads.items()}
+st.altair_chart(
+    minute_lines(window, "concurrent_learners", "learners on the platform", palette),
+    width="stretch",
+)
+st.altair_chart(
+    minute_lines(window, "requests_per_s", "requests per second", palette),
+    width="stretch",
+)
+st.altair_chart(minute_lines(window, "servers_ready", "servers serving", palette), width="stretch")
+
+st.subheader("Servers needed, hour by hour")
+hourly_label = st.selectbox("Run", chosen, key="platform.hourly_run")
+hourly = table(run_by_label(runs, hourly_label)["run_id"], "hourly")
+busy = hourly[hourly["servers_needed"] >= hourly["servers_needed"].max() - 1]
+st.caption(
+    f"{len(busy)} hours need within one server of the peak ({hourly['servers_needed'].max()})."
+)
+st.dataframe(
+    hourly.assign(time=hourly["time"].dt.strftime("%a %d %b %Y %H:%M")),
+    hide_index=True,
+    width="stretch",
+    height=320,
+)

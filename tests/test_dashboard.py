@@ -1,0 +1,134 @@
+"""Every dashboard page under Streamlit's AppTest: no exception, and widgets change what
+is shown. The store holds two small runs (1 agent per 2,000 officers)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import CONFIGS, ROOT
+from streamlit.testing.v1 import AppTest
+
+from sim.config import load_scenario
+from sim.simulate import simulate
+from sim.store import ResultsStore
+
+APP = str(ROOT / "dashboard" / "app.py")
+TIMEOUT = 120
+
+
+@pytest.fixture(scope="module")
+def store_root(tmp_path_factory):
+    root = tmp_path_factory.mktemp("dashboard-store")
+    store = ResultsStore(root)
+    for name in ("baseline", "saptah_2024"):
+        store.write(simulate(load_scenario(CONFIGS / f"{name}.yaml").with_overrides(scale=2000)))
+    return root
+
+
+@pytest.fixture
+def app(store_root, monkeypatch) -> AppTest:
+    monkeypatch.setenv("KARMASIM_RESULTS", str(store_root))
+    test = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    test.run()
+    assert not test.exception
+    return test
+
+
+def open_page(app: AppTest, page: str) -> AppTest:
+    app.switch_page(f"views/{page}.py")
+    app.run()
+    assert not app.exception, [e.message for e in app.exception]
+    return app
+
+
+def chart_specs(app: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in app.get("vega_lite_chart")]
+
+
+def test_overview_cards_follow_the_chosen_runs(app):
+    assert len(app.metric) >= 10  # cards for both runs
+    saptah = next(m for m in app.metric if m.label == "campaign participants meeting target")
+    assert saptah.value != "0"
+    runs = app.multiselect[0]
+    runs.set_value(runs.value[:1]).run()
+    assert len(app.metric) < 10
+    assert all(m.proto.delta == "" for m in app.metric)  # the only run is its own baseline
+
+
+def test_overview_deltas_are_against_the_chosen_baseline(app):
+    baseline = app.selectbox[0]
+    first = {m.label: m.proto.delta for m in app.metric}
+    baseline.set_value(baseline.options[1]).run()
+    second = {m.label: m.proto.delta for m in app.metric}
+    assert first != second
+
+
+def test_campaign_page_overlays_published_rates_and_ranks_organisations(app):
+    open_page(app, "campaign")
+    specs = chart_specs(app)
+    assert len(specs) == 4
+    assert "layer" in specs[0]  # completions with the published segments
+    app.checkbox[0].uncheck().run()
+    assert "layer" not in chart_specs(app)[0]
+    board = app.dataframe[-1].value
+    app.selectbox[-1].set_value("completions").run()
+    assert list(app.dataframe[-1].value["completions"]) == sorted(
+        app.dataframe[-1].value["completions"], reverse=True
+    )
+    assert not board.equals(app.dataframe[-1].value)
+
+
+def test_platform_page_switches_the_heatmap_measure(app):
+    open_page(app, "platform_load")
+    assert any(m.label == "servers needed" for m in app.metric)
+    before = chart_specs(app)[0]
+    app.radio[0].set_value("requests_per_s").run()
+    after = chart_specs(app)[0]
+    assert "requests per s" in json.dumps(after) and before != after
+    assert len(app.dataframe) == 1  # the hourly servers table
+
+
+def test_competencies_page_says_what_is_missing(app):
+    open_page(app, "competencies")
+    assert "competency" in app.info[0].value
+
+
+def test_designer_shows_the_problem_next_to_the_field_and_runs_nothing(app, store_root):
+    open_page(app, "designer")
+    before = ResultsStore(store_root).run_ids()
+    target = next(n for n in app.number_input if n.label == "Target hours per officer")
+    target.set_value(-1.0).run()
+    assert any("target_hours" in e.value for e in app.error)
+    assert not app.button  # no run buttons while invalid
+    assert ResultsStore(store_root).run_ids() == before
+
+
+def test_designer_quick_run_lands_in_the_store_and_the_comparison(app, store_root):
+    open_page(app, "designer")
+    app.text_input[0].set_value("designer-test").run()
+    seats = next(n for n in app.number_input if n.label == "Webinar seats")
+    seats.set_value(10_000).run()
+    quick = next(b for b in app.button if b.label.startswith("Quick run"))
+    quick.click().run(timeout=TIMEOUT)
+    assert not app.exception
+    assert any(r.startswith("designer-test-fast-") for r in ResultsStore(store_root).run_ids())
+    assert any("Stored" in s.value for s in app.success)
+    open_page(app, "overview")
+    assert any(label.startswith("designer-test") for label in app.multiselect[0].value)
+
+
+def test_export_offers_images_and_tables(app):
+    open_page(app, "export")
+    downloads = app.get("download_button")
+    assert len(downloads) >= 1 + 1 + 3 * 2 + 1
+    assert len(app.get("image")) == 2  # the summary page and a chart
+
+
+def test_empty_store_explains_how_to_make_runs(tmp_path, monkeypatch):
+    monkeypatch.setenv("KARMASIM_RESULTS", str(tmp_path / "empty"))
+    app = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    app.run()
+    assert not app.exception
+    assert "No runs in the results store" in app.info[0].value
+    assert not (tmp_path / "empty").exists()  # reading an empty store creates nothing

@@ -1,0 +1,153 @@
+"""The dashboard in a real headless Chromium: `streamlit run` on a free localhost port,
+every page visited, a lever changed and a quick scenario run; screenshots are saved under
+`test-output/browser/`. Debian's chromium is installed by `make test` (Playwright cannot
+download its own browsers here)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import CONFIGS, ROOT
+from playwright.sync_api import Page, expect, sync_playwright
+
+from sim.config import load_scenario
+from sim.simulate import simulate
+from sim.store import ResultsStore
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = ROOT / "test-output" / "browser"
+PAGES = {
+    "overview": "Scenario overview",
+    "campaign": "Campaign week",
+    "platform": "Platform load",
+    "competencies": "Competencies",
+    "designer": "Scenario designer",
+    "export": "Export",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def store_root(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("browser-store")
+    store = ResultsStore(root)
+    for name in ("baseline", "saptah_2024"):
+        store.write(simulate(load_scenario(CONFIGS / f"{name}.yaml").with_overrides(scale=2000)))
+    return root
+
+
+@pytest.fixture(scope="module")
+def server(store_root):
+    port = free_port()
+    env = {**os.environ, "KARMASIM_RESULTS": str(store_root)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read() == b"ok":
+                    break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                output = process.stdout.read().decode() if process.stdout else ""
+                process.kill()
+                pytest.fail(f"streamlit did not start:\n{output}")
+            time.sleep(0.5)
+    yield url
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    assert Path(CHROMIUM).exists(), "chromium is missing: `make test` installs it (apt-get)"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
+        )
+        tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+        tab.set_default_timeout(60_000)
+        yield tab
+        browser.close()
+
+
+def visit(page: Page, server: str, path: str) -> None:
+    page.goto(f"{server}/{path}")
+    expect(page.get_by_role("heading", name=PAGES[path]).first).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0)  # not running
+
+
+def no_exceptions(page: Page) -> None:
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+
+
+def test_every_page_renders_cards_and_charts(page, server):
+    visit(page, server, "overview")
+    expect(page.locator('[data-testid="stMetric"]').first).to_be_visible()
+    assert page.locator('[data-testid="stMetric"]').count() >= 10
+    no_exceptions(page)
+    page.screenshot(path=SCREENSHOTS / "overview.png", full_page=True)
+
+    for path, charts in (("campaign", 4), ("platform", 4)):
+        visit(page, server, path)
+        chart = page.locator('[data-testid="stVegaLiteChart"]')
+        expect(chart.first).to_be_visible()
+        expect(chart).to_have_count(charts)
+        expect(chart.first.locator("canvas, svg").first).to_be_visible()  # drawn, not empty
+        no_exceptions(page)
+        page.screenshot(path=SCREENSHOTS / f"{path}.png", full_page=True)
+
+    for path in ("competencies", "export"):
+        visit(page, server, path)
+        no_exceptions(page)
+        page.screenshot(path=SCREENSHOTS / f"{path}.png", full_page=True)
+    expect(page.locator('[data-testid="stImage"]').first).to_be_visible()
+    expect(page.get_by_text("Download the summary (PNG)")).to_be_visible()
+
+
+def test_designer_changes_a_lever_and_runs_a_quick_scenario(page, server, store_root):
+    visit(page, server, "designer")
+    name = page.get_by_label("Name of the new scenario")
+    name.fill("browser-run")
+    name.press("Enter")
+    target = page.get_by_label("Target hours per officer")
+    target.fill("-2")
+    target.press("Enter")
+    expect(page.get_by_text("target_hours").first).to_be_visible()
+    expect(page.get_by_role("button", name="Quick run")).to_have_count(0)
+    page.screenshot(path=SCREENSHOTS / "designer-invalid.png", full_page=True)
+
+    target.fill("6")
+    target.press("Enter")
+    quick = page.get_by_role("button", name="Quick run")
+    expect(quick).to_be_visible()
+    quick.click()
+    expect(page.get_by_text("Stored browser-run-fast-")).to_be_visible(timeout=120_000)
+    no_exceptions(page)
+    page.screenshot(path=SCREENSHOTS / "designer-run.png", full_page=True)
+    assert any(r.startswith("browser-run-fast-") for r in ResultsStore(store_root).run_ids())
+
+    visit(page, server, "overview")
+    expect(page.get_by_text("browser-run · fast").first).to_be_visible()
+    page.screenshot(path=SCREENSHOTS / "overview-with-new-run.png", full_page=True)
