@@ -20,9 +20,11 @@ def daily_lines(
     title: str,
     colours: dict[str, str],
     reference: pd.DataFrame | None = None,
+    bands: dict[str, pd.DataFrame] | None = None,
 ) -> alt.Chart:
     """One line per run of a daily column; `reference` (start, end, value, label) rows are
-    drawn as dashed segments (published figures)."""
+    drawn as dashed segments (published figures); `bands` (date, low, high per run, from
+    replications) as shaded 10-90% ranges."""
     data = pd.concat(
         [f[["date", column]].assign(run=label) for label, f in frames.items()], ignore_index=True
     )
@@ -38,6 +40,17 @@ def daily_lines(
         )
     )  # fmt: skip
     chart = lines
+    if bands:
+        shaded = pd.concat(
+            [b[["date", "low", "high"]].assign(run=label) for label, b in bands.items()],
+            ignore_index=True,
+        )
+        area = (
+            alt.Chart(shaded)
+            .mark_area(opacity=0.2)
+            .encode(x="date:T", y="low:Q", y2="high:Q", color=_run_colour(colours))
+        )
+        chart = area + chart
     if reference is not None and len(reference):
         segments = (
             alt.Chart(reference)
@@ -47,7 +60,7 @@ def daily_lines(
                 tooltip=["label:N", alt.Tooltip("value:Q", format=",.0f")],
             )
         )  # fmt: skip
-        chart = lines + segments
+        chart = chart + segments
     return chart.properties(title=title, height=280)
 
 

@@ -120,3 +120,14 @@ def pick_runs(runs: pd.DataFrame, key: str, default_count: int = 2) -> list[str]
 
 def run_by_label(runs: pd.DataFrame, label: str) -> pd.Series:
     return runs.loc[runs["label"] == label].iloc[0]
+
+
+def replicates(runs: pd.DataFrame, label: str) -> list[str]:
+    """Run ids of the stored replications of a run (same settings, other seeds)."""
+    if "replication_key" not in runs:
+        return []
+    key = run_by_label(runs, label).get("replication_key")
+    if not isinstance(key, str):
+        return []
+    ids = runs.loc[runs["replication_key"] == key, "run_id"].tolist()
+    return ids if len(ids) >= 2 else []

@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from sim.bands import kpi_bands
 from sim.config import ConfigError, Scenario, load_scenario
 from sim.formatting import kpi_value, percent
 from sim.results import KPI_DESCRIPTIONS, RunResult, run_id_for
@@ -42,6 +43,19 @@ ScaleOpt = Annotated[
 OutOpt = Annotated[Path, typer.Option("--out", help="results store folder")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="print machine-readable JSON")]
 EngineOpt = Annotated[str, typer.Option("--engine", help=f"engine: {', '.join(ENGINES)}")]
+
+
+BAND_KPIS = (
+    "participants",
+    "completions",
+    "learning_hours",
+    "participants_meeting_target",
+    "campaign_participants_meeting_target",
+    "peak_concurrent_learners",
+    "peak_requests_per_s",
+    "servers_needed",
+    "rejected_sessions",
+)
 
 
 class UserError(Exception):
@@ -178,6 +192,8 @@ def compare(
                 "pct_delta": pct,
             }
         )
+    for entry in entries:
+        entry["bands"] = replication_bands(store, entry["run_id"])
     if json_output:
         print(json.dumps({"base": entries[0]["scenario"], "runs": entries}, indent=2))
         return
@@ -202,7 +218,126 @@ def compare(
                 row += ["", ""]
         table.add_row(*row)
     console.print(table)
+    print_bands({e["scenario"]: e["bands"] for e in entries if e["bands"]})
     console.print(f"runs stored under {store.runs_dir}; query them with DuckDB: {store.database}")
+
+
+def replication_bands(store: ResultsStore, run_id: str) -> dict[str, dict[str, float]]:
+    """KPI bands over the stored replications of a run (empty if it has none)."""
+    key = store.meta(run_id).get("replication_key")
+    runs = store.replications(key) if key else []
+    return kpi_bands([store.kpis(r) for r in runs]) if len(runs) >= 2 else {}
+
+
+def print_bands(bands: dict[str, dict[str, dict[str, float]]]) -> None:
+    """Median and 10-90% band of the headline KPIs, per scenario with replications."""
+    if not bands:
+        return
+    table = Table(
+        title="Spread over replications (median [10% - 90%], n runs)", title_justify="left"
+    )
+    table.add_column("KPI")
+    for name in bands:
+        table.add_column(name, justify="right")
+    shown = [k for k in BAND_KPIS if any(k in b for b in bands.values())]
+    for kpi in shown:
+        row = [kpi]
+        for band in bands.values():
+            b = band.get(kpi)
+            row.append(
+                f"{kpi_value(b['median'])} [{kpi_value(b['p10'])} - {kpi_value(b['p90'])}] "
+                f"n={b['n']}"
+                if b
+                else "-"
+            )
+        table.add_row(*row)
+    console.print(table)
+
+
+@app.command()
+def sweep(
+    sweep_file: Annotated[Path, typer.Argument(help="sweep YAML (scenarios x grid x seeds)")],
+    executor: Annotated[
+        str, typer.Option("--executor", help="serial, processes (one per core) or dask")
+    ] = "processes",
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help="local workers")] = None,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            "--cluster",
+            envvar="KARMASIM_DASK_SCHEDULER",
+            help="address of a running Dask scheduler, e.g. tcp://host:8786",
+        ),
+    ] = None,
+    out: OutOpt = Path("results"),
+    json_output: JsonOpt = False,
+) -> None:
+    """Run a sweep; runs already stored are skipped, so an interrupted sweep resumes."""
+    from sim.executors import make_executor
+    from sim.sweep import load_sweep, run_sweep, write_manifest
+
+    with user_errors():
+        if executor not in ("serial", "processes", "dask"):
+            raise UserError(f"unknown executor {executor!r}; choose serial, processes or dask")
+        config, tasks = load_sweep(sweep_file)
+        store = ResultsStore(out)
+        store.root.mkdir(parents=True, exist_ok=True)
+        kind = "dask" if cluster else executor
+        where = f" on {cluster}" if cluster else ""
+        err.print(f"sweep {config.name}: {len(tasks)} runs, executor {kind}{where}")
+        with (
+            make_executor(executor, workers, cluster) as pool,
+            Progress(
+                TextColumn("[bold]{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[status]}"),
+                TimeElapsedColumn(),
+                console=err,
+                disable=json_output or not err.is_terminal,
+            ) as bar,
+        ):
+            job = bar.add_task(config.name, total=len(tasks), status="")
+
+            def show(report) -> None:
+                done = report.ran + report.skipped
+                remaining = report.total - done - len(report.failed)
+                status = f"done {done}, failed {len(report.failed)}, remaining {remaining}"
+                bar.update(job, completed=done + len(report.failed), status=status)
+                if not err.is_terminal and not json_output:
+                    err.print(status)
+
+            report = run_sweep(tasks, store.root, pool, progress=show)
+        manifest = write_manifest(store.root, config, report)
+    groups: dict[tuple[str, str], list[str]] = {}
+    for row in report.rows:
+        if row["status"] != "failed":
+            groups.setdefault((row["scenario"], row["point"]), []).append(row["run_id"])
+    bands = {
+        f"{scenario} | {point}": kpi_bands([store.kpis(r) for r in run_ids])
+        for (scenario, point), run_ids in groups.items()
+    }
+    summary = {
+        "sweep": config.name,
+        "runs": report.total,
+        "ran": report.ran,
+        "already_stored": report.skipped,
+        "failed": [{"run_id": r, "error": e} for r, e in report.failed],
+        "manifest": str(manifest),
+        "bands": bands,
+    }
+    if json_output:
+        print(json.dumps(summary, indent=2))
+    else:
+        console.print(
+            f"sweep {config.name}: {report.ran} ran, {report.skipped} already stored, "
+            f"{len(report.failed)} failed (manifest {manifest})"
+        )
+        print_bands(bands)
+        for run_id, error in report.failed:
+            err.print(f"[red]failed[/] {run_id}: {error}", highlight=False)
+    if report.failed:
+        raise typer.Exit(1)
 
 
 @app.command()

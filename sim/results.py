@@ -68,6 +68,13 @@ class RunResult:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
+def replication_key(scenario: Scenario, engine: str) -> str:
+    """Runs that differ only in their seed share this key: they are replications."""
+    settings = {k: v for k, v in scenario.canonical().items() if k != "seed"}
+    text = json.dumps(settings, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(f"{text}:{engine}:{__version__}".encode()).hexdigest()[:16]
+
+
 def run_id_for(scenario: Scenario, engine: str) -> str:
     """Runs are content-addressed: the same resolved config, seed, scale, engine and package
     version give the same id (and the same results), so a repeated run replaces itself
@@ -277,6 +284,7 @@ def summarise(output: EngineOutput, engine: str) -> RunResult:
         "description": scenario.description,
         "engine": engine,
         "config_hash": scenario.config_hash(),
+        "replication_key": replication_key(scenario, engine),
         "seed": scenario.seed,
         "scale": scale,
         "agents": output.population.officers.n,

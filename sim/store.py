@@ -149,6 +149,10 @@ class ResultsStore:
     def meta(self, run_id: str) -> dict:
         return json.loads((self.runs_dir / run_id / "run.json").read_text("utf-8"))
 
+    def replications(self, key: str) -> list[str]:
+        """Stored runs with this replication key (the same scenario, other seeds)."""
+        return [r for r in self.run_ids() if self.meta(r).get("replication_key") == key]
+
     def table(self, run_id: str, name: str) -> pd.DataFrame:
         if name not in TABLES:
             raise StoreError(f"unknown table {name!r}; tables: {', '.join(TABLES)}")

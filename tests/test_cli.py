@@ -193,3 +193,19 @@ def test_forecast_writes_a_table_and_a_chart(tmp_path):
     broken.write_text(config.replace("universe: 20000000", "universe: 5"))
     failed = invoke("forecast", broken, "--out", tmp_path)
     assert failed.exit_code == 2 and "universe" in failed.stderr
+
+
+def test_compare_shows_bands_when_replications_exist(tmp_path):
+    for seed in ("1", "2", "3"):
+        assert invoke("run", CONFIGS / "baseline.yaml", *SMALL, "--seed", seed, "--out", tmp_path,
+                      "--json").exit_code == 0  # fmt: skip
+    result = invoke("compare", CONFIGS / "baseline.yaml", *SMALL, "--seed", "2", "--out",
+                    tmp_path, "--json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    bands = json.loads(result.stdout)["runs"][0]["bands"]
+    assert bands["completions"]["n"] == 3
+    assert (
+        bands["completions"]["p10"] <= bands["completions"]["median"] <= bands["completions"]["p90"]
+    )
+    table = invoke("compare", CONFIGS / "baseline.yaml", *SMALL, "--seed", "2", "--out", tmp_path)
+    assert "Spread over replications" in table.stdout

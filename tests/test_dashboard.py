@@ -132,3 +132,17 @@ def test_empty_store_explains_how_to_make_runs(tmp_path, monkeypatch):
     assert not app.exception
     assert "No runs in the results store" in app.info[0].value
     assert not (tmp_path / "empty").exists()  # reading an empty store creates nothing
+
+
+def test_replications_show_as_bands(tmp_path, monkeypatch):
+    store = ResultsStore(tmp_path)
+    scenario = load_scenario(CONFIGS / "saptah_2024.yaml").with_overrides(scale=2000)
+    for seed in (1, 2, 3):
+        store.write(simulate(scenario.with_overrides(seed=seed)))
+    monkeypatch.setenv("KARMASIM_RESULTS", str(tmp_path))
+    app = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    app.run()
+    assert any("over 3 seeds" in c.value for c in app.caption)
+    open_page(app, "campaign")
+    completions = json.dumps(chart_specs(app)[0])
+    assert '"area"' in completions  # the 10-90% band under each line

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 from charts import daily_lines
-from data import colours, pick_runs, require_runs, run_by_label, table
+from data import colours, pick_runs, replicates, require_runs, run_by_label, table
 
+from sim.bands import series_bands
 from sim.formatting import kpi_value
 from sim.published import saptah_2024_daily_completions
 
@@ -40,14 +41,30 @@ published = pd.DataFrame(
 published["end"] = pd.to_datetime(published["end"]) + pd.Timedelta(hours=23)
 show_published = st.checkbox("Overlay the published 2024 daily completion rates", value=True)
 
+
+def bands_of(column: str) -> dict[str, pd.DataFrame]:
+    """10-90% daily bands for the runs that have replications (other seeds) stored."""
+    bands = {}
+    for label, frame in frames.items():
+        ids = replicates(runs, label)
+        if ids:
+            band = series_bands([table(r, "daily") for r in ids], "date", [column])
+            band = band[band["date"].isin(frame["date"])]
+            bands[label] = band.rename(columns={f"{column}_p10": "low", f"{column}_p90": "high"})
+    return bands
+
+
 left, right = st.columns(2)
 left.altair_chart(
     daily_lines(frames, "new_completions", "completions a day", palette,
-                published if show_published else None),
+                published if show_published else None, bands_of("new_completions")),
     width="stretch",
 )  # fmt: skip
 right.altair_chart(
-    daily_lines(frames, "new_enrolments", "enrolments a day", palette), width="stretch"
+    daily_lines(
+        frames, "new_enrolments", "enrolments a day", palette, bands=bands_of("new_enrolments")
+    ),
+    width="stretch",
 )
 left, right = st.columns(2)
 left.altair_chart(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from data import HEADLINE, colours, kpis_of, pick_runs, require_runs, run_by_label
+from data import HEADLINE, colours, kpis_of, pick_runs, replicates, require_runs, run_by_label
 
+from sim.bands import kpi_bands
 from sim.formatting import kpi_value, percent
 from sim.results import KPI_DESCRIPTIONS
 
@@ -37,6 +38,8 @@ for label in chosen:
         unsafe_allow_html=True,
     )
     shown = [k for k in HEADLINE if k in kpis]
+    replications = replicates(runs, label)
+    bands = kpi_bands([kpis_of(runs.set_index("run_id").loc[r]) for r in replications])
     for row_start in range(0, len(shown), 5):
         columns = st.columns(5)
         for column, name in zip(columns, shown[row_start : row_start + 5], strict=False):
@@ -50,6 +53,12 @@ for label in chosen:
                 delta_color="inverse" if name in LOWER_IS_BETTER else "normal",
                 help=KPI_DESCRIPTIONS.get(name),
             )
+            if name in bands:
+                band = bands[name]
+                column.caption(
+                    f"median {kpi_value(band['median'])}; 10-90%: {kpi_value(band['p10'])} - "
+                    f"{kpi_value(band['p90'])} over {band['n']} seeds"
+                )
 
 st.subheader("All KPIs")
 names = sorted({k for label in chosen for k in kpis_of(run_by_label(runs, label))})

@@ -1,0 +1,119 @@
+"""Where a sweep's tasks run, behind one interface: in this process, in local processes,
+or on a Dask cluster (an existing scheduler, or a local cluster started for the sweep).
+
+`run(fn, tasks)` yields (task, result or exception) as tasks finish. A task that raises
+is reported, not fatal; Dask reruns tasks whose worker died on another worker.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import os
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+Outcome = tuple[Any, Any]  # (task, result) or (task, exception)
+
+
+class Executor:
+    name = "executor"
+
+    def run(self, fn: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[Outcome]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release workers (nothing to do for most executors)."""
+
+    def __enter__(self) -> Executor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class SerialExecutor(Executor):
+    name = "serial"
+
+    def run(self, fn, tasks):
+        for task in tasks:
+            try:
+                yield task, fn(task)
+            except Exception as error:  # reported per task; KeyboardInterrupt still stops
+                yield task, error
+
+
+class ProcessExecutor(Executor):
+    name = "processes"
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers or os.cpu_count() or 1
+        self._pool = cf.ProcessPoolExecutor(max_workers=self.workers)
+
+    def run(self, fn, tasks):
+        futures = {self._pool.submit(fn, task): task for task in tasks}
+        try:
+            for future in cf.as_completed(futures):
+                error = future.exception()
+                yield futures[future], error if error is not None else future.result()
+        finally:
+            for future in futures:
+                future.cancel()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class DaskExecutor(Executor):
+    """Tasks on a Dask distributed cluster: `address` of a running scheduler
+    (tcp://host:8786), or a local cluster of `workers` single-threaded processes."""
+
+    name = "dask"
+
+    def __init__(self, address: str | None = None, workers: int | None = None) -> None:
+        from dask.distributed import Client, LocalCluster
+
+        self._cluster = None
+        if address:
+            self.client = Client(address, timeout="30s")
+        else:
+            self._cluster = LocalCluster(
+                n_workers=workers or os.cpu_count() or 1,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+            )
+            self.client = Client(self._cluster)
+
+    def run(self, fn, tasks):
+        from dask.distributed import as_completed
+
+        tasks = list(tasks)
+        futures = self.client.map(fn, tasks, pure=False)
+        owner = {future.key: task for future, task in zip(futures, tasks, strict=True)}
+        try:
+            for future in as_completed(futures):
+                task = owner[future.key]
+                if future.status == "error":
+                    yield task, future.exception()
+                else:
+                    yield task, future.result()
+        finally:
+            self.client.cancel(futures)
+
+    def close(self) -> None:
+        self.client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+
+def make_executor(kind: str, workers: int | None = None, cluster: str | None = None) -> Executor:
+    """`kind`: serial, processes or dask; a cluster address implies dask."""
+    if cluster:
+        return DaskExecutor(cluster, workers)
+    if kind == "serial":
+        return SerialExecutor()
+    if kind == "processes":
+        return ProcessExecutor(workers)
+    if kind == "dask":
+        return DaskExecutor(None, workers)
+    raise ValueError(f"unknown executor {kind!r}; choose serial, processes or dask")
