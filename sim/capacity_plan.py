@@ -17,7 +17,7 @@ import simpy
 from sim.agents.platform import ClientLoad
 from sim.autoscaler import Autoscaler
 from sim.capacity import server_model
-from sim.config import AutoscalerConfig, PlatformConfig
+from sim.config import AutoscalerConfig, ConfigError, PlatformConfig, Scenario
 
 
 def replay_autoscaler(
@@ -107,3 +107,18 @@ def capacity_plan(
         "options": pd.DataFrame(options),
         "hourly": focus.drop(columns="date"),
     }
+
+
+def staggered_variant(
+    scenario: Scenario, waves: int, days_between: int
+) -> tuple[Scenario | None, str]:
+    """The scenario with its first campaign's ministries in waves (each running the full
+    window from its own start; a staggered campaign has no extension), or None and why."""
+    campaigns = scenario.canonical()["campaigns"]
+    first = campaigns[0]
+    first.update(stagger={"waves": waves, "days_between": days_between})
+    first.update(extended_end=None, extension_announced=None)
+    try:
+        return scenario.with_overrides(name=f"{scenario.name}-staggered", campaigns=campaigns), ""
+    except ConfigError as error:
+        return None, str(error).split(": ", 1)[-1]

@@ -58,6 +58,16 @@ BAND_KPIS = (
 )
 
 
+STAGGER_KPIS = (
+    "peak_concurrent_learners",
+    "peak_requests_per_s",
+    "servers_needed",
+    "server_hours",
+    "campaign_participants",
+    "campaign_participants_meeting_target",
+)
+
+
 class UserError(Exception):
     """A problem with what the user asked for; printed without a traceback, exit 2."""
 
@@ -347,14 +357,22 @@ def capacity(
         float | None,
         typer.Option("--target-ms", min=1.0, help="latency target (ms) for the chosen quantile"),
     ] = None,
+    stagger_waves: Annotated[
+        int,
+        typer.Option("--stagger-waves", min=0, help="waves for the staggering estimate (0: skip)"),
+    ] = 3,
+    stagger_days: Annotated[
+        int, typer.Option("--stagger-days", min=1, help="days between waves")
+    ] = 3,
     seed: SeedOpt = None,
     scale: ScaleOpt = None,
     out: OutOpt = Path("results"),
     json_output: JsonOpt = False,
     engine: EngineOpt = "fast",
 ) -> None:
-    """Capacity plan for a scenario: peaks, servers per hour, cost, headroom, autoscaling."""
-    from sim.capacity_plan import capacity_plan
+    """Capacity plan for a scenario: peaks, servers per hour, cost, headroom, autoscaling,
+    and what staggering the campaign's ministries in waves would save."""
+    from sim.capacity_plan import capacity_plan, staggered_variant
 
     with user_errors():
         scenario = resolve(config, seed, scale)
@@ -370,6 +388,23 @@ def capacity(
         plan = capacity_plan(
             scenario.platform, store.table(run_id, "load"), store.table(run_id, "hourly"), windows
         )
+        plan["staggering"] = None
+        if stagger_waves >= 2 and scenario.campaigns:
+            variant, reason = staggered_variant(scenario, stagger_waves, stagger_days)
+            if variant is None:
+                plan["staggering"] = {"skipped": reason}
+            else:
+                variant_id, variant_kpis = obtain(variant, engine, store, False, json_output)
+                plan["staggering"] = {
+                    "waves": stagger_waves,
+                    "days_between": stagger_days,
+                    "run_id": variant_id,
+                    **{
+                        f"{name}_{which}": kpi_set[name]
+                        for name in STAGGER_KPIS
+                        for which, kpi_set in (("now", kpis), ("staggered", variant_kpis))
+                    },
+                }
     if json_output:
         payload = {
             key: value.to_dict(orient="records") if isinstance(value, pd.DataFrame) else value
@@ -418,6 +453,22 @@ def capacity(
             str(row.max_servers),
         )
     console.print(options)
+    staggering = plan["staggering"]
+    if staggering and "skipped" in staggering:
+        console.print(f"staggering estimate skipped: {staggering['skipped']}")
+    elif staggering:
+        view = Table(
+            title=f"Staggering ministries: {staggering['waves']} waves, "
+            f"{staggering['days_between']} days apart, each running the full window "
+            "(without an extension)"
+        )
+        for column in ("KPI", "as planned", "staggered", "change"):
+            view.add_column(column, justify="right" if column != "KPI" else "left")
+        for name in STAGGER_KPIS:
+            before, after = staggering[f"{name}_now"], staggering[f"{name}_staggered"]
+            change = percent(100 * (after - before) / before) if before else "n/a"
+            view.add_row(name, kpi_value(before), kpi_value(after), change)
+        console.print(view)
     console.print("hour-by-hour table: the run's `hourly` table in the store (or --json)")
 
 

@@ -267,6 +267,15 @@ class WebinarConfig(Strict):
         return sorted(v)
 
 
+class StaggerConfig(Strict):
+    """Staggered starts: ministries (and states) are split into `waves` of about equal
+    size; wave w runs the campaign's window shifted by `w x days_between` days (its own
+    launch and deadline). Waves must overlap: the stagger is shorter than the window."""
+
+    waves: Annotated[int, Field(ge=2, le=30)] = 3
+    days_between: Annotated[int, Field(ge=1, le=90)] = 2
+
+
 class CampaignConfig(Strict):
     """A National Learning Week style campaign: a window with a target and a deadline."""
 
@@ -282,6 +291,7 @@ class CampaignConfig(Strict):
     engagement: EngagementConfig = EngagementConfig()
     deadline_rush: DeadlineRushConfig = DeadlineRushConfig()
     webinars: WebinarConfig | None = WebinarConfig()
+    stagger: StaggerConfig | None = None
 
     @field_validator("target_sectors")
     @classmethod
@@ -317,12 +327,29 @@ class CampaignConfig(Strict):
                 )
         elif self.extension_announced is not None:
             raise ValueError("extension_announced is set but there is no extended_end")
+        if self.stagger is not None:
+            if self.extended_end is not None:
+                raise ValueError("stagger: a staggered campaign cannot also be extended")
+            last_wave = (self.stagger.waves - 1) * self.stagger.days_between
+            planned_days = (self.planned_end - self.start).days + 1
+            if last_wave >= planned_days:
+                raise ValueError(
+                    f"stagger: the last wave would open {last_wave} days after the start, "
+                    f"but the planned window has {planned_days} days"
+                )
         return self
 
     @property
     def end(self) -> dt.date:
-        """The last day of the campaign as it actually ran."""
+        """The last day of the campaign as it actually ran (of its first wave)."""
         return self.extended_end or self.planned_end
+
+    @property
+    def last_day(self) -> dt.date:
+        """The last day of its last wave."""
+        if self.stagger is None:
+            return self.end
+        return self.end + dt.timedelta(days=(self.stagger.waves - 1) * self.stagger.days_between)
 
     @property
     def announcement(self) -> dt.datetime:
@@ -479,13 +506,13 @@ class Scenario(Strict):
     def _campaigns_fit(self) -> Scenario:
         ordered = sorted(self.campaigns, key=lambda c: c.start)
         for i, campaign in enumerate(self.campaigns):
-            if campaign.start < self.calendar.start or campaign.end > self.calendar.end:
+            if campaign.start < self.calendar.start or campaign.last_day > self.calendar.end:
                 raise ValueError(
-                    f"campaigns[{i}] ({campaign.name}) runs {campaign.start}..{campaign.end}, "
+                    f"campaigns[{i}] ({campaign.name}) runs {campaign.start}..{campaign.last_day}, "
                     f"outside the calendar {self.calendar.start}..{self.calendar.end}"
                 )
         for earlier, later in zip(ordered, ordered[1:], strict=False):
-            if later.start <= earlier.end:
+            if later.start <= earlier.last_day:
                 raise ValueError(f"campaigns {earlier.name!r} and {later.name!r} overlap")
         if self.population.officers // self.scale < 1:
             raise ValueError(

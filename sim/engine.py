@@ -127,12 +127,12 @@ class FastEngine:
             yield env.timeout(plan.announce_min - env.now)
             moved = campaign.announce_extension(self.officers, self.streams, self.routine_clock)
             self.queue.schedule(*moved)
-        yield env.timeout(plan.end_min - env.now)
-        moved, outcome = campaign.end(
-            self.officers, self.streams, self.routine_clock, self.population.organisations.n
-        )
-        self.queue.schedule(*moved)
-        self.outcomes.append(outcome)
+        for wave in range(plan.waves):
+            yield env.timeout(plan.wave_end_min(wave) - env.now)
+            moved = campaign.end_wave(self.officers, self.streams, self.routine_clock, wave)
+            self.queue.schedule(*moved)
+            self.n_engaged -= moved[0].size
+        self.outcomes.append(campaign.outcome(self.officers, self.population.organisations.n))
         self.n_engaged = 0
         self.campaign = None
 
@@ -231,7 +231,7 @@ class FastEngine:
         self._mark_participants(day, ids)
 
         if self.campaign is not None:
-            in_window = self.campaign.in_window(when)
+            in_window = self.campaign.in_window(officers, ids, when)
             if in_window.any():
                 self._count_toward_campaign(day, ids[in_window], outcome.hours[in_window])
 
@@ -243,8 +243,7 @@ class FastEngine:
             ends,
             draws,
             self.routine_clock,
-            campaign.engaged_clock if campaign else None,
-            campaign.engaged_logins_per_day if campaign else 0.0,
+            campaign,
         )
         officers.next_login_min[ids] = nxt
         self.queue.schedule(ids, nxt)
@@ -293,8 +292,7 @@ class FastEngine:
             when + 1,
             draws,
             self.routine_clock,
-            campaign.engaged_clock if campaign else None,
-            campaign.engaged_logins_per_day if campaign else 0.0,
+            campaign,
         )
         nxt = np.where(retry, np.minimum(retry_at, nxt), nxt).astype(np.int32)
         officers.next_login_min[ids] = nxt

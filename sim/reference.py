@@ -224,7 +224,9 @@ class ReferenceEngine:
             officers.last_active_day[i] = day
         self._mark_participant(i, day)
         campaign = self.campaign
-        counting = campaign is not None and bool(campaign.in_window(np.array([seated]))[0])
+        counting = campaign is not None and bool(
+            campaign.in_window(officers, ids, np.array([seated]))[0]
+        )
 
         remaining = budget.astype(np.float32)
         mix_row = engaged.astype(np.int64)
@@ -276,7 +278,6 @@ class ReferenceEngine:
             officers.next_login_min[i] = min(int(retry_at[0]), int(officers.next_login_min[i]))
 
     def _next_login(self, ids: np.ndarray, after: int) -> int:
-        current = self.campaign
         return int(
             next_session_starts(
                 self.officers,
@@ -284,8 +285,7 @@ class ReferenceEngine:
                 np.array([after]),
                 self.rng["next_login"].standard_exponential(1),
                 self.routine_clock,
-                current.engaged_clock if current else None,
-                current.engaged_logins_per_day if current else 0.0,
+                self.campaign,
             )[0]
         )
 
@@ -298,12 +298,12 @@ class ReferenceEngine:
         if plan.announce_min is not None:
             yield env.timeout(plan.announce_min - env.now)
             self._wake(campaign.announce_extension(self.officers, self.streams, self.routine_clock))
-        yield env.timeout(plan.end_min - env.now)
-        moved, outcome = campaign.end(
-            self.officers, self.streams, self.routine_clock, self.population.organisations.n
-        )
-        self._wake(moved)
-        self.outcomes.append(outcome)
+        for wave in range(plan.waves):
+            yield env.timeout(plan.wave_end_min(wave) - env.now)
+            moved = campaign.end_wave(self.officers, self.streams, self.routine_clock, wave)
+            self._wake(moved)
+            self.n_engaged -= moved[0].size
+        self.outcomes.append(campaign.outcome(self.officers, self.population.organisations.n))
         self.n_engaged = 0
         self.campaign = None
 

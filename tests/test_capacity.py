@@ -167,3 +167,36 @@ def test_requests_add_up_by_api(saptah_run):
     # webinar joins make a spike at each webinar start
     starts = load[load["webinar_joins"] > 0]
     assert (starts["requests_per_s"].to_numpy() > load["requests_per_s"].median()).all()
+
+
+def test_staggering_ministries_lowers_the_peak():
+    """Same seed, same week without an extension; ministries in 3 waves 3 days apart."""
+    base = sampled("saptah_2024", calendar={"start": "2024-09-15", "end": "2024-11-05"})
+    campaigns = base.canonical()["campaigns"]
+    campaigns[0].update(extended_end=None, extension_announced=None)
+    plain = base.with_overrides(campaigns=campaigns)
+    campaigns[0].update(stagger={"waves": 3, "days_between": 3})
+    staggered = base.with_overrides(campaigns=campaigns)
+    before, after = simulate(plain).kpis, simulate(staggered).kpis
+    assert after["peak_concurrent_learners"] < 0.95 * before["peak_concurrent_learners"]
+    assert after["peak_requests_per_s"] < before["peak_requests_per_s"]
+
+
+@pytest.mark.parametrize(
+    ("stagger", "extra", "message"),
+    [
+        ({"waves": 3, "days_between": 4}, {}, "last wave would open 8 days after the start"),
+        (
+            {"waves": 2, "days_between": 2},
+            {"extended_end": "2024-10-27"},
+            "cannot also be extended",
+        ),
+    ],
+)
+def test_bad_staggers_name_the_problem(stagger, extra, message):
+    base = sampled("saptah_2024")
+    campaigns = base.canonical()["campaigns"]
+    campaigns[0].update({"extended_end": None, "extension_announced": None, "stagger": stagger})
+    campaigns[0].update(extra)
+    with pytest.raises(ConfigError, match=message):
+        base.with_overrides(campaigns=campaigns)

@@ -165,7 +165,9 @@ def test_capacity_plan_reports_servers_options_and_reuses_the_run(tmp_path):
     assert plan["servers_needed"] >= 1 and plan["peak_requests_per_s"] > 0
     assert {o["option"] for o in plan["options"]} >= {"peak all the time", "autoscaler"}
     assert [d["date"] for d in plan["per_day"]][0] == "2024-10-19"  # the campaign days
-    assert len(ResultsStore(tmp_path).run_ids()) == 1
+    staggering = plan["staggering"]
+    assert staggering["waves"] == 3 and staggering["peak_requests_per_s_staggered"] > 0
+    assert len(ResultsStore(tmp_path).run_ids()) == 2  # the scenario and its staggered variant
     stricter = invoke(*args, "--target-ms", "20", "--json")
     assert stricter.exit_code == 0, stricter.output
     assert json.loads(stricter.stdout)["servers_needed"] >= plan["servers_needed"]

@@ -42,16 +42,53 @@ class ActiveCampaign:
         self.plan = plan
         self.config = plan.config
         self.median_rate = median_rate
-        self.engaged_clock: IntensityClock = plan.engaged_clock(extended=False)
-        self.window = (plan.start_min, plan.end_min)  # minutes in which hours count for it
+        waves = range(plan.waves)
+        self.engaged_clocks: list[IntensityClock] = [plan.engaged_clock(False, w) for w in waves]
         self.targeted = np.flatnonzero(plan.targeted(officers))
+        self.wave_of_ministry = self._assign_waves(officers)
+        # minutes in which each wave's hours count for the campaign: [opens, closes)
+        self.wave_opens = np.array([plan.wave_start_min(w) for w in waves])
+        self.wave_closes = np.array([plan.wave_end_min(w) for w in waves])
+
+    def _assign_waves(self, officers: Officers) -> np.ndarray:
+        """Ministries into waves of about equal size (largest first, into the lightest wave)."""
+        sizes = np.bincount(
+            officers.ministry_id[self.targeted], minlength=officers.ministry_id.max() + 1
+        )
+        waves = np.zeros(sizes.size, dtype=np.int64)
+        load = np.zeros(self.plan.waves)
+        for ministry in np.argsort(-sizes, kind="stable").tolist():
+            wave = int(np.argmin(load))
+            waves[ministry] = wave
+            load[wave] += sizes[ministry]
+        return waves
+
+    def waves_of(self, officers: Officers, ids: np.ndarray) -> np.ndarray:
+        return self.wave_of_ministry[officers.ministry_id[ids]]
 
     @property
     def engaged_logins_per_day(self) -> float:
         return self.config.engagement.engaged_logins_per_day
 
-    def in_window(self, minutes: np.ndarray) -> np.ndarray:
-        return (minutes >= self.window[0]) & (minutes < self.window[1])
+    def in_window(self, officers: Officers, ids: np.ndarray, minutes: np.ndarray) -> np.ndarray:
+        """Whether hours learned at `minutes` count: inside the officer's wave's window."""
+        waves = self.waves_of(officers, ids)
+        return (minutes >= self.wave_opens[waves]) & (minutes < self.wave_closes[waves])
+
+    def engaged_next(
+        self, officers: Officers, ids: np.ndarray, after: np.ndarray, exp_draws: np.ndarray
+    ) -> np.ndarray:
+        """Next login of engaged officers, each on their wave's clock."""
+        rate = np.full(ids.size, self.engaged_logins_per_day)
+        if len(self.engaged_clocks) == 1:
+            return self.engaged_clocks[0].next_event(after, rate, exp_draws)
+        times = np.empty(ids.size, dtype=np.int32)
+        waves = self.waves_of(officers, ids)
+        for wave, clock in enumerate(self.engaged_clocks):
+            rows = waves == wave
+            if rows.any():
+                times[rows] = clock.next_event(after[rows], rate[rows], exp_draws[rows])
+        return times
 
     def start(self, officers: Officers, streams: RandomStreams) -> Moved:
         """Campaign hours start from zero; targeted officers draw when they take it up."""
@@ -59,7 +96,7 @@ class ActiveCampaign:
         draws = streams.fresh(f"campaign.{self.plan.index}.engagement")
         return self._draw_engagement(
             officers,
-            self.plan.engagement_clock(extended=False),
+            False,
             draws.standard_exponential(officers.n),
             self.plan.start_min,
             self.targeted,
@@ -68,14 +105,22 @@ class ActiveCampaign:
     def _draw_engagement(
         self,
         officers: Officers,
-        clock: IntensityClock,
+        extended: bool,
         draws: np.ndarray,
         now: int,
         ids: np.ndarray,
     ) -> Moved:
-        """When each of `ids` takes the campaign up (NEVER, for most of them)."""
+        """When each of `ids` takes the campaign up (NEVER, for most of them); each wave
+        from its own clock, which opens (with its launch surge) on the wave's first day."""
         weights = engagement_weights(officers, ids, self.config.engagement, self.median_rate)
-        times = clock.next_events_from(now, self.plan.engagement_scale() * weights, draws[ids])
+        rates = self.plan.engagement_scale() * weights
+        times = np.full(ids.size, NEVER, dtype=np.int32)
+        waves = self.waves_of(officers, ids)
+        for wave in range(self.plan.waves):
+            rows = np.flatnonzero(waves == wave)
+            if rows.size:
+                clock = self.plan.engagement_clock(extended, wave)
+                times[rows] = clock.next_events_from(now, rates[rows], draws[ids[rows]])
         ids, times = ids[times < NEVER], times[times < NEVER]
         officers.engage_min[ids] = times
         sooner = times < officers.next_login_min[ids]
@@ -93,14 +138,13 @@ class ActiveCampaign:
         plan = self.plan
         now = plan.announce_min
         assert now is not None
-        self.engaged_clock = plan.engaged_clock(extended=True)
+        self.engaged_clocks = [plan.engaged_clock(extended=True)]  # never staggered
         draws = streams.fresh(f"campaign.{plan.index}.extension.logins").standard_exponential(
             officers.n
         )
         engaged = np.flatnonzero(officers.mode == ENGAGED)
-        rate = np.full(engaged.size, self.engaged_logins_per_day)
-        logins = self.engaged_clock.next_event(
-            np.full(engaged.size, now, np.int64), rate, draws[engaged]
+        logins = self.engaged_next(
+            officers, engaged, np.full(engaged.size, now, np.int64), draws[engaged]
         )
         officers.next_login_min[engaged] = logins
 
@@ -122,45 +166,42 @@ class ActiveCampaign:
         ]
         draws = streams.fresh(f"campaign.{plan.index}.extension.engagement")
         taking_up = self._draw_engagement(
-            officers,
-            plan.engagement_clock(extended=True),
-            draws.standard_exponential(officers.n),
-            now,
-            waiting,
+            officers, True, draws.standard_exponential(officers.n), now, waiting
         )
         return (
             np.concatenate([engaged, was_take_up, taking_up[0]]),
             np.concatenate([logins, routine, taking_up[1]]).astype(np.int32),
         )
 
-    def end(
-        self,
-        officers: Officers,
-        streams: RandomStreams,
-        routine_clock: IntensityClock,
-        n_orgs: int,
-    ) -> tuple[Moved, CampaignOutcome]:
-        """Everyone goes back to routine; the outcome is the window's snapshot."""
+    def end_wave(
+        self, officers: Officers, streams: RandomStreams, routine_clock: IntensityClock, wave: int
+    ) -> Moved:
+        """A wave's window closes: its officers go back to routine."""
         plan = self.plan
         engaged = np.flatnonzero(officers.mode == ENGAGED)
+        engaged = engaged[self.waves_of(officers, engaged) == wave]
         officers.mode[engaged] = ROUTINE
-        officers.engage_min[self.targeted] = NEVER
-        draws = streams.fresh(f"campaign.{plan.index}.end").standard_exponential(engaged.size)
+        targeted = self.targeted[self.waves_of(officers, self.targeted) == wave]
+        officers.engage_min[targeted] = NEVER
+        name = f"campaign.{plan.index}.end" + (f".{wave}" if wave else "")
+        draws = streams.fresh(name).standard_exponential(engaged.size)
         logins = routine_clock.next_events_from(
-            plan.end_min, officers.routine_logins_per_day[engaged], draws
+            int(self.wave_closes[wave]), officers.routine_logins_per_day[engaged], draws
         )
         officers.next_login_min[engaged] = logins
+        return engaged, logins
 
+    def outcome(self, officers: Officers, n_orgs: int) -> CampaignOutcome:
+        """The campaign's snapshot once its last window has closed."""
         target = self.config.target_hours
         participated = officers.campaign_hours > 0
         meeting = participated & (officers.campaign_hours >= target)
-        outcome = CampaignOutcome(
-            name=plan.name,
-            start_day=plan.start_day,
-            end_day=plan.end_day,
+        return CampaignOutcome(
+            name=self.plan.name,
+            start_day=self.plan.start_day,
+            end_day=self.plan.end_day,
             participants=int(participated.sum()),
             participants_meeting_target=int(meeting.sum()),
             org_participants=np.bincount(officers.org_id[participated], minlength=n_orgs),
             org_meeting_target=np.bincount(officers.org_id[meeting], minlength=n_orgs),
         )
-        return (engaged, logins), outcome

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from sim.agents.activity import IntensityClock
 from sim.calendar import NEVER
 from sim.config import BehaviourConfig, SessionConfig
 from sim.population import ENGAGED, Officers
+
+if TYPE_CHECKING:
+    from sim.agents.campaign_phases import ActiveCampaign
 
 
 def session_minutes(config: SessionConfig, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -41,11 +46,10 @@ def next_session_starts(
     after: np.ndarray,
     exp_draws: np.ndarray,
     routine_clock: IntensityClock,
-    engaged_clock: IntensityClock | None,
-    engaged_logins_per_day: float,
+    campaign: ActiveCampaign | None,
 ) -> np.ndarray:
-    """Each officer's next login after `after` (routine or engaged clock), or their pending
-    campaign take-up if that comes first."""
+    """Each officer's next login after `after` (on the routine clock, or the running
+    campaign's for engaged officers), or their pending campaign take-up if that is sooner."""
     engaged = officers.mode[ids] == ENGAGED
     nxt = np.empty(ids.size, dtype=np.int32)
     routine = ~engaged
@@ -53,8 +57,9 @@ def next_session_starts(
         after[routine], officers.routine_logins_per_day[ids[routine]], exp_draws[routine]
     )
     if engaged.any():
-        if engaged_clock is None:
+        if campaign is None:
             raise RuntimeError("engaged officers outside a campaign")
-        rate = np.full(int(engaged.sum()), engaged_logins_per_day)
-        nxt[engaged] = engaged_clock.next_event(after[engaged], rate, exp_draws[engaged])
+        nxt[engaged] = campaign.engaged_next(
+            officers, ids[engaged], after[engaged], exp_draws[engaged]
+        )
     return np.minimum(nxt, officers.engage_min[ids])

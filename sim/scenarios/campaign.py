@@ -1,5 +1,8 @@
 """A campaign window as a policy: its dates, who it targets, and its shape in time.
 
+With staggered starts, ministries run in waves: each wave has the campaign's window
+shifted by its offset (its own launch surge and deadline rush).
+
 The campaign's calendar (window, weekends, the deadline rush, the launch surge) is turned
 into intensity clocks that the behaviour rules sample from. An extension moves the
 deadline: the clocks for the extended deadline are identical to the planned ones up to
@@ -39,8 +42,14 @@ class CampaignPlan:
 
     @property
     def end_min(self) -> int:
-        """00:00 after the last day as run (extended if there is an extension)."""
-        return self.calendar.minute_of(self.config.end) + MINUTES_PER_DAY
+        """00:00 after the last day as run (extended if there is an extension; the last
+        wave's last day if starts are staggered)."""
+        return self.wave_end_min(self.waves - 1)
+
+    def wave_end_min(self, wave: int) -> int:
+        """00:00 after wave `wave`'s last day."""
+        offset = self.wave_offset_days(wave) * MINUTES_PER_DAY
+        return self.calendar.minute_of(self.config.end) + MINUTES_PER_DAY + offset
 
     @property
     def announce_min(self) -> int | None:
@@ -54,8 +63,8 @@ class CampaignPlan:
 
     @property
     def end_day(self) -> int:
-        """Index of the last day as run."""
-        return self.calendar.day_index(self.config.end)
+        """Index of the last day as run (of the last wave)."""
+        return self.calendar.day_index(self.config.last_day)
 
     def targeted(self, officers: Officers) -> np.ndarray:
         sectors = np.isin(officers.sector, [SECTORS.index(s) for s in self.config.target_sectors])
@@ -64,12 +73,31 @@ class CampaignPlan:
         )
         return sectors & groups
 
-    def _day_shape(self, last_day: int, with_launch: bool) -> np.ndarray:
-        """Relative activity of each simulated day for a deadline on `last_day`."""
+    @property
+    def waves(self) -> int:
+        return self.config.stagger.waves if self.config.stagger else 1
+
+    def wave_offset_days(self, wave: int) -> int:
+        stagger = self.config.stagger
+        return wave * stagger.days_between if stagger else 0
+
+    def wave_start_day(self, wave: int) -> int:
+        """Index of the day wave `wave` opens (wave 0 on the campaign start)."""
+        return self.start_day + self.wave_offset_days(wave)
+
+    def wave_start_min(self, wave: int) -> int:
+        return self.start_min + self.wave_offset_days(wave) * MINUTES_PER_DAY
+
+    def _day_shape(
+        self, last_day: int, with_launch: bool, first_day: int | None = None
+    ) -> np.ndarray:
+        """Relative activity of each simulated day for a deadline on `last_day`, for officers
+        whose window opens on `first_day` (the campaign start by default)."""
+        first = self.start_day if first_day is None else first_day
         days = np.arange(self.calendar.n_days)
         weekendish = self.config.weekend_activity
         shape = self.calendar.day_activity(weekendish, weekendish)
-        shape = np.where((days >= self.start_day) & (days <= last_day), shape, 0.0)
+        shape = np.where((days >= first) & (days <= last_day), shape, 0.0)
         rush = self.config.deadline_rush
         if rush.days > 0:
             days_left = last_day - days
@@ -77,24 +105,33 @@ class CampaignPlan:
             shape = shape * (1.0 + (rush.peak_multiplier - 1.0) * ramp)
         if with_launch:
             engagement = self.config.engagement
-            since = np.maximum(days - self.start_day, 0)
+            since = np.maximum(days - first, 0)
             shape = shape * (
                 1.0 + engagement.launch_boost * np.exp(-since / engagement.launch_decay_days)
             )
         return shape
 
-    def _clock(self, last_day: int, with_launch: bool) -> IntensityClock:
-        return calendar_clock(self.calendar, self._day_shape(last_day, with_launch))
+    def _clock(
+        self, last_day: int, with_launch: bool, first_day: int | None = None
+    ) -> IntensityClock:
+        return calendar_clock(self.calendar, self._day_shape(last_day, with_launch, first_day))
 
-    def engaged_clock(self, extended: bool) -> IntensityClock:
-        """Login intensity of engaged officers, for the planned or the extended deadline."""
-        last = self.end_day if extended else self.calendar.day_index(self.config.planned_end)
-        return self._clock(last, with_launch=False)
+    def _last_day(self, extended: bool, wave: int) -> int:
+        last = self.config.end if extended else self.config.planned_end
+        return self.calendar.day_index(last) + self.wave_offset_days(wave)
 
-    def engagement_clock(self, extended: bool) -> IntensityClock:
-        """Intensity with which targeted officers take the campaign up."""
-        last = self.end_day if extended else self.calendar.day_index(self.config.planned_end)
-        return self._clock(last, with_launch=True)
+    def engaged_clock(self, extended: bool, wave: int = 0) -> IntensityClock:
+        """Login intensity of engaged officers of `wave`, for the planned or the extended
+        deadline (each wave runs the campaign's length from its own first day)."""
+        return self._clock(
+            self._last_day(extended, wave), with_launch=False, first_day=self.wave_start_day(wave)
+        )
+
+    def engagement_clock(self, extended: bool, wave: int = 0) -> IntensityClock:
+        """Intensity with which targeted officers of `wave` take the campaign up."""
+        return self._clock(
+            self._last_day(extended, wave), with_launch=True, first_day=self.wave_start_day(wave)
+        )
 
     def engagement_scale(self) -> float:
         """k such that an officer of weight 1 engages with the configured probability over
@@ -112,7 +149,8 @@ class CampaignPlan:
             return []
         offsets = [int(t[:2]) * 60 + int(t[3:]) for t in webinars.times_ist]
         first = self.start_min
-        n_days = (self.planned_end_min - first) // MINUTES_PER_DAY
+        last_wave = self.wave_offset_days(self.waves - 1) * MINUTES_PER_DAY
+        n_days = (self.planned_end_min + last_wave - first) // MINUTES_PER_DAY
         return [first + d * MINUTES_PER_DAY + o for d in range(n_days) for o in offsets]
 
     def webinar_seats(self, scale: int) -> int:
