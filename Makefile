@@ -8,8 +8,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-DEMO_CONFIGS := configs/baseline.yaml configs/saptah_2024.yaml \
-	configs/saptah_2024_tight_platform.yaml configs/saptah_2024_autoscaled.yaml
+DEMO_CONFIGS := configs/baseline.yaml configs/saptah_2024.yaml configs/saptah_2024_staggered.yaml \
+	configs/saptah_2024_gap_targeted.yaml configs/saptah_2024_tight_platform.yaml \
+	configs/saptah_2024_autoscaled.yaml
 PORT ?= 8501
 
 .PHONY: demo dashboard test browser lint bench clean

@@ -265,6 +265,41 @@ def print_bands(bands: dict[str, dict[str, dict[str, float]]]) -> None:
 
 
 @app.command()
+def scenarios(
+    folder: Annotated[Path, typer.Argument(help="folder of scenario files")] = Path("configs"),
+    json_output: JsonOpt = False,
+) -> None:
+    """The built-in scenarios (or those in FOLDER), each with its one-line description."""
+    with user_errors():
+        if not folder.is_dir():
+            raise UserError(f"{folder} is not a folder of scenario files")
+        rows = []
+        for path in sorted(folder.glob("*.yaml")):
+            if path.name == "forecast.yaml":
+                continue
+            scenario = load_scenario(path)
+            rows.append(
+                {
+                    "file": str(path),
+                    "name": scenario.name,
+                    "description": scenario.description,
+                    "days": (scenario.calendar.end - scenario.calendar.start).days + 1,
+                    "campaigns": len(scenario.campaigns),
+                }
+            )
+    if json_output:
+        print(json.dumps(rows, indent=2))
+        return
+    table = Table(title=f"Scenarios in {folder}", title_justify="left")
+    for column in ("file", "description", "days"):
+        table.add_column(column, justify="right" if column == "days" else "left")
+    for row in rows:
+        table.add_row(Path(row["file"]).name, row["description"], str(row["days"]))
+    console.print(table)
+    console.print("run one with `karmasim run FILE`; compare with `karmasim compare BASE OTHER...`")
+
+
+@app.command()
 def sweep(
     sweep_file: Annotated[Path, typer.Argument(help="sweep YAML (scenarios x grid x seeds)")],
     executor: Annotated[

@@ -27,6 +27,7 @@ import simpy
 from sim.agents.activity import routine_clock
 from sim.agents.campaign_phases import ActiveCampaign, CampaignOutcome
 from sim.agents.campaign_response import add_campaign_hours, leave_after_target
+from sim.agents.competencies import CompetencyModel
 from sim.agents.enrolment import course_mix_table
 from sim.agents.initial_state import seed_initial_state
 from sim.agents.learning import learn
@@ -41,6 +42,7 @@ from sim.population import ENGAGED, NO_DAY, Population, build_population
 from sim.random_streams import RandomStreams
 from sim.recorder import Recorder
 from sim.scenarios.campaign import CampaignPlan
+from sim.scenarios.recommendations import recommender_for
 
 ProgressCallback = Callable[[int, int], None]  # (days done, days in total)
 
@@ -57,6 +59,7 @@ class EngineOutput:
     initial_in_progress: int
     campaigns: list[CampaignOutcome]
     platform: PlatformRuntime
+    competencies: CompetencyModel
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -80,6 +83,10 @@ class FastEngine:
             scenario.catalog, self.population.organisations.n_ministries, self.streams
         )
         self.mix_table = course_mix_table(scenario.behaviour)
+        self.competencies = CompetencyModel.build(
+            scenario.competencies, self.catalog, self.population, self.streams
+        )
+        self.recommend = recommender_for(scenario, self.competencies, self.catalog)
         self.routine_clock = routine_clock(self.calendar)
         self.queue = EventCalendar(self.calendar.horizon_minutes, scenario.engine.tick_minutes)
         self.recorder = Recorder(self.calendar.n_days)
@@ -165,6 +172,7 @@ class FastEngine:
             initial_in_progress=self.initial_in_progress,
             campaigns=self.outcomes,
             platform=self.platform,
+            competencies=self.competencies,
             timings={"setup_s": setup_done - started, "simulate_s": finished - setup_done},
         )
 
@@ -215,6 +223,8 @@ class FastEngine:
             self.mix_table,
             behaviour,
             self.streams.stream("session.courses", day),
+            self.recommend,
+            self._credit(self.streams.stream("competency.assessment", day)),
         )
         ends = when + outcome.minutes_used
         record.add_sessions(when, ends)
@@ -247,6 +257,12 @@ class FastEngine:
         )
         officers.next_login_min[ids] = nxt
         self.queue.schedule(ids, nxt)
+
+    def _credit(self, rng: np.random.Generator):
+        def credit(ids: np.ndarray, courses: np.ndarray) -> None:
+            self.competencies.credit(ids, courses, self.catalog, rng)
+
+        return credit
 
     def _admission(self, when: np.ndarray, budget: np.ndarray) -> np.ndarray:
         """Which of the tick's session starts the platform admits: in order of start, while

@@ -23,9 +23,12 @@ def indian_grouping(value: float, decimals: int = 0) -> str:
 
 
 def kpi_value(value: float) -> str:
-    """Counts in Indian grouping; ratios and means with two decimals."""
+    """Counts in Indian grouping; means with two decimals; shares below 1 with three
+    significant digits (a readiness of 0.004 must not read as 0.00)."""
     if abs(value) >= 100 or float(value).is_integer():
         return indian_grouping(value)
+    if abs(value) < 1:
+        return f"{value:.3g}"
     return f"{value:.2f}"
 
 

@@ -30,6 +30,7 @@ import simpy
 from sim.agents.activity import routine_clock
 from sim.agents.campaign_phases import ActiveCampaign, CampaignOutcome, Moved
 from sim.agents.campaign_response import add_campaign_hours, leave_after_target
+from sim.agents.competencies import CompetencyModel
 from sim.agents.enrolment import course_mix_table
 from sim.agents.initial_state import seed_initial_state
 from sim.agents.learning import keeps_studying, session_minutes_used, study
@@ -44,6 +45,7 @@ from sim.population import ENGAGED, NO_DAY, build_population
 from sim.random_streams import RandomStreams
 from sim.recorder import Recorder
 from sim.scenarios.campaign import CampaignPlan
+from sim.scenarios.recommendations import recommender_for
 from sim.server_pool import ServerPool
 
 MAX_AGENTS = 200_000
@@ -54,6 +56,7 @@ STREAMS = (
     "leave_after_target",
     "webinar",
     "platform",
+    "competency",
 )
 
 
@@ -91,6 +94,10 @@ class ReferenceEngine:
             scenario.catalog, self.population.organisations.n_ministries, streams
         )
         self.mix_table = course_mix_table(scenario.behaviour)
+        self.competencies = CompetencyModel.build(
+            scenario.competencies, self.catalog, self.population, streams
+        )
+        self.recommend = recommender_for(scenario, self.competencies, self.catalog)
         self.routine_clock = routine_clock(self.calendar)
         self.recorder = Recorder(self.calendar.n_days)
         self.platform = PlatformRuntime(scenario.platform, scenario.scale, self.horizon)
@@ -139,6 +146,7 @@ class ReferenceEngine:
             initial_in_progress=self.initial_in_progress,
             campaigns=self.outcomes,
             platform=self.platform,
+            competencies=self.competencies,
             timings={"setup_s": setup_done - started, "simulate_s": finished - setup_done},
         )
 
@@ -240,6 +248,8 @@ class ReferenceEngine:
                 self.mix_table,
                 behaviour,
                 self.rng["session.courses"],
+                self.recommend,
+                self._credit,
             )
             if step.enrolled[0]:
                 record.add("new_enrolments", self._day(), 1)
@@ -264,6 +274,9 @@ class ReferenceEngine:
         self._log_session(seated, end)
         record.add("new_session_minutes", seated // MINUTES_PER_DAY, end - seated)
         officers.next_login_min[i] = self._next_login(ids, end)
+
+    def _credit(self, ids: np.ndarray, courses: np.ndarray) -> None:
+        self.competencies.credit(ids, courses, self.catalog, self.rng["competency"])
 
     def _turn_away(self, i: int, login: int) -> None:
         """The platform is full: no session; the officer retries later or logs in as usual."""

@@ -16,8 +16,9 @@ import numpy as np
 import pandas as pd
 
 from sim import __version__
+from sim.agents.competencies import CompetencySnapshot
 from sim.capacity import PlatformTables, platform_tables
-from sim.config import Scenario
+from sim.config import COMPETENCY_AREAS, SERVICE_GROUPS, Scenario
 from sim.engine import EngineOutput
 from sim.population import NO_COURSE, NO_DAY
 
@@ -42,6 +43,10 @@ KPI_DESCRIPTIONS: dict[str, str] = {
     "minutes_over_latency_target": "minutes in which the servers ready missed the latency target",
     "server_hours": "server-hours used (autoscaled, fixed, or sized hour by hour)",
     "server_cost": "cost of the server-hours (INR, at server.cost_per_hour)",
+    "competency_coverage": "share of required (officer, competency) pairs met at the end",
+    "role_readiness": "share of officers meeting every requirement of their role at the end",
+    "competency_coverage_start": "competency coverage when the run started",
+    "role_readiness_start": "role readiness when the run started",
     "platform_completions_cumulative": "completions since launch, history included",
     "daily_completions_before_campaign": "mean daily completions, 14 days before the campaign",
     "daily_completions_during_campaign": "mean daily completions in the campaign window",
@@ -63,6 +68,7 @@ class RunResult:
     daily: pd.DataFrame
     load: pd.DataFrame
     hourly: pd.DataFrame
+    competencies: pd.DataFrame
     orgs: pd.DataFrame
     campaigns: pd.DataFrame
     meta: dict[str, Any] = field(default_factory=dict)
@@ -131,7 +137,7 @@ def _platform(output: EngineOutput, scale: int) -> PlatformTables:
     )
 
 
-def _orgs(output: EngineOutput, scale: int) -> pd.DataFrame:
+def _orgs(output: EngineOutput, scale: int, now: CompetencySnapshot) -> pd.DataFrame:
     officers = output.population.officers
     table = output.population.organisations.table
     n_orgs = len(table)
@@ -152,6 +158,12 @@ def _orgs(output: EngineOutput, scale: int) -> pd.DataFrame:
     frame["completions"] = count(weights=officers.completions.astype(np.float64)).astype(np.int64)
     frame["learning_hours"] = count(weights=officers.learning_hours.astype(np.float64))
     frame["participants_meeting_target"] = count(participant & (hours >= target)).astype(np.int64)
+    staffed = frame["officers"] > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        coverage = now.org_met_share * scale / frame["officers"]
+        readiness = now.org_ready * scale / frame["officers"]
+    frame["competency_coverage"] = np.where(staffed, coverage, 0.0)
+    frame["role_readiness"] = np.where(staffed, readiness, 0.0)
     frame["campaign_participants"] = sum(
         (c.org_participants * scale for c in output.campaigns), np.zeros(n_orgs, np.int64)
     )
@@ -166,6 +178,43 @@ def _orgs(output: EngineOutput, scale: int) -> pd.DataFrame:
             frame["officers"] > 0, frame["learning_hours"] / frame["officers"], 0.0
         )
     return frame
+
+
+def _competencies(
+    output: EngineOutput, end: CompetencySnapshot
+) -> tuple[pd.DataFrame, dict[str, float]]:
+    """Coverage and role readiness at the start and the end, by service group and area."""
+    start = output.competencies.at_start
+    assert start is not None
+    rows = []
+    for g, group in enumerate(SERVICE_GROUPS):
+        if not end.officers[g]:
+            continue
+        for a, area in enumerate(COMPETENCY_AREAS):
+            if end.required[g, a]:
+                rows.append(
+                    {
+                        "service_group": group,
+                        "area": area,
+                        "coverage_start": start.met[g, a] / start.required[g, a],
+                        "coverage_end": end.met[g, a] / end.required[g, a],
+                    }
+                )
+        rows.append(
+            {
+                "service_group": group,
+                "area": "role readiness",
+                "coverage_start": start.ready[g] / start.officers[g],
+                "coverage_end": end.ready[g] / end.officers[g],
+            }
+        )
+    kpis = {
+        "competency_coverage": end.coverage,
+        "role_readiness": end.readiness,
+        "competency_coverage_start": start.coverage,
+        "role_readiness_start": start.readiness,
+    }
+    return pd.DataFrame(rows), kpis
 
 
 def _campaigns(output: EngineOutput, daily: pd.DataFrame, scale: int) -> pd.DataFrame:
@@ -273,10 +322,13 @@ def summarise(output: EngineOutput, engine: str) -> RunResult:
     daily = _daily(output, scale)
     platform = _platform(output, scale)
     load = platform.load
-    orgs = _orgs(output, scale)
+    competency_end = output.competencies.snapshot()
+    orgs = _orgs(output, scale, competency_end)
     campaigns = _campaigns(output, daily, scale)
     kpis = _kpis(output, daily, load, campaigns)
     kpis.update(platform.kpis)
+    competencies, competency_kpis = _competencies(output, competency_end)
+    kpis.update(competency_kpis)
     scenario = output.scenario
     meta = {
         "run_id": run_id_for(scenario, engine),
@@ -302,6 +354,7 @@ def summarise(output: EngineOutput, engine: str) -> RunResult:
         daily=daily,
         load=load,
         hourly=platform.hourly,
+        competencies=competencies,
         orgs=orgs,
         campaigns=campaigns,
         meta=meta,

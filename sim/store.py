@@ -29,7 +29,7 @@ import yaml
 
 from sim.results import RunResult, kpis_json
 
-TABLES = ("daily", "load", "hourly", "orgs", "campaigns")
+TABLES = ("daily", "load", "hourly", "competencies", "orgs", "campaigns")
 DATABASE = "karmasim.duckdb"
 
 
@@ -86,6 +86,7 @@ class ResultsStore:
         _write_parquet(result.daily, folder / "daily.parquet", result.run_id)
         _write_parquet(result.load, folder / "load.parquet", result.run_id)
         _write_parquet(result.hourly, folder / "hourly.parquet", result.run_id)
+        _write_parquet(result.competencies, folder / "competencies.parquet", result.run_id)
         _write_parquet(result.orgs, folder / "orgs.parquet", result.run_id)
         _write_parquet(result.campaigns, folder / "campaigns.parquet", result.run_id)
 

@@ -211,3 +211,16 @@ def test_compare_shows_bands_when_replications_exist(tmp_path):
     )
     table = invoke("compare", CONFIGS / "baseline.yaml", *SMALL, "--seed", "2", "--out", tmp_path)
     assert "Spread over replications" in table.stdout
+
+
+def test_scenarios_lists_every_built_in_with_its_description(tmp_path):
+    result = invoke("scenarios", "--json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    names = {row["name"] for row in rows}
+    assert {"saptah_2024", "saptah_2024_staggered", "saptah_2024_gap_targeted",
+            "saptah_2024_no_extension", "saptah_2024_two_weeks",
+            "saptah_2024_tight_platform"} <= names  # fmt: skip
+    assert all(row["description"] for row in rows)
+    missing = invoke("scenarios", tmp_path / "nowhere")
+    assert missing.exit_code == 2 and "not a folder" in missing.stderr

@@ -89,9 +89,18 @@ def test_platform_page_switches_the_heatmap_measure(app):
     assert len(app.dataframe) == 1  # the hourly servers table
 
 
-def test_competencies_page_says_what_is_missing(app):
+def test_competencies_page_shows_coverage_and_readiness(app):
     open_page(app, "competencies")
-    assert "competency" in app.info[0].value
+    labels = [m.label for m in app.metric]
+    assert "coverage" in labels and "role readiness" in labels
+    before = chart_specs(app)[0]
+    app.radio[0].set_value("change over the run").run()
+    assert chart_specs(app)[0] != before
+    lowest = app.dataframe[0].value["competency_coverage"].tolist()
+    assert lowest == sorted(lowest)
+    app.radio[1].set_value("highest coverage").run()
+    highest = app.dataframe[0].value["competency_coverage"].tolist()
+    assert highest == sorted(highest, reverse=True) and highest[0] >= lowest[-1]
 
 
 def test_designer_shows_the_problem_next_to_the_field_and_runs_nothing(app, store_root):

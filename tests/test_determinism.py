@@ -6,9 +6,10 @@ import numpy as np
 import pandas as pd
 
 from sim.calendar import MINUTES_PER_DAY
+from sim.config import load_scenario
 from sim.simulate import simulate
 from sim.store import ResultsStore
-from tests.conftest import sampled
+from tests.conftest import CONFIGS, sampled
 
 FILES = (
     "kpis.json",
@@ -65,4 +66,15 @@ def test_a_campaign_leaves_the_days_before_it_untouched(baseline_run, saptah_run
     columns = ["new_sessions", "new_enrolments", "new_completions", "new_learning_hours"]
     pd.testing.assert_frame_equal(
         baseline_run.daily[columns].iloc[:start], saptah_run.daily[columns].iloc[:start]
+    )
+
+
+def test_the_extension_raises_officers_meeting_the_target():
+    """Common random numbers: the 2024 week with and without its two-day extension."""
+    extended = simulate(sampled("saptah_2024")).kpis
+    planned = simulate(load_scenario(CONFIGS / "saptah_2024_no_extension.yaml").with_overrides(
+        scale=sampled("saptah_2024").scale)).kpis  # fmt: skip
+    assert (
+        extended["campaign_participants_meeting_target"]
+        > planned["campaign_participants_meeting_target"]
     )

@@ -114,13 +114,17 @@ class ActiveCampaign:
         from its own clock, which opens (with its launch surge) on the wave's first day."""
         weights = engagement_weights(officers, ids, self.config.engagement, self.median_rate)
         rates = self.plan.engagement_scale() * weights
-        times = np.full(ids.size, NEVER, dtype=np.int32)
-        waves = self.waves_of(officers, ids)
-        for wave in range(self.plan.waves):
-            rows = np.flatnonzero(waves == wave)
-            if rows.size:
-                clock = self.plan.engagement_clock(extended, wave)
-                times[rows] = clock.next_events_from(now, rates[rows], draws[ids[rows]])
+        if self.plan.waves == 1:
+            clock = self.plan.engagement_clock(extended)
+            times = clock.next_events_from(now, rates, draws[ids])
+        else:
+            times = np.full(ids.size, NEVER, dtype=np.int32)
+            waves = self.waves_of(officers, ids)
+            for wave in range(self.plan.waves):
+                rows = np.flatnonzero(waves == wave)
+                if rows.size:
+                    clock = self.plan.engagement_clock(extended, wave)
+                    times[rows] = clock.next_events_from(now, rates[rows], draws[ids[rows]])
         ids, times = ids[times < NEVER], times[times < NEVER]
         officers.engage_min[ids] = times
         sooner = times < officers.next_login_min[ids]

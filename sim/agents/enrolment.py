@@ -7,11 +7,16 @@ Drawing it up front keeps the rule identical whether a course spans one session 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from sim.catalog import Catalog
 from sim.config import CATEGORIES, BehaviourConfig
 from sim.population import Officers
+
+# A recommendation policy: (officer ids, rng) -> a course per officer, or -1 for none.
+Recommender = Callable[[np.ndarray, np.random.Generator], np.ndarray]
 
 
 def course_mix_table(behaviour: BehaviourConfig) -> np.ndarray:
@@ -29,8 +34,10 @@ def enrol(
     mix_table: np.ndarray,
     drop_hazard_per_hour: float,
     rng: np.random.Generator,
+    recommend: Recommender | None = None,
 ) -> np.ndarray:
-    """Enrol each officer in `ids` in a new course; returns the course ids."""
+    """Enrol each officer in `ids` in a new course; returns the course ids. With a
+    `recommend` policy, officers it gives a course to take that one instead."""
     n = ids.size
     draws = rng.random((4, n))
     categories = (draws[0][:, None] > mix_table[mix_row][:, :-1]).sum(axis=1)
@@ -40,6 +47,9 @@ def enrol(
         officers.service_group[ids].astype(np.int64),
         draws[1],
     )
+    if recommend is not None:
+        suggested = recommend(ids, rng)
+        courses = np.where(suggested >= 0, suggested, courses)
     drop_probability = 1.0 - np.exp(-drop_hazard_per_hour * catalog.duration_hours[courses])
     will_drop = draws[2] < drop_probability
     officers.course[ids] = courses

@@ -8,14 +8,18 @@ another, up to a per-session maximum.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from sim.agents.enrolment import enrol
+from sim.agents.enrolment import Recommender, enrol
 from sim.catalog import Catalog
 from sim.config import BehaviourConfig
 from sim.population import NO_COURSE, Officers
+
+# Told who completed which course: (officer ids, course ids).
+Credit = Callable[[np.ndarray, np.ndarray], None]
 
 
 @dataclass
@@ -49,9 +53,12 @@ def study(
     mix_table: np.ndarray,
     behaviour: BehaviourConfig,
     rng: np.random.Generator,
+    recommend: Recommender | None = None,
+    credit: Credit | None = None,
 ) -> StudyStep:
     """Each officer works on their course (enrolling in one first if they have none) for
-    up to `minutes_left`, finishing or abandoning it if they reach that point."""
+    up to `minutes_left`, finishing or abandoning it if they reach that point. `credit` is
+    told who completed which course (the competency model)."""
     enrolled = officers.course[ids] == NO_COURSE
     if enrolled.any():
         enrol(
@@ -62,6 +69,7 @@ def study(
             mix_table,
             behaviour.drop_hazard_per_hour,
             rng,
+            recommend,
         )
     course = officers.course[ids]
     length = catalog.duration_minutes[course]
@@ -74,6 +82,8 @@ def study(
     completed = finished & (stop_at >= 1.0)
     dropped = finished & (stop_at < 1.0)
     officers.completions[ids[completed]] += 1
+    if credit is not None and completed.any():
+        credit(ids[completed], course[completed])
     officers.drops[ids[dropped]] += 1
     officers.course[ids[finished]] = NO_COURSE
     officers.learning_hours[ids] += used / np.float32(60.0)
@@ -99,6 +109,8 @@ def learn(
     mix_table: np.ndarray,
     behaviour: BehaviourConfig,
     rng: np.random.Generator,
+    recommend: Recommender | None = None,
+    credit: Credit | None = None,
 ) -> SessionOutcome:
     """A whole session for each officer at once: `study` steps until time runs out."""
     n = ids.size
@@ -121,6 +133,8 @@ def learn(
             mix_table,
             behaviour,
             rng,
+            recommend,
+            credit,
         )
         remaining[active] -= step.minutes
         outcome.hours[active] += step.minutes / np.float32(60.0)
