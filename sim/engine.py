@@ -42,6 +42,7 @@ from sim.population import ENGAGED, NO_DAY, Population, build_population
 from sim.random_streams import RandomStreams
 from sim.recorder import Recorder
 from sim.scenarios.campaign import CampaignPlan
+from sim.scenarios.policies import PolicySet
 from sim.scenarios.recommendations import recommender_for
 
 ProgressCallback = Callable[[int, int], None]  # (days done, days in total)
@@ -60,6 +61,7 @@ class EngineOutput:
     campaigns: list[CampaignOutcome]
     platform: PlatformRuntime
     competencies: CompetencyModel
+    policy_kpis: dict[str, float]
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -86,8 +88,11 @@ class FastEngine:
         self.competencies = CompetencyModel.build(
             scenario.competencies, self.catalog, self.population, self.streams
         )
-        self.recommend = recommender_for(scenario, self.competencies, self.catalog)
         self.routine_clock = routine_clock(self.calendar)
+        self.policies = PolicySet(scenario, self)
+        self.recommend = recommender_for(
+            scenario, self.competencies, self.catalog, self.policies.recommenders()
+        )
         self.queue = EventCalendar(self.calendar.horizon_minutes, scenario.engine.tick_minutes)
         self.recorder = Recorder(self.calendar.n_days)
         self.platform = PlatformRuntime(
@@ -153,7 +158,8 @@ class FastEngine:
         started = time.perf_counter()
         self._setup()
         setup_done = time.perf_counter()
-        env = simpy.Environment()
+        env = self.env = simpy.Environment()
+        self.policies.start(env)
         for plan in self.plans:
             env.process(self._campaign(env, plan))
             env.process(self._webinars(env, plan))
@@ -173,6 +179,7 @@ class FastEngine:
             campaigns=self.outcomes,
             platform=self.platform,
             competencies=self.competencies,
+            policy_kpis=self.policies.kpis(),
             timings={"setup_s": setup_done - started, "simulate_s": finished - setup_done},
         )
 
@@ -224,7 +231,7 @@ class FastEngine:
             behaviour,
             self.streams.stream("session.courses", day),
             self.recommend,
-            self._credit(self.streams.stream("competency.assessment", day)),
+            self._credit(day),
         )
         ends = when + outcome.minutes_used
         record.add_sessions(when, ends)
@@ -258,11 +265,19 @@ class FastEngine:
         officers.next_login_min[ids] = nxt
         self.queue.schedule(ids, nxt)
 
-    def _credit(self, rng: np.random.Generator):
+    def _credit(self, day: int):
+        """What completing courses does beyond the counts: competencies, assignments, karma."""
+        rng = self.streams.stream("competency.assessment", day)
+
         def credit(ids: np.ndarray, courses: np.ndarray) -> None:
             self.competencies.credit(ids, courses, self.catalog, rng)
+            self.policies.on_completion(ids, courses, day)
 
         return credit
+
+    def reschedule(self, ids: np.ndarray) -> None:
+        """File officers whose next login a policy moved (`officers.next_login_min`)."""
+        self.queue.schedule(ids, self.officers.next_login_min[ids])
 
     def _admission(self, when: np.ndarray, budget: np.ndarray) -> np.ndarray:
         """Which of the tick's session starts the platform admits: in order of start, while
@@ -350,6 +365,7 @@ class FastEngine:
         self.recorder.add("new_webinar_attendances", day, attendees.size)
         self.recorder.add("new_webinar_hours", day, float(hours) * attendees.size)
         self._mark_participants(day, attendees)
+        self.policies.attended(attendees)
         if config.count_toward_target and attendees.size:
             self._count_toward_campaign(
                 day, attendees, np.full(attendees.size, hours, dtype=np.float32)

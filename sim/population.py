@@ -57,6 +57,12 @@ OFFICER_ATTRIBUTES: dict[str, Attribute] = {
     "last_active_day": Attribute(np.int16, NO_DAY, "last day with a session"),
     "prior_completions": Attribute(np.int16, 0, "completions before the simulated period"),
     "in_progress_at_start": Attribute(np.bool_, False, "had a course in progress at start"),
+    # workforce and policies
+    "left_day": Attribute(np.int16, NO_DAY, "day the officer left (retired), or NO_DAY"),
+    "karma_month": Attribute(np.int16, 0, "karma points this month"),
+    "karma_total": Attribute(np.int32, 0, "karma points in the run"),
+    "karma_rewarded": Attribute(np.int8, 0, "non-ACBP completions rewarded this month"),
+    "last_alert_day": Attribute(np.int16, NO_DAY, "day of the last inactivity alert"),
 }
 
 
@@ -97,6 +103,11 @@ class Officers:
     last_active_day: np.ndarray
     prior_completions: np.ndarray
     in_progress_at_start: np.ndarray
+    left_day: np.ndarray
+    karma_month: np.ndarray
+    karma_total: np.ndarray
+    karma_rewarded: np.ndarray
+    last_alert_day: np.ndarray
 
     @property
     def nbytes(self) -> int:

@@ -45,6 +45,7 @@ from sim.population import ENGAGED, NO_DAY, build_population
 from sim.random_streams import RandomStreams
 from sim.recorder import Recorder
 from sim.scenarios.campaign import CampaignPlan
+from sim.scenarios.policies import PolicySet
 from sim.scenarios.recommendations import recommender_for
 from sim.server_pool import ServerPool
 
@@ -97,8 +98,11 @@ class ReferenceEngine:
         self.competencies = CompetencyModel.build(
             scenario.competencies, self.catalog, self.population, streams
         )
-        self.recommend = recommender_for(scenario, self.competencies, self.catalog)
         self.routine_clock = routine_clock(self.calendar)
+        self.policies = PolicySet(scenario, self)
+        self.recommend = recommender_for(
+            scenario, self.competencies, self.catalog, self.policies.recommenders()
+        )
         self.recorder = Recorder(self.calendar.n_days)
         self.platform = PlatformRuntime(scenario.platform, scenario.scale, self.horizon)
         self.plans = [
@@ -123,6 +127,7 @@ class ReferenceEngine:
         setup_done = time.perf_counter()
         env = self.env = simpy.Environment()
         self.pool = ServerPool(env)
+        self.policies.start(env)
         self.platform.start(env, lambda _minute: self.pool.busy)
         self.processes = [env.process(self._officer(i)) for i in range(self.officers.n)]
         for plan in self.plans:
@@ -147,6 +152,7 @@ class ReferenceEngine:
             campaigns=self.outcomes,
             platform=self.platform,
             competencies=self.competencies,
+            policy_kpis=self.policies.kpis(),
             timings={"setup_s": setup_done - started, "simulate_s": finished - setup_done},
         )
 
@@ -277,6 +283,11 @@ class ReferenceEngine:
 
     def _credit(self, ids: np.ndarray, courses: np.ndarray) -> None:
         self.competencies.credit(ids, courses, self.catalog, self.rng["competency"])
+        self.policies.on_completion(ids, courses, self._day())
+
+    def reschedule(self, ids: np.ndarray) -> None:
+        """Wake the waiting officers whose next login a policy moved."""
+        self._wake((ids, ids))
 
     def _turn_away(self, i: int, login: int) -> None:
         """The platform is full: no session; the officer retries later or logs in as usual."""
@@ -348,6 +359,7 @@ class ReferenceEngine:
         yield self.env.timeout(config.duration_minutes)
         hours = np.float32(config.duration_minutes / 60)
         self.officers.webinar_hours[i] += hours
+        self.policies.attended(np.array([i]))
         self.recorder.add("new_webinar_hours", self._day(), float(hours))
         if campaign is not None and config.count_toward_target:
             self._count_toward_campaign(campaign, np.array([i]), np.array([hours]))

@@ -47,6 +47,12 @@ KPI_DESCRIPTIONS: dict[str, str] = {
     "role_readiness": "share of officers meeting every requirement of their role at the end",
     "competency_coverage_start": "competency coverage when the run started",
     "role_readiness_start": "role readiness when the run started",
+    "assigned_courses_done_by_due": "share of assigned (ACBP, mandatory) courses done when due",
+    "karma_points": "karma points earned in the run",
+    "reminders_sent": "weekly reminders sent",
+    "inactivity_alerts_sent": "inactivity alerts sent",
+    "retirements": "officers who retired in the run",
+    "transfers": "officers who moved to a new role in the run",
     "platform_completions_cumulative": "completions since launch, history included",
     "daily_completions_before_campaign": "mean daily completions, 14 days before the campaign",
     "daily_completions_during_campaign": "mean daily completions in the campaign window",
@@ -329,6 +335,7 @@ def summarise(output: EngineOutput, engine: str) -> RunResult:
     kpis.update(platform.kpis)
     competencies, competency_kpis = _competencies(output, competency_end)
     kpis.update(competency_kpis)
+    kpis.update(output.policy_kpis)
     scenario = output.scenario
     meta = {
         "run_id": run_id_for(scenario, engine),

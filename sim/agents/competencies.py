@@ -53,6 +53,8 @@ class CompetencyModel:
     org_id: np.ndarray  # the officers' organisations (a view)
     n_orgs: int
     pass_probability: float
+    initial_met_share: float
+    roles_per_group: int
     at_start: CompetencySnapshot | None = None
 
     @classmethod
@@ -109,6 +111,8 @@ class CompetencyModel:
             org_id=officers.org_id,
             n_orgs=population.organisations.n,
             pass_probability=config.pass_probability,
+            initial_met_share=config.initial_met_share,
+            roles_per_group=roles_per_group,
         )
         model.at_start = model.snapshot()
         return model
@@ -126,6 +130,22 @@ class CompetencyModel:
         who, slot = ids[passed], slots[passed].astype(np.int64)
         course_level = catalog.level[courses[passed]].astype(np.uint8)
         self.levels[who, slot] = np.maximum(self.levels[who, slot], course_level)
+
+    def transfer(self, ids: np.ndarray, rng: np.random.Generator) -> None:
+        """Officers move to another role of their service group. Competencies both roles
+        require keep their level; the new role's other requirements start one level short
+        (the move opens new gaps)."""
+        old_roles = self.role_id[ids].astype(np.int64)
+        old_required, old_levels = self.required[old_roles], self.levels[ids]
+        group = old_roles // self.roles_per_group
+        new_roles = group * self.roles_per_group + rng.integers(0, self.roles_per_group, ids.size)
+        self.role_id[ids] = new_roles
+        required, need = self.required[new_roles], self.required_level[new_roles]
+        same = required[:, :, None] == old_required[:, None, :]  # [officers, new, old]
+        kept = same.any(axis=2)
+        carried = np.where(same, old_levels[:, None, :], 0).max(axis=2)
+        gap = np.maximum(need.astype(np.int64) - 1, 0)
+        self.levels[ids] = np.where(kept, carried, gap).astype(np.uint8)
 
     def met(self, ids: np.ndarray) -> np.ndarray:
         """bool [officers, slots]: whether each requirement of `ids` is met now."""

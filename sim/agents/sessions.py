@@ -9,7 +9,7 @@ import numpy as np
 from sim.agents.activity import IntensityClock
 from sim.calendar import NEVER
 from sim.config import BehaviourConfig, SessionConfig
-from sim.population import ENGAGED, Officers
+from sim.population import ENGAGED, NO_DAY, Officers
 
 if TYPE_CHECKING:
     from sim.agents.campaign_phases import ActiveCampaign
@@ -62,4 +62,5 @@ def next_session_starts(
         nxt[engaged] = campaign.engaged_next(
             officers, ids[engaged], after[engaged], exp_draws[engaged]
         )
-    return np.minimum(nxt, officers.engage_min[ids])
+    nxt = np.minimum(nxt, officers.engage_min[ids])
+    return np.where(officers.left_day[ids] == NO_DAY, nxt, NEVER)

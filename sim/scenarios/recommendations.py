@@ -4,6 +4,8 @@ role requires and they lack."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from sim.agents.competencies import CompetencyModel
@@ -49,9 +51,25 @@ class GapRecommender:
 
 
 def recommender_for(
-    scenario: Scenario, model: CompetencyModel, catalog: Catalog
-) -> GapRecommender | None:
-    """The scenario's recommendation policy (None: popularity-driven self-selection)."""
+    scenario: Scenario, model: CompetencyModel, catalog: Catalog, first: list | None = None
+) -> Callable[[np.ndarray, np.random.Generator], np.ndarray] | None:
+    """The scenario's course suggestions: `first` (e.g. assigned courses), then gap-targeted
+    recommendations if the scenario has them; None for popularity-driven self-selection."""
+    chain = list(first or [])
     if scenario.recommendations.mode == "gap_targeted":
-        return GapRecommender(scenario.recommendations, model, catalog)
-    return None
+        chain.append(GapRecommender(scenario.recommendations, model, catalog))
+    if not chain:
+        return None
+    if len(chain) == 1:
+        return chain[0]
+
+    def suggest(ids: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        chosen = np.full(ids.size, -1, dtype=np.int64)
+        for recommend in chain:
+            open_ = np.flatnonzero(chosen < 0)
+            if open_.size == 0:
+                break
+            chosen[open_] = recommend(ids[open_], rng)
+        return chosen
+
+    return suggest

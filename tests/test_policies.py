@@ -1,0 +1,109 @@
+"""Each policy lever moves outcomes the expected way under common random numbers, leaves
+the days before it takes effect untouched, and rejects bad parameters by field name."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import CONFIGS, sampled
+
+from sim.config import ConfigError, load_scenario
+from sim.simulate import simulate
+
+
+def variant(name: str, agents: int = 20_000, **changes):
+    """A built-in variant at about `agents` agents (same seed as the base scenario)."""
+    scenario = load_scenario(CONFIGS / f"{name}.yaml")
+    scale = max(1, round(scenario.population.officers / agents))
+    return scenario.with_overrides(scale=scale, **changes)
+
+
+@pytest.fixture(scope="module")
+def base():
+    return simulate(variant("saptah_2024"))
+
+
+def test_an_acbp_mandate_gets_assigned_courses_done(base):
+    mandated = simulate(variant("saptah_2024_acbp_mandate"))
+    assert 0 < mandated.kpis["assigned_courses_done_by_due"] < 1
+    assert mandated.kpis["sessions"] > base.kpis["sessions"]  # officers log in more often
+    assert mandated.kpis["participants"] > base.kpis["participants"]
+
+
+def test_nudges_and_leaderboards_raise_activity(base):
+    nudged = simulate(variant("saptah_2024_heavy_nudging"))
+    kpis = nudged.kpis
+    assert kpis["reminders_sent"] > 0 and kpis["inactivity_alerts_sent"] > 0
+    assert kpis["karma_points"] > 0
+    assert kpis["participants"] > base.kpis["participants"]
+    assert kpis["sessions"] > base.kpis["sessions"]
+
+
+def test_each_nudge_alone_raises_sessions(base):
+    reminder = simulate(variant("saptah_2024", policies={"weekly_reminder": {"effect": 0.02}}))
+    alert = simulate(variant("saptah_2024", policies={"inactivity_alert": {"effect": 0.02}}))
+    assert reminder.kpis["sessions"] > base.kpis["sessions"]
+    assert alert.kpis["sessions"] > base.kpis["sessions"]
+
+
+def test_a_leaderboard_motivates_its_leaders(base):
+    board = simulate(variant("saptah_2024", policies={"karma": {
+        "enabled": True, "motivation_multiplier": 2.0, "leaderboard_top_share": 0.3}}))  # fmt: skip
+    assert board.kpis["karma_points"] > 0
+    october = board.daily["date"] >= pd.Timestamp("2024-10-01")
+    assert (
+        board.daily.loc[october, "new_sessions"].sum()
+        > base.daily.loc[october, "new_sessions"].sum()
+    )
+
+
+def test_workforce_flows_retire_officers_and_open_gaps(base):
+    flows = simulate(variant("saptah_2024", workforce={
+        "retirement_per_year": 0.3, "transfer_per_year": 1.0}))  # fmt: skip
+    kpis = flows.kpis
+    assert kpis["retirements"] > 0 and kpis["transfers"] > 0
+    assert kpis["competency_coverage"] < base.kpis["competency_coverage"]
+    assert kpis["sessions"] < base.kpis["sessions"]
+
+
+def test_a_policy_leaves_the_days_before_it_untouched(base):
+    """An assignment made on 1 Oct: every daily figure before 1 Oct is identical."""
+    assignment = {"name": "ACBP", "assigned": "2024-10-01", "due": "2024-10-27"}
+    later = simulate(variant("saptah_2024", policies={"assignments": [assignment]}))
+    before = base.daily["date"] < pd.Timestamp("2024-10-01")
+    numeric = base.daily.select_dtypes("number").columns
+    pd.testing.assert_frame_equal(base.daily.loc[before, numeric], later.daily.loc[before, numeric])
+    after = ~before
+    assert not np.array_equal(
+        base.daily.loc[after, "new_sessions"], later.daily.loc[after, "new_sessions"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"policies": {"assignments": [{"name": "x", "assigned": "2024-09-20",
+                                         "due": "2025-03-31"}]}},
+         "due 2025-03-31 is after the end of the calendar"),
+        ({"policies": {"assignments": [{"name": "x", "assigned": "2024-10-20",
+                                         "due": "2024-10-01"}]}}, "is before assigned"),
+        ({"policies": {"assignments": [{"name": "x", "assigned": "2024-09-20",
+                                         "due": "2024-10-20",
+                                         "target_ministries": ["Ministry of Magic"]}]}},
+         "unknown ministry or state \\['Ministry of Magic'\\]"),
+        ({"target_hours": -4}, "target_hours"),
+        ({"policies": {"weekly_reminder": {"weekday": "sunday"}}}, "weekly_reminder.weekday"),
+        ({"workforce": {"retirement_per_year": 2}}, "workforce.retirement_per_year"),
+    ],
+)  # fmt: skip
+def test_bad_policy_parameters_name_the_field(changes, message):
+    with pytest.raises(ConfigError, match=message):
+        sampled("saptah_2024", **changes)
+
+
+def test_assignments_can_target_named_ministries():
+    railways = {"name": "Railways ACBP", "assigned": "2024-09-20", "due": "2024-10-27",
+                "target_ministries": ["Ministry of Railways"], "compliance": 1.0}  # fmt: skip
+    result = simulate(variant("saptah_2024", policies={"assignments": [railways]}))
+    assert result.kpis["assigned_courses_done_by_due"] > 0
