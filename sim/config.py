@@ -113,6 +113,8 @@ class PopulationConfig(Strict):
         GrowthPoint(date=dt.date(2023, 1, 15), registered_users=300_000),
         GrowthPoint(date=dt.date(2023, 3, 31), registered_users=497_000),
         GrowthPoint(date=dt.date(2024, 10, 26), registered_users=4_571_209),
+        GrowthPoint(date=dt.date(2025, 5, 21), registered_users=10_000_000),
+        GrowthPoint(date=dt.date(2026, 1, 31), registered_users=14_500_000),
     ]
     first_onboarding: dt.date = dt.date(2021, 9, 1)
     history_completions_per_login: NonNegativeFloat = 0.28
@@ -618,10 +620,17 @@ class PoliciesConfig(Strict):
 
 class WorkforceConfig(Strict):
     """Officers leave (retirement) and change role (transfer, which opens new competency
-    gaps) at these yearly rates."""
+    gaps) at these yearly rates. With `growth`, officers keep onboarding during the run
+    along `population.onboarding_curve` (45.7 lakh in Oct 2024, 1 crore in May 2025, 1.45
+    crore in Jan 2026); a share of them are new recruits, who take the
+    `onboarding_courses` most popular common courses first."""
 
     retirement_per_year: Annotated[float, Field(ge=0.0, le=0.5)] = 0.0
     transfer_per_year: Annotated[float, Field(ge=0.0, le=1.0)] = 0.0
+    growth: bool = False
+    recruit_share: Share = 0.3
+    onboarding_courses: Annotated[int, Field(ge=0, le=8)] = 2
+    onboarding_compliance: Share = 0.9
 
 
 class EngineConfig(Strict):

@@ -38,7 +38,7 @@ from sim.catalog import Catalog, build_catalog
 from sim.config import Scenario, WebinarConfig
 from sim.event_calendar import EventCalendar
 from sim.platform_runtime import PlatformRuntime
-from sim.population import ENGAGED, NO_DAY, Population, build_population
+from sim.population import ENGAGED, NO_DAY, Population, population_for
 from sim.random_streams import RandomStreams
 from sim.recorder import Recorder
 from sim.scenarios.campaign import CampaignPlan
@@ -77,9 +77,7 @@ class FastEngine:
         scenario = self.scenario
         self.calendar = SimCalendar(scenario.calendar)
         self.streams = RandomStreams(scenario.seed)
-        self.population = build_population(
-            scenario.population, scenario.agents, scenario.calendar.start, self.streams
-        )
+        self.population = population_for(scenario, self.calendar.n_days, self.streams)
         self.officers = self.population.officers
         self.catalog = build_catalog(
             scenario.catalog, self.population.organisations.n_ministries, self.streams

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.calendar import NEVER
-from sim.config import SERVICE_GROUPS, PopulationConfig
+from sim.config import SERVICE_GROUPS, PopulationConfig, Scenario
 from sim.organisations import Organisations, build_organisations
 from sim.random_streams import RandomStreams
 
@@ -63,6 +63,7 @@ OFFICER_ATTRIBUTES: dict[str, Attribute] = {
     "karma_total": Attribute(np.int32, 0, "karma points in the run"),
     "karma_rewarded": Attribute(np.int8, 0, "non-ACBP completions rewarded this month"),
     "last_alert_day": Attribute(np.int16, NO_DAY, "day of the last inactivity alert"),
+    "recruit": Attribute(np.bool_, False, "joined the service in the run (takes onboarding)"),
 }
 
 
@@ -108,6 +109,7 @@ class Officers:
     karma_total: np.ndarray
     karma_rewarded: np.ndarray
     last_alert_day: np.ndarray
+    recruit: np.ndarray
 
     @property
     def nbytes(self) -> int:
@@ -149,46 +151,92 @@ def _onboarding_days(
     return np.minimum(np.floor(onboarded), 0).astype(np.int16)
 
 
-def build_population(
-    config: PopulationConfig, n_agents: int, start: dt.date, streams: RandomStreams
-) -> Population:
-    """Draw `n_agents` officers. Each draw uses its own named stream (common random numbers)."""
-    organisations = build_organisations(config, streams.fresh("population.organisations"))
-    officers = Officers(n_agents)
-
-    counts = streams.fresh("population.org_sizes").multinomial(
+def _draw_officers(
+    config: PopulationConfig,
+    organisations: Organisations,
+    officers: Officers,
+    rows: slice,
+    streams: RandomStreams,
+    prefix: str,
+) -> None:
+    """Fill `rows` of `officers`: organisation, group, role and propensity, each from its
+    own named stream (`prefix.*`), so other draws never shift them."""
+    n_agents = rows.stop - rows.start
+    counts = streams.fresh(f"{prefix}.org_sizes").multinomial(
         n_agents, organisations.column("weight")
     )
-    officers.org_id[:] = np.repeat(organisations.column("org_id"), counts)
-    officers.ministry_id[:] = organisations.column("ministry_id")[officers.org_id]
+    org_id = np.repeat(organisations.column("org_id"), counts)
+    officers.org_id[rows] = org_id
+    officers.ministry_id[rows] = organisations.column("ministry_id")[org_id]
     sector_names = organisations.column("sector")
     sector_codes = np.array([("central", "state", "local").index(s) for s in sector_names])
-    officers.sector[:] = sector_codes[officers.org_id]
+    officers.sector[rows] = sector_codes[org_id]
 
     group_shares = np.array([config.service_groups.get(g, 0.0) for g in SERVICE_GROUPS])
-    officers.service_group[:] = _categorical(
-        group_shares, n_agents, streams.fresh("population.service_group")
-    )
+    group = _categorical(group_shares, n_agents, streams.fresh(f"{prefix}.service_group"))
+    officers.service_group[rows] = group
 
     # Designations: Zipf-skewed within each service group (a few cadres are very large).
     role_weights = 1.0 / np.arange(1, config.roles_per_group + 1) ** config.size_skew
-    rank = _categorical(role_weights, n_agents, streams.fresh("population.role"))
-    officers.role_id[:] = officers.service_group.astype(np.int16) * config.roles_per_group + rank
-
-    officers.onboarded_day[:] = _onboarding_days(
-        config, start, n_agents, streams.fresh("population.onboarding")
-    )
+    rank = _categorical(role_weights, n_agents, streams.fresh(f"{prefix}.role"))
+    officers.role_id[rows] = group.astype(np.int16) * config.roles_per_group + rank
 
     propensity = config.propensity
-    draws = streams.fresh("population.propensity").standard_normal(n_agents)
+    draws = streams.fresh(f"{prefix}.propensity").standard_normal(n_agents)
     rate = propensity.median_logins_per_working_day * np.exp(propensity.sigma * draws)
     multiplier = np.array([config.group_propensity_multiplier.get(g, 1.0) for g in SERVICE_GROUPS])
-    rate *= multiplier[officers.service_group]
-    officers.routine_logins_per_day[:] = np.minimum(rate, propensity.max_logins_per_working_day)
+    rate *= multiplier[group]
+    officers.routine_logins_per_day[rows] = np.minimum(rate, propensity.max_logins_per_working_day)
+
+
+def users_on(config: PopulationConfig, start: dt.date, days: np.ndarray) -> np.ndarray:
+    """Registered users on each day index (from `start`), interpolated log-linearly along the
+    onboarding curve and scaled so that the start has `config.officers`."""
+    known = np.array([p.date.toordinal() for p in config.onboarding_curve], dtype=float)
+    log_users = np.log([p.registered_users for p in config.onboarding_curve])
+    ordinals = start.toordinal() + np.asarray(days, dtype=float)
+    at_start = np.exp(np.interp(start.toordinal(), known, log_users))
+    return config.officers * np.exp(np.interp(ordinals, known, log_users)) / at_start
+
+
+def joiners(config: PopulationConfig, start: dt.date, n_days: int, scale: int) -> int:
+    """Agents who join during a run of `n_days` (growth along the onboarding curve)."""
+    users = users_on(config, start, np.array([n_days - 1]))[0]
+    return max(0, round(users / scale) - max(1, round(config.officers / scale)))
+
+
+def build_population(
+    config: PopulationConfig,
+    n_agents: int,
+    start: dt.date,
+    streams: RandomStreams,
+    joining: int = 0,
+    n_days: int = 1,
+    recruit_share: float = 0.0,
+) -> Population:
+    """Draw `n_agents` officers on the platform at the start, and `joining` more who onboard
+    during the run's `n_days` as the curve grows. Each draw uses its own named stream
+    (common random numbers)."""
+    organisations = build_organisations(config, streams.fresh("population.organisations"))
+    officers = Officers(n_agents + joining)
+    _draw_officers(config, organisations, officers, slice(0, n_agents), streams, "population")
+    officers.onboarded_day[:n_agents] = _onboarding_days(
+        config, start, n_agents, streams.fresh("population.onboarding")
+    )
+    if joining:
+        rows = slice(n_agents, n_agents + joining)
+        _draw_officers(config, organisations, officers, rows, streams, "population.joiners")
+        growth = np.diff(users_on(config, start, np.arange(-1, n_days)))
+        cumulative = np.cumsum(np.maximum(growth, 0))
+        u = streams.fresh("population.joiners.day").random(joining) * cumulative[-1]
+        day = np.searchsorted(cumulative, u, side="right")
+        officers.onboarded_day[rows] = np.clip(day, 0, n_days - 1)
+        recruits = streams.fresh("population.joiners.recruit").random(joining) < recruit_share
+        officers.recruit[rows] = recruits
 
     # History before the simulated period: completions so far scale with how active an
     # officer is and how long they have been on the platform (about 5 working days a week).
-    working_days_onboard = -officers.onboarded_day.astype(float) * 5 / 7
+    working_days_onboard = np.maximum(-officers.onboarded_day.astype(float), 0) * 5 / 7
     expected = (
         config.history_completions_per_login
         * config.history_activity_factor
@@ -200,3 +248,18 @@ def build_population(
 
     n_roles = config.roles_per_group * len(SERVICE_GROUPS)
     return Population(officers=officers, organisations=organisations, n_roles=n_roles)
+
+
+def population_for(scenario: Scenario, n_days: int, streams: RandomStreams) -> Population:
+    """The scenario's officers, with those who join during the run if it has growth."""
+    workforce, config = scenario.workforce, scenario.population
+    joining = joiners(config, scenario.calendar.start, n_days, scenario.scale)
+    return build_population(
+        config,
+        scenario.agents,
+        scenario.calendar.start,
+        streams,
+        joining=joining if workforce.growth else 0,
+        n_days=n_days,
+        recruit_share=workforce.recruit_share,
+    )

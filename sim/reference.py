@@ -41,7 +41,7 @@ from sim.catalog import build_catalog
 from sim.config import Scenario, WebinarConfig
 from sim.engine import EngineOutput, ProgressCallback
 from sim.platform_runtime import PlatformRuntime
-from sim.population import ENGAGED, NO_DAY, build_population
+from sim.population import ENGAGED, NO_DAY, population_for
 from sim.random_streams import RandomStreams
 from sim.recorder import Recorder
 from sim.scenarios.campaign import CampaignPlan
@@ -87,9 +87,7 @@ class ReferenceEngine:
         self.calendar = SimCalendar(scenario.calendar)
         self.horizon = self.calendar.horizon_minutes
         streams = self.streams = RandomStreams(scenario.seed)
-        self.population = build_population(
-            scenario.population, scenario.agents, scenario.calendar.start, streams
-        )
+        self.population = population_for(scenario, self.calendar.n_days, streams)
         self.officers = self.population.officers
         self.catalog = build_catalog(
             scenario.catalog, self.population.organisations.n_ministries, streams

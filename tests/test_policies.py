@@ -107,3 +107,29 @@ def test_assignments_can_target_named_ministries():
                 "target_ministries": ["Ministry of Railways"], "compliance": 1.0}  # fmt: skip
     result = simulate(variant("saptah_2024", policies={"assignments": [railways]}))
     assert result.kpis["assigned_courses_done_by_due"] > 0
+
+
+def test_onboarding_growth_follows_the_published_curve():
+    """Oct 2024 to Jun 2025: officers grow toward 1 crore (May 2025) along the curve."""
+    result = simulate(variant("growth_2024_2025", agents=2_000))
+    kpis = result.kpis
+    assert kpis["joined"] > 0 and kpis["officers_end"] > 2 * kpis["officers"]
+    assert 0.2 < kpis["recruits"] / kpis["joined"] < 0.4  # recruit_share 0.3
+    assert kpis["retirements"] > 0 and kpis["transfers"] > 0
+    monthly = result.daily.set_index("date")["new_participants"].resample("MS").sum()
+    assert monthly.iloc[-1] > 0  # joiners keep arriving and learning
+
+
+def test_recruits_are_pointed_to_the_onboarding_courses():
+    from sim.engine import FastEngine
+
+    engine = FastEngine(variant("growth_2024_2025", agents=2_000))
+    engine._setup()
+    onboarding = engine.policies.onboarding
+    recruits = np.flatnonzero(engine.officers.recruit)
+    others = np.flatnonzero(~engine.officers.recruit)[:100]
+    rng = np.random.default_rng(0)
+    suggested = onboarding.recommend(recruits, rng)
+    assert set(suggested[suggested >= 0].tolist()) <= set(onboarding.courses.tolist())
+    assert (suggested >= 0).mean() > 0.8  # compliance 0.9, no completions yet
+    assert (onboarding.recommend(others, rng) == -1).all()

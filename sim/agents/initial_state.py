@@ -6,6 +6,7 @@ import numpy as np
 
 from sim.agents.activity import IntensityClock
 from sim.agents.enrolment import enrol
+from sim.calendar import MINUTES_PER_DAY
 from sim.catalog import Catalog
 from sim.config import Scenario
 from sim.population import Officers
@@ -26,7 +27,8 @@ def seed_initial_state(
     rng = streams.fresh("initial.in_progress")
     rate = officers.routine_logins_per_day.astype(float)
     days = scenario.population.initial_in_progress_days
-    has_course = np.flatnonzero(rng.random(n) < 1.0 - np.exp(-rate * days))
+    joining = officers.onboarded_day > 0  # onboard during the run: nothing in progress yet
+    has_course = np.flatnonzero((rng.random(n) < 1.0 - np.exp(-rate * days)) & ~joining)
     enrol(
         officers,
         catalog,
@@ -42,4 +44,10 @@ def seed_initial_state(
 
     draws = streams.fresh("initial.first_login").standard_exponential(n)
     officers.next_login_min[:] = routine_clock.next_events_from(0, rate, draws)
+    later = np.flatnonzero(joining)
+    if later.size:  # a joiner's first login comes after their onboarding day starts
+        onboard = officers.onboarded_day[later].astype(np.int64) * MINUTES_PER_DAY
+        officers.next_login_min[later] = routine_clock.next_event(
+            onboard, rate[later], draws[later]
+        )
     return int(has_course.size)

@@ -124,6 +124,25 @@ class Assignment:
         return max(0, day - due) // 30
 
 
+class RecruitOnboarding:
+    """New recruits take the most popular common courses first (their onboarding)."""
+
+    def __init__(self, count: int, compliance: float, engine: Any) -> None:
+        catalog = engine.catalog
+        popular_first = np.argsort(-catalog.popularity, kind="stable")
+        self.courses = popular_first[catalog.category[popular_first] == COMMON][:count]
+        self.compliance, self.engine = compliance, engine
+
+    def recommend(self, ids: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        officers = self.engine.officers
+        chosen = np.full(ids.size, -1, dtype=np.int64)
+        done = officers.completions[ids].astype(np.int64)
+        rows = np.flatnonzero(officers.recruit[ids] & (done < self.courses.size))
+        rows = rows[rng.random(rows.size) < self.compliance]
+        chosen[rows] = self.courses[done[rows]]
+        return chosen
+
+
 class PolicySet:
     def __init__(self, scenario, engine: Any) -> None:
         self.scenario, self.engine = scenario, engine
@@ -132,6 +151,12 @@ class PolicySet:
             Assignment(i, config, engine) for i, config in enumerate(policies.assignments)
         ]
         self.karma = policies.karma if policies.karma.enabled else None
+        workforce = scenario.workforce
+        self.onboarding = (
+            RecruitOnboarding(workforce.onboarding_courses, workforce.onboarding_compliance, engine)
+            if workforce.growth and workforce.onboarding_courses
+            else None
+        )
         self.motivated = np.empty(0, dtype=np.int64)
         self.reminders = 0
         self.alerts = 0
@@ -140,7 +165,8 @@ class PolicySet:
 
     # ---- hooks called by the shared rules ---------------------------------------------
     def recommenders(self) -> list:
-        return [a.recommend for a in self.assignments]
+        first = [self.onboarding.recommend] if self.onboarding else []
+        return first + [a.recommend for a in self.assignments]
 
     def on_completion(self, ids: np.ndarray, courses: np.ndarray, day: int) -> None:
         officers = self.engine.officers
@@ -308,4 +334,10 @@ class PolicySet:
         if workforce.retirement_per_year or workforce.transfer_per_year:
             result["retirements"] = float(self.retirements * scale)
             result["transfers"] = float(self.transfers * scale)
+        if workforce.growth:
+            officers = self.engine.officers
+            joined = officers.onboarded_day > 0
+            result["joined"] = float(joined.sum() * scale)
+            result["recruits"] = float(officers.recruit.sum() * scale)
+            result["officers_end"] = float((officers.left_day == NO_DAY).sum() * scale)
         return result
