@@ -255,6 +255,11 @@ class WebinarConfig(Strict):
     attendance_cap: Annotated[int, Field(ge=0)] = 50_000
     attend_probability: Share = 0.04
     count_toward_target: bool = True
+    # Themed days: day d of the campaign has theme themes[d % len(themes)], a competency
+    # area; attending raises the officer's weakest requirement in it by a level with
+    # `theme_credit_probability`.
+    themes: list[Literal["behavioural", "functional", "domain"]] = []
+    theme_credit_probability: Share = 0.3
 
     @field_validator("times_ist")
     @classmethod
@@ -611,8 +616,46 @@ class KarmaConfig(Strict):
     motivation_multiplier: Annotated[float, Field(ge=1.0, le=3.0)] = 1.1
 
 
+class MdoProgrammeConfig(Strict):
+    """A ministry's own programme (face-to-face or blended): a share of its officers are
+    nominated when it is announced and approved after `approval_days`; approved officers
+    take seats session by session in order of approval. Attending counts `hours` toward a
+    running campaign and raises the weakest requirement in `competency_area` by a level.
+    Blended sessions put their attendees on the platform for the session."""
+
+    name: str
+    ministry: str
+    mode: Literal["face_to_face", "blended"] = "face_to_face"
+    announce: dt.date
+    approval_days: Annotated[int, Field(ge=0, le=90)] = 3
+    nomination_share: Share = 0.02
+    sessions: Annotated[list[dt.date], Field(min_length=1)]
+    seats_per_session: Annotated[int, Field(ge=1)] = 200
+    hours: Annotated[float, Field(gt=0.0, le=40.0)] = 6.0
+    competency_area: Literal["behavioural", "functional", "domain"] = "domain"
+
+    @field_validator("ministry")
+    @classmethod
+    def _ministry(cls, v: str) -> str:
+        if v not in known_ministries():
+            raise ValueError(f"unknown ministry or state {v!r} (sim/data/organisations.yaml)")
+        return v
+
+    @model_validator(mode="after")
+    def _order(self) -> MdoProgrammeConfig:
+        first = min(self.sessions)
+        approved = self.announce + dt.timedelta(days=self.approval_days)
+        if first < approved:
+            raise ValueError(
+                f"session {first} comes before nominees are approved ({approved}: "
+                f"announced {self.announce} + {self.approval_days} days)"
+            )
+        return self
+
+
 class PoliciesConfig(Strict):
     assignments: list[AssignmentConfig] = []
+    mdo_programmes: list[MdoProgrammeConfig] = []
     weekly_reminder: ReminderConfig | None = None
     inactivity_alert: InactivityAlertConfig | None = None
     karma: KarmaConfig = KarmaConfig()
@@ -682,6 +725,14 @@ class Scenario(Strict):
                 raise ValueError(
                     f"policies.assignments[{i}].due {assignment.due} is after the end of the "
                     f"calendar ({self.calendar.end})"
+                )
+        for i, programme in enumerate(self.policies.mdo_programmes):
+            last = max(programme.sessions)
+            if programme.announce < self.calendar.start or last > self.calendar.end:
+                raise ValueError(
+                    f"policies.mdo_programmes[{i}] ({programme.name}) runs "
+                    f"{programme.announce}..{last}, outside the calendar "
+                    f"{self.calendar.start}..{self.calendar.end}"
                 )
         if self.population.officers // self.scale < 1:
             raise ValueError(

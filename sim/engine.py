@@ -35,7 +35,7 @@ from sim.agents.platform import turn_away
 from sim.agents.sessions import next_session_starts, session_budgets, take_up
 from sim.calendar import MINUTES_PER_DAY, SimCalendar
 from sim.catalog import Catalog, build_catalog
-from sim.config import Scenario, WebinarConfig
+from sim.config import COMPETENCY_AREAS, Scenario, WebinarConfig
 from sim.event_calendar import EventCalendar
 from sim.platform_runtime import PlatformRuntime
 from sim.population import ENGAGED, NO_DAY, Population, population_for
@@ -273,6 +273,20 @@ class FastEngine:
 
         return credit
 
+    def attend_programme(self, ids: np.ndarray, hours: float, start: int, blended: bool) -> None:
+        """Officers attend an MDO programme session starting at minute `start`."""
+        day = start // MINUTES_PER_DAY
+        self.recorder.add("new_programme_attendances", day, ids.size)
+        self.recorder.add("new_programme_hours", day, hours * ids.size)
+        self._mark_participants(day, ids)
+        if blended:
+            self.recorder.add_webinar(start, int(hours * 60), ids.size)
+        if self.campaign is not None and ids.size:
+            counted = ids[self.campaign.in_window(self.officers, ids, np.full(ids.size, start))]
+            if counted.size:
+                hours_each = np.full(counted.size, hours, dtype=np.float32)
+                self._count_toward_campaign(day, counted, hours_each)
+
     def reschedule(self, ids: np.ndarray) -> None:
         """File officers whose next login a policy moved (`officers.next_login_min`)."""
         self.queue.schedule(ids, self.officers.next_login_min[ids])
@@ -364,6 +378,14 @@ class FastEngine:
         self.recorder.add("new_webinar_hours", day, float(hours) * attendees.size)
         self._mark_participants(day, attendees)
         self.policies.attended(attendees)
+        theme = plan.webinar_theme(start)
+        if theme is not None:
+            self.competencies.practise(
+                attendees,
+                COMPETENCY_AREAS.index(theme),
+                config.theme_credit_probability,
+                self.streams.stream(f"campaign.{plan.index}.webinar.theme", day),
+            )
         if config.count_toward_target and attendees.size:
             self._count_toward_campaign(
                 day, attendees, np.full(attendees.size, hours, dtype=np.float32)

@@ -25,6 +25,8 @@ DAILY_FIELDS = (
     "n_active_learners",
     "n_engaged",
     "new_rejected_sessions",
+    "new_programme_attendances",
+    "new_programme_hours",
 )
 
 

@@ -38,7 +38,7 @@ from sim.agents.platform import turn_away
 from sim.agents.sessions import next_session_starts, session_budgets, take_up
 from sim.calendar import MINUTES_PER_DAY, SimCalendar
 from sim.catalog import build_catalog
-from sim.config import Scenario, WebinarConfig
+from sim.config import COMPETENCY_AREAS, Scenario, WebinarConfig
 from sim.engine import EngineOutput, ProgressCallback
 from sim.platform_runtime import PlatformRuntime
 from sim.population import ENGAGED, NO_DAY, population_for
@@ -283,6 +283,22 @@ class ReferenceEngine:
         self.competencies.credit(ids, courses, self.catalog, self.rng["competency"])
         self.policies.on_completion(ids, courses, self._day())
 
+    def attend_programme(self, ids: np.ndarray, hours: float, start: int, blended: bool) -> None:
+        """Officers attend an MDO programme session starting now."""
+        day = self._day()
+        self.recorder.add("new_programme_attendances", day, ids.size)
+        self.recorder.add("new_programme_hours", day, hours * ids.size)
+        for i in ids.tolist():
+            self._mark_participant(i, day)
+        if blended:
+            self.recorder.add_webinar(start, int(hours * 60), ids.size)
+        campaign = self.campaign
+        if campaign is not None and ids.size:
+            counted = ids[campaign.in_window(self.officers, ids, np.full(ids.size, start))]
+            if counted.size:
+                self._count_toward_campaign(campaign, counted, np.full(counted.size, hours))
+                self._maybe_step_back(campaign, counted)
+
     def reschedule(self, ids: np.ndarray) -> None:
         """Wake the waiting officers whose next login a policy moved."""
         self._wake((ids, ids))
@@ -358,6 +374,18 @@ class ReferenceEngine:
         hours = np.float32(config.duration_minutes / 60)
         self.officers.webinar_hours[i] += hours
         self.policies.attended(np.array([i]))
+        theme = (
+            campaign.plan.webinar_theme(int(self.env.now) - config.duration_minutes)
+            if campaign
+            else None
+        )
+        if theme is not None:
+            self.competencies.practise(
+                np.array([i]),
+                COMPETENCY_AREAS.index(theme),
+                config.theme_credit_probability,
+                self.rng["webinar"],
+            )
         self.recorder.add("new_webinar_hours", self._day(), float(hours))
         if campaign is not None and config.count_toward_target:
             self._count_toward_campaign(campaign, np.array([i]), np.array([hours]))

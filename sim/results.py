@@ -56,6 +56,8 @@ KPI_DESCRIPTIONS: dict[str, str] = {
     "joined": "officers who onboarded during the run (growth)",
     "recruits": "new recruits among them (they take the onboarding courses)",
     "officers_end": "officers on the platform at the end",
+    "programme_nominations": "officers nominated to MDO programmes",
+    "programme_attendances": "MDO programme seats taken",
     "platform_completions_cumulative": "completions since launch, history included",
     "daily_completions_before_campaign": "mean daily completions, 14 days before the campaign",
     "daily_completions_during_campaign": "mean daily completions in the campaign window",

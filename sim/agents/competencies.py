@@ -147,6 +147,21 @@ class CompetencyModel:
         gap = np.maximum(need.astype(np.int64) - 1, 0)
         self.levels[ids] = np.where(kept, carried, gap).astype(np.uint8)
 
+    def practise(
+        self, ids: np.ndarray, area: int, probability: float, rng: np.random.Generator
+    ) -> None:
+        """A session on an area (a themed webinar, a programme): with `probability`, the
+        officer's first unmet requirement in that area rises by one level."""
+        slots = np.flatnonzero(self.slot_area == area)
+        if slots.size == 0 or ids.size == 0:
+            return
+        ids = ids[rng.random(ids.size) < probability]
+        unmet = ~self.met(ids)[:, slots]
+        has = unmet.any(axis=1)
+        who = ids[has]
+        slot = slots[np.argmax(unmet[has], axis=1)]
+        self.levels[who, slot] += 1
+
     def met(self, ids: np.ndarray) -> np.ndarray:
         """bool [officers, slots]: whether each requirement of `ids` is met now."""
         return self.levels[ids] >= self.required_level[self.role_id[ids]]

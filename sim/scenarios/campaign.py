@@ -157,3 +157,11 @@ class CampaignPlan:
         """A webinar's attendance cap in simulated agents (1 agent = `scale` officers)."""
         webinars = self.config.webinars
         return 0 if webinars is None else int(np.ceil(webinars.attendance_cap / scale))
+
+    def webinar_theme(self, start_minute: int) -> str | None:
+        """The competency area of the day a webinar starts on (None: no themes)."""
+        webinars = self.config.webinars
+        if webinars is None or not webinars.themes:
+            return None
+        day = (start_minute - self.start_min) // MINUTES_PER_DAY
+        return webinars.themes[day % len(webinars.themes)]

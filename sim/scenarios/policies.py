@@ -20,13 +20,20 @@ import simpy
 from sim.agents.propensity import leave, present, prompt_login, scale_propensity
 from sim.calendar import MINUTES_PER_DAY
 from sim.catalog import COMMON, MINISTRY
-from sim.config import SECTORS, SERVICE_GROUPS, AssignmentConfig
+from sim.config import (
+    COMPETENCY_AREAS,
+    SECTORS,
+    SERVICE_GROUPS,
+    AssignmentConfig,
+    MdoProgrammeConfig,
+)
 from sim.population import ENGAGED, NO_DAY
 
 KARMA_COMPLETION = 5  # platform_code_facts.karma_points
 KARMA_ACBP_BONUS = 5
 KARMA_REWARDED_PER_MONTH = 4
 KARMA_EVENT = 5
+KARMA_PROGRAMME = 10  # curated programme completion
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
 
 
@@ -162,6 +169,8 @@ class PolicySet:
         self.alerts = 0
         self.retirements = 0
         self.transfers = 0
+        self.nominated = 0
+        self.programme_attendances = 0
 
     # ---- hooks called by the shared rules ---------------------------------------------
     def recommenders(self) -> list:
@@ -208,6 +217,8 @@ class PolicySet:
             env.process(self._leaderboards(env))
         if workforce.retirement_per_year or workforce.transfer_per_year:
             env.process(self._workforce(env))
+        for index, programme in enumerate(policies.mdo_programmes):
+            env.process(self._programme(env, index, programme))
 
     @staticmethod
     def _at(env: simpy.Environment, day: int, minute_of_day: int) -> simpy.Timeout:
@@ -294,6 +305,32 @@ class PolicySet:
         places = np.ceil(share * staff[sorted_org])
         return scoring[order[rank < places]]
 
+    def _programme(self, env: simpy.Environment, index: int, config: MdoProgrammeConfig):
+        """Nominate, approve after the delay, then fill each session's seats in order."""
+        engine = self.engine
+        calendar, officers = engine.calendar, engine.officers
+        yield self._at(env, calendar.day_index(config.announce), 10 * 60)
+        table = engine.population.organisations.table
+        ministry = table.loc[table["ministry"] == config.ministry, "ministry_id"].iloc[0]
+        rng = engine.streams.fresh(f"policy.programme.{index}")
+        staff = present(officers, np.flatnonzero(officers.ministry_id == ministry))
+        nominees = rng.permutation(staff[rng.random(staff.size) < config.nomination_share])
+        self.nominated += nominees.size
+        approval = calendar.day_index(config.announce) + config.approval_days
+        yield self._at(env, approval, 10 * 60)
+        seats = int(np.ceil(config.seats_per_session / self.scenario.scale))
+        queue = nominees
+        area = COMPETENCY_AREAS.index(config.competency_area)
+        for session in sorted(config.sessions):
+            yield self._at(env, calendar.day_index(session), 9 * 60 + 30)
+            queue = present(officers, queue)
+            attendees, queue = queue[:seats], queue[seats:]
+            engine.attend_programme(attendees, config.hours, int(env.now), config.mode == "blended")
+            engine.competencies.practise(attendees, area, engine.competencies.pass_probability, rng)
+            self.programme_attendances += attendees.size
+            if self.karma is not None:
+                self._award(attendees, np.full(attendees.size, KARMA_PROGRAMME))
+
     def _workforce(self, env: simpy.Environment):
         """Each day at 00:00: some officers retire, some move to a new role."""
         engine = self.engine
@@ -334,6 +371,9 @@ class PolicySet:
         if workforce.retirement_per_year or workforce.transfer_per_year:
             result["retirements"] = float(self.retirements * scale)
             result["transfers"] = float(self.transfers * scale)
+        if self.scenario.policies.mdo_programmes:
+            result["programme_nominations"] = float(self.nominated * scale)
+            result["programme_attendances"] = float(self.programme_attendances * scale)
         if workforce.growth:
             officers = self.engine.officers
             joined = officers.onboarded_day > 0
