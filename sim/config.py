@@ -551,6 +551,7 @@ class AssignmentConfig(Strict):
     target_sectors: list[str] = list(SECTORS)
     target_groups: list[str] = list(SERVICE_GROUPS)
     target_ministries: list[str] = []  # ministries or states by name; empty: all
+    target_designations: list[Annotated[int, Field(ge=0)]] = []  # role ids; empty: all
     compliance: Share = 0.5
     login_multiplier: Annotated[float, Field(ge=1.0, le=5.0)] = 1.2
 

@@ -193,3 +193,24 @@ def test_the_reference_engine_runs_the_same_policies():
     assert simulate(nudged, engine="reference").kpis["reminders_sent"] > 0
     mandated = variant("saptah_2024_acbp_mandate", agents=3_000)
     assert simulate(mandated, engine="reference").kpis["assigned_courses_done_by_due"] > 0
+
+
+def test_assignments_by_designation_reach_only_those_roles():
+    from sim.engine import FastEngine
+
+    roles = [0, 1, 2]
+    scenario = variant("saptah_2024", agents=5_000, policies={"assignments": [
+        {"name": "cadre", "assigned": "2024-09-20", "due": "2024-10-27",
+         "target_designations": roles}]})  # fmt: skip
+    engine = FastEngine(scenario)
+    engine._setup()
+    targeted = engine.policies.assignments[0].targeted()
+    assert targeted.size and np.isin(engine.officers.role_id[targeted], roles).all()
+    everyone = np.flatnonzero(np.isin(engine.officers.role_id, roles))
+    assert set(targeted.tolist()) == set(everyone.tolist())
+
+
+def test_a_two_week_window_spreads_the_load(base):
+    two_weeks = simulate(variant("saptah_2024_two_weeks"))
+    assert two_weeks.kpis["peak_concurrent_learners"] < base.kpis["peak_concurrent_learners"]
+    assert two_weeks.kpis["campaign_participants"] > base.kpis["campaign_participants"]

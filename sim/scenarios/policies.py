@@ -72,6 +72,8 @@ class Assignment:
             officers.service_group, [SERVICE_GROUPS.index(g) for g in config.target_groups]
         )
         chosen = sectors & groups
+        if config.target_designations:
+            chosen &= np.isin(officers.role_id, config.target_designations)
         if config.target_ministries:
             names = self.engine.population.organisations.table
             ids = names.loc[names["ministry"].isin(config.target_ministries), "ministry_id"]
