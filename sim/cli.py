@@ -386,6 +386,119 @@ def sweep(
 
 
 @app.command()
+def calibrate(
+    config: Annotated[Path, typer.Argument(help="scenario with the 2024 week")] = Path(
+        "configs/saptah_2024.yaml"
+    ),
+    scale: Annotated[int, typer.Option("--scale", min=1, help="sampled scale of the fit")] = 100,
+    evaluations: Annotated[int, typer.Option("--evaluations", min=5, help="model runs")] = 150,
+    out: OutOpt = Path("results"),
+    json_output: JsonOpt = False,
+) -> None:
+    """Fit behaviour parameters to the published 2024 figures (SciPy Nelder-Mead on sampled
+    runs with common random numbers); writes results/calibration/fit.json."""
+    from sim.calibration import PARAMETERS, fit, parameters_yaml
+
+    with user_errors():
+        scenario = resolve(config, None, scale)
+        if not scenario.campaigns:
+            raise UserError(f"{config}: calibration needs the 2024 campaign week in the scenario")
+        with Progress(
+            TextColumn("[bold]fitting"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("best loss {task.fields[best]}"), TimeElapsedColumn(),
+            console=err, transient=True, disable=json_output or not err.is_terminal,
+        ) as bar:  # fmt: skip
+            job = bar.add_task("fit", total=evaluations, best="-")
+            result = fit(
+                scenario,
+                max_evaluations=evaluations,
+                progress=lambda n, best: bar.update(job, completed=n, best=f"{best:.4f}"),
+            )
+        folder = out / "calibration"
+        folder.mkdir(parents=True, exist_ok=True)
+        payload = {
+            "scenario": scenario.name,
+            "scale": scale,
+            "seed": scenario.seed,
+            "evaluations": result.evaluations,
+            "loss_start": result.start_loss,
+            "loss": result.loss,
+            "start": result.start,
+            "fitted": result.values,
+        }
+        (folder / "fit.json").write_text(json.dumps(payload, indent=2), "utf-8")
+    if json_output:
+        print(json.dumps(payload, indent=2))
+        return
+    table = Table(title=f"Calibration of {scenario.name} (1:{scale}, {result.evaluations} runs)")
+    for column in ("parameter", "start", "fitted", "meaning"):
+        table.add_column(column, justify="right" if column in ("start", "fitted") else "left")
+    for parameter in PARAMETERS:
+        table.add_row(
+            parameter.path,
+            f"{result.start[parameter.name]:.4g}",
+            f"{result.values[parameter.name]:.4g}",
+            parameter.doc,
+        )
+    console.print(table)
+    console.print(f"loss (sum of squared log errors): {result.start_loss:.4f} -> {result.loss:.4f}")
+    console.print(parameters_yaml(result.values, f"fitted by karmasim calibrate, 1:{scale}"))
+    console.print(f"saved {folder / 'fit.json'}; check it with `karmasim calibration-report`")
+
+
+@app.command("calibration-report")
+def calibration_report_command(
+    config: Annotated[Path, typer.Argument(help="scenario with the 2024 week")] = Path(
+        "configs/saptah_2024.yaml"
+    ),
+    scale: Annotated[int, typer.Option("--scale", min=1, help="1 = full population")] = 1,
+    seeds: Annotated[int, typer.Option("--seeds", min=1, help="replications")] = 5,
+    out: OutOpt = Path("results"),
+    json_output: JsonOpt = False,
+) -> None:
+    """Published figure, simulated median and 10-90% range over seeds, and the error, for
+    every calibration target; plus a chart of daily completions (results/calibration/)."""
+    from sim.calibration import calibration_report, plot_daily_completions
+
+    with user_errors():
+        scenario = resolve(config, None, scale)
+        seed_list = [scenario.seed + i for i in range(seeds)]
+        with Progress(
+            TextColumn("[bold]report"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=err, transient=True, disable=json_output or not err.is_terminal,
+        ) as bar:  # fmt: skip
+            job = bar.add_task("report", total=seeds)
+            report, dailies = calibration_report(
+                scenario, seed_list, progress=lambda n: bar.update(job, completed=n)
+            )
+        folder = out / "calibration"
+        folder.mkdir(parents=True, exist_ok=True)
+        report.to_csv(folder / "report.csv", index=False)
+        chart = folder / "daily_completions.png"
+        plot_daily_completions(dailies, chart)
+    if json_output:
+        print(json.dumps({"chart": str(chart), "rows": report.to_dict("records")}, indent=2))
+        return
+    table = Table(
+        title=f"{scenario.name} at 1:{scale}, {seeds} seeds: published against simulated",
+        title_justify="left",
+    )
+    for column in ("target", "published", "median", "10% - 90%", "error"):
+        table.add_column(column, justify="left" if column == "target" else "right")
+    for row in report.itertuples():
+        table.add_row(
+            row.target,
+            kpi_value(row.published),
+            kpi_value(row.simulated_median),
+            f"{kpi_value(row.simulated_p10)} - {kpi_value(row.simulated_p90)}",
+            percent(row.error_pct),
+        )
+    console.print(table)
+    worst = report["error_pct"].abs().max()
+    console.print(f"largest error {worst:.1f}% (target: every figure within 10%); chart: {chart}")
+
+
+@app.command()
 def capacity(
     config: ConfigArg,
     target_ms: Annotated[

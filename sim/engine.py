@@ -238,6 +238,8 @@ class FastEngine:
         record.add("new_session_minutes", day, int(outcome.minutes_used.sum(dtype=np.int64)))
         record.add("new_enrolments", day, int(outcome.enrolments.sum()))
         record.add("new_completions", day, int(outcome.completions.sum()))
+        completed = outcome.completions.astype(np.int64)
+        record.add("new_completions_squared", day, int((completed * completed).sum()))
         record.add("new_drops", day, int(outcome.drops.sum()))
         record.add("new_learning_hours", day, float(outcome.hours.sum(dtype=np.float64)))
         first_today = officers.last_active_day[ids] != day

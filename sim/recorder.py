@@ -15,6 +15,7 @@ DAILY_FIELDS = (
     "new_session_minutes",
     "new_enrolments",
     "new_completions",
+    "new_completions_squared",  # sum over sessions of (completions in it)^2: clustering
     "new_drops",
     "new_learning_hours",
     "new_webinar_attendances",

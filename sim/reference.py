@@ -242,6 +242,7 @@ class ReferenceEngine:
 
         remaining = budget.astype(np.float32)
         mix_row = engaged.astype(np.int64)
+        completed = 0
         for _ in range(behaviour.max_courses_per_session):
             step = study(
                 officers,
@@ -263,6 +264,7 @@ class ReferenceEngine:
             hours = float(step.minutes[0]) / 60.0
             record.add("new_learning_hours", day, hours)
             record.add("new_completions", day, int(step.completed[0]))
+            completed += int(step.completed[0])
             record.add("new_drops", day, int(step.dropped[0]))
             if counting:
                 self._count_toward_campaign(campaign, ids, step.minutes / np.float32(60.0))
@@ -270,6 +272,7 @@ class ReferenceEngine:
                 break
         if counting:
             self._maybe_step_back(campaign, ids)
+        record.add("new_completions_squared", seated // MINUTES_PER_DAY, completed * completed)
 
         end = seated + int(session_minutes_used(budget - remaining)[0])
         yield env.timeout(max(end - env.now, 0))
