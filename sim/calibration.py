@@ -137,9 +137,13 @@ def fit(
     names: list[str] | None = None,
     max_evaluations: int = 120,
     progress: Callable[[int, float], None] | None = None,
+    seeds: list[int] | None = None,
 ) -> Fit:
     """Minimise the squared log errors over `names` (all parameters by default), starting
-    from the scenario's own values. `scenario` sets the sample scale and seed."""
+    from the scenario's own values. `scenario` sets the sample scale; each evaluation
+    averages the targets over `seeds` (the scenario's own seed by default), the same
+    seeds every time, so the objective stays deterministic."""
+    seeds = seeds or [scenario.seed]
     goals = goals or targets()
     chosen = [p for p in PARAMETERS if names is None or p.name in names]
     start = current_values(scenario)
@@ -151,7 +155,10 @@ def fit(
 
     def objective(x: np.ndarray) -> float:
         values = to_values(x)
-        value = loss(measure(simulate(with_parameters(scenario, values)), goals), goals)
+        trial = with_parameters(scenario, values)
+        runs = [measure(simulate(trial.with_overrides(seed=seed)), goals) for seed in seeds]
+        mean = {t.name: float(np.mean([r[t.name] for r in runs])) for t in goals}
+        value = loss(mean, goals)
         history.append((values, value))
         if progress:
             progress(len(history), min(v for _, v in history))

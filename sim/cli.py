@@ -33,7 +33,7 @@ app = typer.Typer(
 )
 # Wide tables when output goes to a file or a pipe (rich would wrap them at 80 columns).
 console = Console(width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # error messages stay on one line
 
 ConfigArg = Annotated[Path, typer.Argument(help="scenario YAML file", show_default=False)]
 SeedOpt = Annotated[int | None, typer.Option("--seed", help="override the config's seed", min=0)]
@@ -392,6 +392,9 @@ def calibrate(
     ),
     scale: Annotated[int, typer.Option("--scale", min=1, help="sampled scale of the fit")] = 100,
     evaluations: Annotated[int, typer.Option("--evaluations", min=5, help="model runs")] = 150,
+    seeds: Annotated[
+        int, typer.Option("--seeds", min=1, help="seeds averaged in every evaluation")
+    ] = 3,
     out: OutOpt = Path("results"),
     json_output: JsonOpt = False,
 ) -> None:
@@ -413,13 +416,14 @@ def calibrate(
                 scenario,
                 max_evaluations=evaluations,
                 progress=lambda n, best: bar.update(job, completed=n, best=f"{best:.4f}"),
+                seeds=[scenario.seed + i for i in range(seeds)],
             )
         folder = out / "calibration"
         folder.mkdir(parents=True, exist_ok=True)
         payload = {
             "scenario": scenario.name,
             "scale": scale,
-            "seed": scenario.seed,
+            "seeds": [scenario.seed + i for i in range(seeds)],
             "evaluations": result.evaluations,
             "loss_start": result.start_loss,
             "loss": result.loss,

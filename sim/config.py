@@ -93,7 +93,7 @@ class PropensityConfig(Strict):
     """Routine logins per working day, lognormal across officers (heavy-tailed on purpose:
     most officers rarely log in, a few log in daily)."""
 
-    median_logins_per_working_day: PositiveFloat = 0.00518  # calibrated, see configs
+    median_logins_per_working_day: PositiveFloat = 0.00585  # calibrated, see configs
     sigma: Annotated[float, Field(ge=0.0, le=4.0)] = 1.6
     max_logins_per_working_day: PositiveFloat = 3.0
 
@@ -117,7 +117,7 @@ class PopulationConfig(Strict):
         GrowthPoint(date=dt.date(2026, 1, 31), registered_users=14_500_000),
     ]
     first_onboarding: dt.date = dt.date(2021, 9, 1)
-    history_completions_per_login: NonNegativeFloat = 0.284  # calibrated, see configs
+    history_completions_per_login: NonNegativeFloat = 0.254  # calibrated, see configs
     history_activity_factor: NonNegativeFloat = 1.0
     initial_in_progress_days: NonNegativeFloat = 40.0
 
@@ -204,8 +204,8 @@ class SessionConfig(Strict):
 class BehaviourConfig(Strict):
     routine_session: SessionConfig = SessionConfig()
     # calibrated (karmasim calibrate, 2026-11-28): engaged median minutes, drop hazard
-    engaged_session: SessionConfig = SessionConfig(median_minutes=69.3, sigma=0.6)
-    drop_hazard_per_hour: NonNegativeFloat = 0.238
+    engaged_session: SessionConfig = SessionConfig(median_minutes=72.2, sigma=0.6)
+    drop_hazard_per_hour: NonNegativeFloat = 0.242
     max_courses_per_session: Annotated[int, Field(ge=1, le=50)] = 6
     min_minutes_to_start_course: NonNegativeFloat = 3.0
     routine_course_mix: dict[str, Share] = {
@@ -233,13 +233,13 @@ class EngagementConfig(Strict):
     window is 1 - exp(-k * w) where w scales with their routine propensity (elasticity) and
     group; k is set so that an officer of median propensity engages with `probability`."""
 
-    probability: Share = 0.0617  # calibrated, see configs
+    probability: Share = 0.0608  # calibrated, see configs
     propensity_elasticity: Annotated[float, Field(ge=0.0, le=3.0)] = 0.5
     group_multiplier: dict[str, PositiveFloat] = {"A": 1.3, "B": 1.1, "C": 1.0}
     launch_boost: NonNegativeFloat = 2.0
     launch_decay_days: PositiveFloat = 1.5
     engaged_logins_per_day: PositiveFloat = 3.0
-    continue_after_target: Share = 0.797  # calibrated, see configs
+    continue_after_target: Share = 0.788  # calibrated, see configs
 
 
 class DeadlineRushConfig(Strict):

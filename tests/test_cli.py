@@ -224,3 +224,21 @@ def test_scenarios_lists_every_built_in_with_its_description(tmp_path):
     assert all(row["description"] for row in rows)
     missing = invoke("scenarios", tmp_path / "nowhere")
     assert missing.exit_code == 2 and "not a folder" in missing.stderr
+
+
+def test_calibrate_and_its_report_write_their_outputs(tmp_path):
+    fitted = invoke("calibrate", CONFIGS / "saptah_2024.yaml", "--scale", "4000",
+                    "--evaluations", "6", "--seeds", "1", "--out", tmp_path, "--json")  # fmt: skip
+    assert fitted.exit_code == 0, fitted.output
+    payload = json.loads(fitted.stdout)
+    assert payload["loss"] <= payload["loss_start"]
+    assert (tmp_path / "calibration" / "fit.json").exists()
+    report = invoke("calibration-report", CONFIGS / "saptah_2024.yaml", "--scale", "4000",
+                    "--seeds", "2", "--out", tmp_path, "--json")  # fmt: skip
+    assert report.exit_code == 0, report.output
+    rows = json.loads(report.stdout)["rows"]
+    assert {r["target"] for r in rows} >= {"participants", "participants meeting 4 h"}
+    assert all(r["simulated_p10"] <= r["simulated_median"] <= r["simulated_p90"] for r in rows)
+    assert (tmp_path / "calibration" / "daily_completions.png").stat().st_size > 10_000
+    no_campaign = invoke("calibrate", CONFIGS / "baseline.yaml", "--out", tmp_path)
+    assert no_campaign.exit_code == 2 and "needs the 2024 campaign week" in no_campaign.stderr
