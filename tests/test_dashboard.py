@@ -113,6 +113,20 @@ def test_designer_shows_the_problem_next_to_the_field_and_runs_nothing(app, stor
     assert ResultsStore(store_root).run_ids() == before
 
 
+def test_designer_policy_levers_are_checked_next_to_their_field(app):
+    open_page(app, "designer")
+    waves = next(n for n in app.number_input if n.label.startswith("Ministries in waves"))
+    waves.set_value(3).run()  # the 2024 week is extended: a staggered one cannot be
+    assert any("cannot also be extended" in e.value for e in app.error)
+    assert not app.button
+    extend = next(c for c in app.checkbox if c.label == "Extend the campaign")
+    extend.uncheck().run()
+    assert not app.error and app.button  # valid again: the run buttons are back
+    gap = next(t for t in app.toggle if t.label.startswith("Gap-targeted"))
+    gap.set_value(True).run()
+    assert "gap_targeted" in app.code[0].value  # the scenario as YAML
+
+
 def test_designer_quick_run_lands_in_the_store_and_the_comparison(app, store_root):
     open_page(app, "designer")
     app.text_input[0].set_value("designer-test").run()

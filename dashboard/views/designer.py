@@ -100,7 +100,51 @@ if campaigns:
         )
         note(f"{at}.webinars")
         campaign["webinars"] = webinars
+        stagger = dict(campaign.get("stagger") or {})
+        waves = int(
+            st.number_input(
+                "Ministries in waves (1: all start together)",
+                min_value=1,
+                max_value=30,
+                value=int(stagger.get("waves", 1)),
+            )
+        )
+        if waves > 1:
+            days = int(st.number_input("Days between waves", 1, 90, stagger.get("days_between", 3)))
+            campaign["stagger"] = {"waves": waves, "days_between": days}
+        else:
+            campaign["stagger"] = None
+        note(f"{at}.stagger")
     edited["campaigns"] = [campaign, *campaigns[1:]]
+    note("campaigns")
+
+st.subheader("Policies")
+left, right = st.columns(2)
+with left:
+    recommendations = dict(data.get("recommendations", {}))
+    gap = st.toggle(
+        "Gap-targeted course recommendations",
+        recommendations.get("mode") == "gap_targeted",
+    )
+    recommendations["mode"] = "gap_targeted" if gap else "popularity"
+    edited["recommendations"] = recommendations
+with right:
+    policies = dict(data.get("policies", {}))
+    if st.toggle("Weekly reminder (Mondays 10:00)", policies.get("weekly_reminder") is not None):
+        policies["weekly_reminder"] = policies.get("weekly_reminder") or {}
+    else:
+        policies["weekly_reminder"] = None
+    if st.toggle("Inactivity alert after 3 days", policies.get("inactivity_alert") is not None):
+        policies["inactivity_alert"] = policies.get("inactivity_alert") or {}
+    else:
+        policies["inactivity_alert"] = None
+    karma = dict(policies.get("karma") or {})
+    karma["enabled"] = st.toggle(
+        "Karma points and monthly leaderboards", karma.get("enabled", False)
+    )
+    policies["karma"] = karma
+    edited["policies"] = policies
+note("policies")
 
 st.subheader("Platform")
 platform = dict(data.get("platform", {}))
