@@ -119,6 +119,14 @@ class ResultsStore:
             with duckdb.connect(str(self.database)) as connection:
                 for statement in statements:
                     connection.execute(statement)
+        except duckdb.InterruptException:
+            # DuckDB turns Ctrl-C into its own exceptions; it is still an interruption
+            # (the run itself is already in place: only the views wait for the next write).
+            raise KeyboardInterrupt from None
+        except RuntimeError as error:
+            if "interrupted" in str(error).lower():  # DuckDB's "Query interrupted"
+                raise KeyboardInterrupt from None
+            raise
         except duckdb.Error as error:
             raise StoreError(f"cannot update the views in {self.database}: {error}") from None
 

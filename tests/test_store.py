@@ -55,3 +55,29 @@ def test_leftovers_of_dead_writers_are_cleaned(tmp_path):
 def test_empty_store_says_how_to_create_runs(tmp_path):
     with pytest.raises(StoreError, match="karmasim run"):
         ResultsStore(tmp_path).query("SELECT * FROM kpis")
+
+
+def test_ctrl_c_inside_duckdb_is_still_an_interruption(tmp_path, monkeypatch):
+    """DuckDB reports Ctrl-C as its own InterruptException; the store passes it on as a
+    KeyboardInterrupt (exit 130 in the CLI) instead of a store error (exit 2)."""
+    import duckdb
+
+    from sim.store import ResultsStore
+
+    store = ResultsStore(tmp_path)
+    store.runs_dir.mkdir(parents=True)
+    for raised in (
+        duckdb.InterruptException("INTERRUPT Error: Interrupted!"),
+        RuntimeError("Query interrupted"),
+    ):
+
+        class Interrupted:
+            def __enter__(self, raised=raised):
+                raise raised
+
+            def __exit__(self, *exc):
+                return False
+
+        monkeypatch.setattr(duckdb, "connect", lambda *a, **k: Interrupted())
+        with pytest.raises(KeyboardInterrupt):
+            store._refresh_views()
