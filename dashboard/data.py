@@ -12,20 +12,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from sim.results import HEADLINE_KPIS
 from sim.store import ResultsStore
 
-# The KPIs shown first, on the overview cards and the summary page.
-HEADLINE = [
-    "participants",
-    "completions",
-    "learning_hours",
-    "participants_meeting_target",
-    "campaign_participants_meeting_target",
-    "peak_concurrent_learners",
-    "peak_requests_per_s",
-    "servers_needed",
-    "rejected_sessions",
-]
+HEADLINE = list(HEADLINE_KPIS)  # the KPIs shown first, on the cards and the summary page
 PALETTE = ["#1f4e79", "#c55a11", "#548235", "#7030a0", "#bf9000", "#2e75b6", "#a5a5a5", "#843c0c"]
 
 

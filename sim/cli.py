@@ -22,7 +22,7 @@ from rich.table import Table
 from sim.bands import kpi_bands
 from sim.config import ConfigError, Scenario, load_scenario
 from sim.formatting import kpi_value, percent
-from sim.results import KPI_DESCRIPTIONS, RunResult, run_id_for
+from sim.results import HEADLINE_KPIS, KPI_DESCRIPTIONS, RunResult, run_id_for
 from sim.simulate import ENGINES, EngineError, check_engine, simulate
 from sim.store import ResultsStore, StoreError
 
@@ -43,19 +43,6 @@ ScaleOpt = Annotated[
 OutOpt = Annotated[Path, typer.Option("--out", help="results store folder")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="print machine-readable JSON")]
 EngineOpt = Annotated[str, typer.Option("--engine", help=f"engine: {', '.join(ENGINES)}")]
-
-
-BAND_KPIS = (
-    "participants",
-    "completions",
-    "learning_hours",
-    "participants_meeting_target",
-    "campaign_participants_meeting_target",
-    "peak_concurrent_learners",
-    "peak_requests_per_s",
-    "servers_needed",
-    "rejected_sessions",
-)
 
 
 STAGGER_KPIS = (
@@ -249,7 +236,7 @@ def print_bands(bands: dict[str, dict[str, dict[str, float]]]) -> None:
     table.add_column("KPI")
     for name in bands:
         table.add_column(name, justify="right")
-    shown = [k for k in BAND_KPIS if any(k in b for b in bands.values())]
+    shown = [k for k in HEADLINE_KPIS if any(k in b for b in bands.values())]
     for kpi in shown:
         row = [kpi]
         for band in bands.values():

@@ -65,6 +65,23 @@ class EngineOutput:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+def output_of(engine, setup_s: float, simulate_s: float) -> EngineOutput:
+    """What either engine produced (both keep the same attributes)."""
+    return EngineOutput(
+        scenario=engine.scenario,
+        calendar=engine.calendar,
+        population=engine.population,
+        catalog=engine.catalog,
+        recorder=engine.recorder,
+        initial_in_progress=engine.initial_in_progress,
+        campaigns=engine.outcomes,
+        platform=engine.platform,
+        competencies=engine.competencies,
+        policy_kpis=engine.policies.kpis(),
+        timings={"setup_s": setup_s, "simulate_s": simulate_s},
+    )
+
+
 class FastEngine:
     name = "fast"
 
@@ -166,20 +183,7 @@ class FastEngine:
             env, lambda minute: self.recorder.concurrency_window(minute, minute + 1)[0]
         )
         env.run(until=self.calendar.horizon_minutes + 1)
-        finished = time.perf_counter()
-        return EngineOutput(
-            scenario=self.scenario,
-            calendar=self.calendar,
-            population=self.population,
-            catalog=self.catalog,
-            recorder=self.recorder,
-            initial_in_progress=self.initial_in_progress,
-            campaigns=self.outcomes,
-            platform=self.platform,
-            competencies=self.competencies,
-            policy_kpis=self.policies.kpis(),
-            timings={"setup_s": setup_done - started, "simulate_s": finished - setup_done},
-        )
+        return output_of(self, setup_done - started, time.perf_counter() - setup_done)
 
     # ---- a tick: the batch of officers whose session starts now --------------------------
     def _run_tick(self, day: int, tick_of_day: int) -> None:

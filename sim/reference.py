@@ -39,7 +39,7 @@ from sim.agents.sessions import next_session_starts, session_budgets, take_up
 from sim.calendar import MINUTES_PER_DAY, SimCalendar
 from sim.catalog import build_catalog
 from sim.config import COMPETENCY_AREAS, Scenario, WebinarConfig
-from sim.engine import EngineOutput, ProgressCallback
+from sim.engine import EngineOutput, ProgressCallback, output_of
 from sim.platform_runtime import PlatformRuntime
 from sim.population import ENGAGED, NO_DAY, population_for
 from sim.random_streams import RandomStreams
@@ -139,20 +139,7 @@ class ReferenceEngine:
             np.array(self.session_starts, dtype=np.int64),
             np.array(self.session_ends, dtype=np.int64),
         )
-        finished = time.perf_counter()
-        return EngineOutput(
-            scenario=self.scenario,
-            calendar=self.calendar,
-            population=self.population,
-            catalog=self.catalog,
-            recorder=self.recorder,
-            initial_in_progress=self.initial_in_progress,
-            campaigns=self.outcomes,
-            platform=self.platform,
-            competencies=self.competencies,
-            policy_kpis=self.policies.kpis(),
-            timings={"setup_s": setup_done - started, "simulate_s": finished - setup_done},
-        )
+        return output_of(self, setup_done - started, time.perf_counter() - setup_done)
 
     # ---- helpers ---------------------------------------------------------------------------
     def _day(self) -> int:

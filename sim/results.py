@@ -22,6 +22,19 @@ from sim.config import COMPETENCY_AREAS, SERVICE_GROUPS, Scenario
 from sim.engine import EngineOutput
 from sim.population import NO_COURSE, NO_DAY
 
+# The KPIs shown first: overview cards, summary page, spread over replications.
+HEADLINE_KPIS = (
+    "participants",
+    "completions",
+    "learning_hours",
+    "participants_meeting_target",
+    "campaign_participants_meeting_target",
+    "peak_concurrent_learners",
+    "peak_requests_per_s",
+    "servers_needed",
+    "rejected_sessions",
+)
+
 KPI_DESCRIPTIONS: dict[str, str] = {
     "officers": "officers onboarded on the platform",
     "participants": "officers with any learning in the run",
