@@ -108,6 +108,21 @@ def pick_runs(runs: pd.DataFrame, key: str, default_count: int = 2) -> list[str]
     return chosen
 
 
+def chosen_runs(
+    key: str, empty: str = "Choose at least one run."
+) -> tuple[pd.DataFrame, list[str]]:
+    """The runs index and the labels picked on this page; stops the page (with how to
+    make runs, or `empty`) when there is nothing to show."""
+    runs = require_runs()
+    if runs is None:
+        st.stop()
+    chosen = pick_runs(runs, key=key)
+    if not chosen:
+        st.warning(empty)
+        st.stop()
+    return runs, chosen
+
+
 def run_by_label(runs: pd.DataFrame, label: str) -> pd.Series:
     return runs.loc[runs["label"] == label].iloc[0]
 

@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import json
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 import yaml
 from pydantic import (
@@ -32,6 +32,9 @@ Share = Annotated[float, Field(ge=0.0, le=1.0)]
 PositiveFloat = Annotated[float, Field(gt=0.0)]
 NonNegativeFloat = Annotated[float, Field(ge=0.0)]
 HourProfile = Annotated[list[NonNegativeFloat], Field(min_length=24, max_length=24)]
+
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 class ConfigError(ValueError):
@@ -814,7 +817,7 @@ def _read_yaml(path: Path) -> Any:
     except FileNotFoundError:
         raise ConfigError(f"{path}: no such file") from None
     except IsADirectoryError:
-        raise ConfigError(f"{path}: is a directory, not a scenario file") from None
+        raise ConfigError(f"{path}: is a directory, not a file") from None
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: cannot be read ({error})") from None
     try:
@@ -823,6 +826,15 @@ def _read_yaml(path: Path) -> Any:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise ConfigError(f"{path}: not valid YAML{where}") from None
+
+
+def load_model(path: str | Path, model: type[ModelT]) -> ModelT:
+    """Read a YAML file and validate it as `model`; any problem raises one `ConfigError`."""
+    path = Path(path)
+    try:
+        return model.model_validate(_read_yaml(path))
+    except ValidationError as error:
+        raise ConfigError(format_validation_error(error, str(path))) from None
 
 
 def merge_settings(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:

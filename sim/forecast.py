@@ -16,17 +16,15 @@ from typing import Annotated
 
 import numpy as np
 import pandas as pd
-import yaml
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
 from sim.capacity import server_model
 from sim.config import (
-    ConfigError,
     GrowthPoint,
     PositiveFloat,
     Scenario,
     Strict,
-    format_validation_error,
+    load_model,
     load_scenario,
 )
 
@@ -56,14 +54,7 @@ class ForecastConfig(Strict):
 
 def load_forecast(path: Path) -> tuple[ForecastConfig, Scenario]:
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text("utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise ConfigError(f"{path}: cannot read the forecast: {error}") from None
-    try:
-        config = ForecastConfig.model_validate(data)
-    except ValidationError as error:
-        raise ConfigError(format_validation_error(error, str(path))) from None
+    config = load_model(path, ForecastConfig)
     scenario = load_scenario(path.parent / config.year_scenario)
     return config, scenario.with_overrides(scale=config.scale)
 

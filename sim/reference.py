@@ -28,7 +28,7 @@ import numpy as np
 import simpy
 
 from sim.agents.activity import routine_clock
-from sim.agents.campaign_phases import ActiveCampaign, CampaignOutcome, Moved
+from sim.agents.campaign_phases import ActiveCampaign, CampaignOutcome
 from sim.agents.campaign_response import add_campaign_hours, leave_after_target
 from sim.agents.competencies import CompetencyModel
 from sim.agents.enrolment import course_mix_table
@@ -145,9 +145,9 @@ class ReferenceEngine:
     def _day(self) -> int:
         return min(int(self.env.now // MINUTES_PER_DAY), self.calendar.n_days - 1)
 
-    def _wake(self, moved: Moved) -> None:
+    def _wake(self, ids: np.ndarray) -> None:
         """Interrupt the waiting officers whose next event a policy moved (once each)."""
-        for i in moved[0].tolist():
+        for i in ids.tolist():
             if self.waiting[i]:
                 self.waiting[i] = False
                 self.processes[i].interrupt()
@@ -291,7 +291,7 @@ class ReferenceEngine:
 
     def reschedule(self, ids: np.ndarray) -> None:
         """Wake the waiting officers whose next login a policy moved."""
-        self._wake((ids, ids))
+        self._wake(ids)
 
     def _turn_away(self, i: int, login: int) -> None:
         """The platform is full: no session; the officer retries later or logs in as usual."""
@@ -322,14 +322,16 @@ class ReferenceEngine:
         yield env.timeout(plan.start_min - env.now)
         median = self.scenario.population.propensity.median_logins_per_working_day
         self.campaign = campaign = ActiveCampaign(plan, self.officers, median)
-        self._wake(campaign.start(self.officers, self.streams))
+        self._wake(campaign.start(self.officers, self.streams)[0])
         if plan.announce_min is not None:
             yield env.timeout(plan.announce_min - env.now)
-            self._wake(campaign.announce_extension(self.officers, self.streams, self.routine_clock))
+            self._wake(
+                campaign.announce_extension(self.officers, self.streams, self.routine_clock)[0]
+            )
         for wave in range(plan.waves):
             yield env.timeout(plan.wave_end_min(wave) - env.now)
             moved = campaign.end_wave(self.officers, self.streams, self.routine_clock, wave)
-            self._wake(moved)
+            self._wake(moved[0])
             self.n_engaged -= moved[0].size
         self.outcomes.append(campaign.outcome(self.officers, self.population.organisations.n))
         self.n_engaged = 0

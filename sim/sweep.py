@@ -19,14 +19,13 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import numpy as np
-import yaml
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, field_validator
 
 from sim.config import (
     ConfigError,
     Scenario,
     Strict,
-    format_validation_error,
+    load_model,
     load_scenario,
     validate_scenario,
 )
@@ -111,14 +110,7 @@ def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
 def load_sweep(path: Path) -> tuple[SweepConfig, list[Task]]:
     """Read a sweep file and expand it into validated tasks (all checked before any runs)."""
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text("utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise ConfigError(f"{path}: cannot read the sweep: {error}") from None
-    try:
-        config = SweepConfig.model_validate(raw)
-    except ValidationError as error:
-        raise ConfigError(format_validation_error(error, str(path))) from None
+    config = load_model(path, SweepConfig)
     seeds = sweep_seeds(config.seeds)
     names = list(config.grid)
     tasks = []

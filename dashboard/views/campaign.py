@@ -6,20 +6,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 from charts import daily_lines
-from data import colours, pick_runs, replicates, require_runs, run_by_label, table
+from data import chosen_runs, colours, replicates, run_by_label, table
 
 from sim.bands import series_bands
 from sim.formatting import kpi_value
 from sim.published import saptah_2024_daily_completions
 
 st.title("Campaign week")
-runs = require_runs()
-if runs is None:
-    st.stop()
-chosen = pick_runs(runs, key="campaign.runs")
-if not chosen:
-    st.warning("Choose at least one run.")
-    st.stop()
+runs, chosen = chosen_runs("campaign.runs")
 palette = colours(chosen)
 frames = {label: table(run_by_label(runs, label)["run_id"], "daily") for label in chosen}
 campaigns = {label: table(run_by_label(runs, label)["run_id"], "campaigns") for label in chosen}

@@ -4,20 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from data import HEADLINE, colours, kpis_of, pick_runs, require_runs, run_by_label, table
+from data import HEADLINE, chosen_runs, colours, kpis_of, run_by_label, table
 from images import daily_chart_png, summary_png
 
 cached_summary = st.cache_data(max_entries=16, show_spinner="drawing the summary...")(summary_png)
 cached_chart = st.cache_data(max_entries=16, show_spinner=False)(daily_chart_png)
 
 st.title("Export")
-runs = require_runs()
-if runs is None:
-    st.stop()
-chosen = pick_runs(runs, key="export.runs")
-if not chosen:
-    st.warning("Choose at least one run.")
-    st.stop()
+runs, chosen = chosen_runs("export.runs")
 palette = colours(chosen)
 frames = {label: table(run_by_label(runs, label)["run_id"], "daily") for label in chosen}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from data import HEADLINE, colours, kpis_of, pick_runs, replicates, require_runs, run_by_label
+from data import HEADLINE, chosen_runs, colours, kpis_of, replicates, run_by_label
 
 from sim.bands import kpi_bands
 from sim.formatting import kpi_value, percent
@@ -18,13 +18,7 @@ LOWER_IS_BETTER = {
 }
 
 st.title("Scenario overview")
-runs = require_runs()
-if runs is None:
-    st.stop()
-chosen = pick_runs(runs, key="overview.runs")
-if not chosen:
-    st.warning("Choose at least one run to see its KPIs.")
-    st.stop()
+runs, chosen = chosen_runs("overview.runs", "Choose at least one run to see its KPIs.")
 baseline_label = st.selectbox("Baseline (deltas are against it)", chosen, key="overview.baseline")
 baseline = kpis_of(run_by_label(runs, baseline_label))
 palette = colours(chosen)

@@ -8,18 +8,12 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 from charts import heatmap, minute_lines
-from data import colours, kpis_of, pick_runs, require_runs, run_by_label, table
+from data import chosen_runs, colours, kpis_of, run_by_label, table
 
 from sim.formatting import kpi_value
 
 st.title("Platform load")
-runs = require_runs()
-if runs is None:
-    st.stop()
-chosen = pick_runs(runs, key="platform.runs")
-if not chosen:
-    st.warning("Choose at least one run.")
-    st.stop()
+runs, chosen = chosen_runs("platform.runs")
 palette = colours(chosen)
 
 CARDS = {
