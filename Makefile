@@ -13,7 +13,7 @@ DEMO_CONFIGS := configs/baseline.yaml configs/saptah_2024.yaml configs/saptah_20
 	configs/saptah_2024_autoscaled.yaml
 PORT ?= 8501
 
-.PHONY: demo dashboard test browser lint bench clean
+.PHONY: demo dashboard test browser lint bench golden clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/karmasim bench
+
+# Regenerate the golden back-test's fingerprints: only for a deliberate change of results,
+# explained in the commit message (tests/golden/__init__.py).
+golden: $(STAMP)
+	$(BIN)/python -m tests.golden
 
 clean:
 	rm -rf $(VENV) results test-output
