@@ -15,7 +15,7 @@ import statistics
 from pathlib import Path
 
 from sim.config import load_scenario
-from sim.engine import FastEngine
+from sim.engines.fast import FastEngine
 
 CONFIG = Path(__file__).resolve().parents[1] / "configs" / "baseline.yaml"
 

@@ -15,8 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from sim.executors import make_executor
-from sim.sweep import load_sweep, run_sweep
+from sim.experiments.executors import make_executor
+from sim.experiments.sweep import load_sweep, run_sweep
 
 CONFIGS = Path(__file__).resolve().parents[1] / "configs"
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from sim.results import HEADLINE_KPIS
-from sim.store import ResultsStore
+from sim.results.kpis import HEADLINE_KPIS
+from sim.results.store import ResultsStore
 
 HEADLINE = list(HEADLINE_KPIS)  # the KPIs shown first, on the cards and the summary page
 PALETTE = ["#1f4e79", "#c55a11", "#548235", "#7030a0", "#bf9000", "#2e75b6", "#a5a5a5", "#843c0c"]

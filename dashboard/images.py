@@ -12,7 +12,7 @@ import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from sim.formatting import kpi_value  # noqa: E402
+from sim.results.formatting import kpi_value  # noqa: E402
 
 
 def _png(figure) -> bytes:

@@ -19,12 +19,14 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from sim.bands import kpi_bands
 from sim.config import ConfigError, Scenario, load_scenario
-from sim.formatting import kpi_value, percent
-from sim.results import HEADLINE_KPIS, KPI_DESCRIPTIONS, RunResult, run_id_for
+from sim.results.bands import kpi_bands
+from sim.results.formatting import kpi_value, percent
+from sim.results.kpis import HEADLINE_KPIS, describe
+from sim.results.run_identity import run_id_for
+from sim.results.store import ResultsStore, StoreError
+from sim.results.tables import RunResult
 from sim.simulate import ENGINES, EngineError, check_engine, simulate
-from sim.store import ResultsStore, StoreError
 
 app = typer.Typer(
     add_completion=False,
@@ -146,7 +148,7 @@ def run(
     table.add_column("value", justify="right")
     table.add_column("meaning", style="dim")
     for name, value in result.kpis.items():
-        table.add_row(name, kpi_value(value), KPI_DESCRIPTIONS.get(name, ""))
+        table.add_row(name, kpi_value(value), describe(name))
     console.print(table)
     timings = result.meta["timings"]
     console.print(
@@ -305,8 +307,8 @@ def sweep(
     json_output: JsonOpt = False,
 ) -> None:
     """Run a sweep; runs already stored are skipped, so an interrupted sweep resumes."""
-    from sim.executors import make_executor
-    from sim.sweep import load_sweep, run_sweep, write_manifest
+    from sim.experiments.executors import make_executor
+    from sim.experiments.sweep import load_sweep, run_sweep, write_manifest
 
     with user_errors():
         if executor not in ("serial", "processes", "dask"):
@@ -387,7 +389,7 @@ def calibrate(
 ) -> None:
     """Fit behaviour parameters to the published 2024 figures (SciPy Nelder-Mead on sampled
     runs with common random numbers); writes results/calibration/fit.json."""
-    from sim.calibration import PARAMETERS, fit, parameters_yaml
+    from sim.experiments.calibration import PARAMETERS, fit, parameters_yaml
 
     with user_errors():
         scenario = resolve(config, None, scale)
@@ -449,7 +451,7 @@ def calibration_report_command(
 ) -> None:
     """Published figure, simulated median and 10-90% range over seeds, and the error, for
     every calibration target; plus a chart of daily completions (results/calibration/)."""
-    from sim.calibration import calibration_report, plot_daily_completions
+    from sim.experiments.calibration import calibration_report, plot_daily_completions
 
     with user_errors():
         scenario = resolve(config, None, scale)
@@ -511,7 +513,7 @@ def capacity(
 ) -> None:
     """Capacity plan for a scenario: peaks, servers per hour, cost, headroom, autoscaling,
     and what staggering the campaign's ministries in waves would save."""
-    from sim.capacity_plan import capacity_plan, staggered_variant
+    from sim.platform.plan import capacity_plan, staggered_variant
 
     with user_errors():
         scenario = resolve(config, seed, scale)
@@ -621,8 +623,8 @@ def forecast(
     json_output: JsonOpt = False,
 ) -> None:
     """Monthly peak platform load and servers needed as onboarding grows (multi-year)."""
-    from sim.forecast import forecast as run_forecast
-    from sim.forecast import load_forecast, plot_forecast
+    from sim.platform.forecast import forecast as run_forecast
+    from sim.platform.forecast import load_forecast, plot_forecast
 
     with user_errors():
         settings, scenario = load_forecast(config)
@@ -671,7 +673,7 @@ def bench(
     json_output: JsonOpt = False,
 ) -> None:
     """Benchmarks: wall time, peak memory, sessions per second (each run in a fresh process)."""
-    from sim.bench import CASES, run_benchmarks, run_vs_reference, vs_reference_scenario
+    from sim.experiments.bench import CASES, run_benchmarks, run_vs_reference, vs_reference_scenario
 
     with user_errors():
         unknown = sorted(set(only or []) - set(CASES))

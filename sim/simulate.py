@@ -5,9 +5,10 @@ from __future__ import annotations
 import time
 
 from sim.config import Scenario
-from sim.engine import FastEngine, ProgressCallback
-from sim.reference import PopulationTooLargeError, ReferenceEngine, check_population
-from sim.results import RunResult, summarise
+from sim.engines.fast import FastEngine
+from sim.engines.reference import PopulationTooLargeError, ReferenceEngine, check_population
+from sim.engines.run_state import ProgressCallback
+from sim.results.tables import RunResult, summarise
 
 ENGINES = {"fast": FastEngine, "reference": ReferenceEngine}
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from sim.config import Scenario, load_scenario
-from sim.results import RunResult
+from sim.results.tables import RunResult
 from sim.simulate import simulate
 
 ROOT = Path(__file__).resolve().parents[1]

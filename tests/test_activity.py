@@ -8,8 +8,8 @@ import numpy as np
 from scipy import stats
 
 from sim.agents.activity import IntensityClock, routine_clock
-from sim.calendar import MINUTES_PER_DAY, NEVER, SimCalendar
 from sim.config import CalendarConfig
+from sim.world.calendar import MINUTES_PER_DAY, NEVER, SimCalendar
 
 
 def flat_clock(days: int) -> IntensityClock:

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.bands import kpi_bands, series_bands
+from sim.results.bands import kpi_bands, series_bands
 
 
 def test_kpi_bands_are_numpy_quantiles():

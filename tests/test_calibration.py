@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from conftest import sampled
 
-from sim.calibration import PARAMETERS, Target, fit, measure, targets, with_parameters
+from sim.experiments.calibration import PARAMETERS, Target, fit, measure, targets, with_parameters
 from sim.simulate import simulate
 
 # The full-scale target is +/-10% (checked by `karmasim calibration-report`); a run of

@@ -10,10 +10,10 @@ import pytest
 import simpy
 from conftest import sampled
 
-from sim.agents.platform import ClientLoad
-from sim.autoscaler import Autoscaler
 from sim.config import APIS, AutoscalerConfig, ConfigError, PlatformConfig
-from sim.queueing import ServerModel, erlang_c
+from sim.platform.autoscaler import Autoscaler
+from sim.platform.client_load import ClientLoad
+from sim.platform.queueing import ServerModel, erlang_c
 from sim.simulate import simulate
 
 

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sim.cli import app
-from sim.store import ResultsStore
+from sim.results.store import ResultsStore
 from tests.conftest import CONFIGS
 
 runner = CliRunner()

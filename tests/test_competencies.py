@@ -7,11 +7,11 @@ import pytest
 from conftest import sampled
 
 from sim.agents.competencies import CompetencyModel
-from sim.catalog import build_catalog
 from sim.config import ConfigError
-from sim.population import build_population
-from sim.random_streams import RandomStreams
 from sim.simulate import simulate
+from sim.world.catalog import build_catalog
+from sim.world.population import build_population
+from sim.world.random_streams import RandomStreams
 
 
 @pytest.fixture(scope="module")

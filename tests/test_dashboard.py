@@ -10,8 +10,8 @@ from conftest import CONFIGS, ROOT
 from streamlit.testing.v1 import AppTest
 
 from sim.config import load_scenario
+from sim.results.store import ResultsStore
 from sim.simulate import simulate
-from sim.store import ResultsStore
 
 APP = str(ROOT / "dashboard" / "app.py")
 TIMEOUT = 120

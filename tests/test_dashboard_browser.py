@@ -19,8 +19,8 @@ from conftest import CONFIGS, ROOT
 from playwright.sync_api import Page, expect, sync_playwright
 
 from sim.config import load_scenario
+from sim.results.store import ResultsStore
 from sim.simulate import simulate
-from sim.store import ResultsStore
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "test-output" / "browser"

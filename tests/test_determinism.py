@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.calendar import MINUTES_PER_DAY
 from sim.config import load_scenario
+from sim.results.store import ResultsStore
 from sim.simulate import simulate
-from sim.store import ResultsStore
+from sim.world.calendar import MINUTES_PER_DAY
 from tests.conftest import CONFIGS, sampled
 
 FILES = (

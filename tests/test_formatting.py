@@ -1,4 +1,4 @@
-from sim.formatting import indian_grouping, kpi_value
+from sim.results.formatting import indian_grouping, kpi_value
 
 
 def test_indian_grouping():

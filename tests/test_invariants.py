@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.engine import FastEngine
+from sim.engines.fast import FastEngine
 from tests.conftest import sampled
 
 

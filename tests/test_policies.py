@@ -9,6 +9,9 @@ import pytest
 from conftest import CONFIGS, sampled
 
 from sim.config import ConfigError, load_scenario
+from sim.engines.run_state import build_run
+from sim.scenarios.assignments import CourseAssignment
+from sim.scenarios.recruit_onboarding import RecruitOnboarding
 from sim.simulate import simulate
 
 
@@ -121,18 +124,15 @@ def test_onboarding_growth_follows_the_published_curve():
 
 
 def test_recruits_are_pointed_to_the_onboarding_courses():
-    from sim.engine import FastEngine
-
-    engine = FastEngine(variant("growth_2024_2025", agents=2_000))
-    engine._setup()
-    onboarding = engine.policies.onboarding
-    recruits = np.flatnonzero(engine.officers.recruit)
-    others = np.flatnonzero(~engine.officers.recruit)[:100]
+    state = build_run(variant("growth_2024_2025", agents=2_000))
+    (onboarding,) = [p for p in state.policies.policies if isinstance(p, RecruitOnboarding)]
+    recruits = np.flatnonzero(state.officers.recruit)
+    others = np.flatnonzero(~state.officers.recruit)[:100]
     rng = np.random.default_rng(0)
-    suggested = onboarding.recommend(recruits, rng)
+    suggested = onboarding.suggest(recruits, rng)
     assert set(suggested[suggested >= 0].tolist()) <= set(onboarding.courses.tolist())
     assert (suggested >= 0).mean() > 0.8  # compliance 0.9, no completions yet
-    assert (onboarding.recommend(others, rng) == -1).all()
+    assert (onboarding.suggest(others, rng) == -1).all()
 
 
 def test_programmes_fill_their_seats_in_order_and_count_toward_the_week(base):
@@ -196,17 +196,15 @@ def test_the_reference_engine_runs_the_same_policies():
 
 
 def test_assignments_by_designation_reach_only_those_roles():
-    from sim.engine import FastEngine
-
     roles = [0, 1, 2]
     scenario = variant("saptah_2024", agents=5_000, policies={"assignments": [
         {"name": "cadre", "assigned": "2024-09-20", "due": "2024-10-27",
          "target_designations": roles}]})  # fmt: skip
-    engine = FastEngine(scenario)
-    engine._setup()
-    targeted = engine.policies.assignments[0].targeted()
-    assert targeted.size and np.isin(engine.officers.role_id[targeted], roles).all()
-    everyone = np.flatnonzero(np.isin(engine.officers.role_id, roles))
+    state = build_run(scenario)
+    (assignment,) = [p for p in state.policies.policies if isinstance(p, CourseAssignment)]
+    targeted = assignment.targeted()
+    assert targeted.size and np.isin(state.officers.role_id[targeted], roles).all()
+    everyone = np.flatnonzero(np.isin(state.officers.role_id, roles))
     assert set(targeted.tolist()) == set(everyone.tolist())
 
 

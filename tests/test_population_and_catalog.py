@@ -5,10 +5,10 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from sim.catalog import MINISTRY, ROLE_BASED, build_catalog
 from sim.config import CATEGORIES, SERVICE_GROUPS, CatalogConfig, PopulationConfig
-from sim.population import OFFICER_ATTRIBUTES, build_population
-from sim.random_streams import RandomStreams
+from sim.world.catalog import MINISTRY, ROLE_BASED, build_catalog
+from sim.world.population import OFFICER_ATTRIBUTES, build_population
+from sim.world.random_streams import RandomStreams
 
 
 @pytest.fixture(scope="module")

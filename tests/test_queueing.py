@@ -12,8 +12,8 @@ import pytest
 import simpy
 from scipy import stats
 
-from sim.queueing import erlang_b, erlang_c, mean_wait
-from sim.server_pool import ServerPool
+from sim.engines.server_pool import ServerPool
+from sim.platform.queueing import erlang_b, erlang_c, mean_wait
 
 
 def test_erlang_formulas_match_published_values():

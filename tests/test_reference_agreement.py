@@ -25,10 +25,11 @@ import pytest
 from conftest import sampled
 from scipy import stats
 
-from sim.calendar import MINUTES_PER_DAY
-from sim.engine import EngineOutput, FastEngine
-from sim.reference import ReferenceEngine
-from sim.results import summarise
+from sim.engines.fast import FastEngine
+from sim.engines.output import EngineOutput
+from sim.engines.reference import ReferenceEngine
+from sim.results.tables import summarise
+from sim.world.calendar import MINUTES_PER_DAY
 
 ALPHA = 0.001
 

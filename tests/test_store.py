@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from sim.store import ResultsStore, StoreError
+from sim.results.store import ResultsStore, StoreError
 
 
 def test_duckdb_views_over_the_runs(tmp_path, saptah_run, baseline_run):
@@ -38,7 +38,7 @@ def test_failed_write_leaves_no_run(tmp_path, baseline_run, monkeypatch):
     def explode(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("sim.store._write_parquet", explode)
+    monkeypatch.setattr("sim.results.store._write_parquet", explode)
     with pytest.raises(KeyboardInterrupt):
         store.write(baseline_run)
     assert store.run_ids() == []
@@ -62,7 +62,7 @@ def test_ctrl_c_inside_duckdb_is_still_an_interruption(tmp_path, monkeypatch):
     KeyboardInterrupt (exit 130 in the CLI) instead of a store error (exit 2)."""
     import duckdb
 
-    from sim.store import ResultsStore
+    from sim.results.store import ResultsStore
 
     store = ResultsStore(tmp_path)
     store.runs_dir.mkdir(parents=True)

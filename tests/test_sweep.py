@@ -18,9 +18,9 @@ import pytest
 from conftest import CONFIGS, ROOT
 
 from sim.config import ConfigError
-from sim.executors import ProcessExecutor, SerialExecutor
-from sim.store import ResultsStore
-from sim.sweep import load_sweep, run_sweep
+from sim.experiments.executors import ProcessExecutor, SerialExecutor
+from sim.experiments.sweep import load_sweep, run_sweep
+from sim.results.store import ResultsStore
 
 BIN = Path(sys.executable).parent
 

@@ -8,9 +8,9 @@ import streamlit as st
 from charts import daily_lines
 from data import chosen_runs, colours, replicates, run_by_label, table
 
-from sim.bands import series_bands
-from sim.formatting import kpi_value
-from sim.published import saptah_2024_daily_completions
+from sim.data.published import saptah_2024_daily_completions
+from sim.results.bands import series_bands
+from sim.results.formatting import kpi_value
 
 st.title("Campaign week")
 runs, chosen = chosen_runs("campaign.runs")

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 from data import colours, kpis_of, pick_runs, require_runs, run_by_label, table
 
-from sim.formatting import percent
+from sim.results.formatting import percent
 
 st.title("Competencies")
 runs = require_runs()

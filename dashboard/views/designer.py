@@ -213,7 +213,7 @@ if quick or full:
     chosen_runs = st.session_state.get("chosen_runs") or []
     st.session_state["pending_run_label_prefix"] = label_hint
     st.session_state["chosen_runs"] = chosen_runs
-    from sim.formatting import kpi_value
+    from sim.results.formatting import kpi_value
 
     cols = st.columns(4)
     for column, name in zip(

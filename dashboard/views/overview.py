@@ -6,9 +6,9 @@ import pandas as pd
 import streamlit as st
 from data import HEADLINE, chosen_runs, colours, kpis_of, replicates, run_by_label
 
-from sim.bands import kpi_bands
-from sim.formatting import kpi_value, percent
-from sim.results import KPI_DESCRIPTIONS
+from sim.results.bands import kpi_bands
+from sim.results.formatting import kpi_value, percent
+from sim.results.kpis import describe
 
 LOWER_IS_BETTER = {
     "rejected_sessions",
@@ -45,7 +45,7 @@ for label in chosen:
                 kpi_value(kpis[name]),
                 delta=delta,
                 delta_color="inverse" if name in LOWER_IS_BETTER else "normal",
-                help=KPI_DESCRIPTIONS.get(name),
+                help=describe(name) or None,
             )
             if name in bands:
                 band = bands[name]

@@ -10,7 +10,7 @@ import streamlit as st
 from charts import heatmap, minute_lines
 from data import chosen_runs, colours, kpis_of, run_by_label, table
 
-from sim.formatting import kpi_value
+from sim.results.formatting import kpi_value
 
 st.title("Platform load")
 runs, chosen = chosen_runs("platform.runs")

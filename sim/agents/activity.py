@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.calendar import MINUTES_PER_DAY, NEVER, SimCalendar
+from sim.world.calendar import MINUTES_PER_DAY, NEVER, SimCalendar
 
 
 class IntensityClock:

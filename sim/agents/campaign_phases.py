@@ -14,10 +14,11 @@ import numpy as np
 
 from sim.agents.activity import IntensityClock
 from sim.agents.campaign_response import engagement_weights
-from sim.calendar import NEVER
-from sim.population import ENGAGED, ROUTINE, Officers
-from sim.random_streams import RandomStreams
+from sim.agents.presence import on_platform
 from sim.scenarios.campaign import CampaignPlan
+from sim.world.calendar import MINUTES_PER_DAY, NEVER
+from sim.world.population import ENGAGED, ROUTINE, Officers
+from sim.world.random_streams import RandomStreams
 
 Moved = tuple[np.ndarray, np.ndarray]  # officer ids, their new next-event minutes
 
@@ -45,6 +46,7 @@ class ActiveCampaign:
         waves = range(plan.waves)
         self.engaged_clocks: list[IntensityClock] = [plan.engaged_clock(False, w) for w in waves]
         self.targeted = np.flatnonzero(plan.targeted(officers))
+        self.extended = False  # whether the extension has been announced
         self.wave_of_ministry = self._assign_waves(officers)
         # minutes in which each wave's hours count for the campaign: [opens, closes)
         self.wave_opens = np.array([plan.wave_start_min(w) for w in waves])
@@ -99,8 +101,20 @@ class ActiveCampaign:
             False,
             draws.standard_exponential(officers.n),
             self.plan.start_min,
-            self.targeted,
+            on_platform(officers, self.targeted),
         )
+
+    def join(
+        self, officers: Officers, streams: RandomStreams, ids: np.ndarray, day: int
+    ) -> np.ndarray:
+        """Officers who came onto the platform during the campaign may take it up from
+        now on; returns those whose next event moved."""
+        targeted = ids[np.isin(ids, self.targeted)]
+        draws = streams.fresh(f"campaign.{self.plan.index}.engagement.joining", day)
+        now = day * MINUTES_PER_DAY
+        return self._draw_engagement(
+            officers, self.extended, draws.standard_exponential(officers.n), now, targeted
+        )[0]
 
     def _draw_engagement(
         self,
@@ -143,6 +157,7 @@ class ActiveCampaign:
         now = plan.announce_min
         assert now is not None
         self.engaged_clocks = [plan.engaged_clock(extended=True)]  # never staggered
+        self.extended = True
         draws = streams.fresh(f"campaign.{plan.index}.extension.logins").standard_exponential(
             officers.n
         )
@@ -165,7 +180,8 @@ class ActiveCampaign:
 
         # Officers who already met the target and stepped back do not take it up again.
         waiting = targeted[
-            (officers.mode[targeted] == ROUTINE)
+            officers.present[targeted]
+            & (officers.mode[targeted] == ROUTINE)
             & (officers.campaign_hours[targeted] < self.config.target_hours)
         ]
         draws = streams.fresh(f"campaign.{plan.index}.extension.engagement")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.config import SERVICE_GROUPS, EngagementConfig
-from sim.population import ENGAGED, ROUTINE, Officers
+from sim.world.population import ENGAGED, ROUTINE, Officers
 
 
 def engagement_weights(

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.catalog import ROLE_BASED, Catalog
 from sim.config import COMPETENCY_AREAS, SERVICE_GROUPS, CompetencyConfig
-from sim.population import Population
-from sim.random_streams import RandomStreams
+from sim.world.catalog import ROLE_BASED, Catalog
+from sim.world.population import Population
+from sim.world.random_streams import RandomStreams
 
 
 @dataclass(frozen=True)

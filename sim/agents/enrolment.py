@@ -11,9 +11,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-from sim.catalog import Catalog
 from sim.config import CATEGORIES, BehaviourConfig
-from sim.population import Officers
+from sim.world.catalog import Catalog
+from sim.world.population import Officers
 
 # A recommendation policy: (officer ids, rng) -> a course per officer, or -1 for none.
 Recommender = Callable[[np.ndarray, np.random.Generator], np.ndarray]

@@ -6,11 +6,11 @@ import numpy as np
 
 from sim.agents.activity import IntensityClock
 from sim.agents.enrolment import enrol
-from sim.calendar import MINUTES_PER_DAY
-from sim.catalog import Catalog
 from sim.config import Scenario
-from sim.population import Officers
-from sim.random_streams import RandomStreams
+from sim.world.calendar import MINUTES_PER_DAY
+from sim.world.catalog import Catalog
+from sim.world.population import Officers
+from sim.world.random_streams import RandomStreams
 
 
 def seed_initial_state(

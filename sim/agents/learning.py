@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.agents.enrolment import Recommender, enrol
-from sim.catalog import Catalog
 from sim.config import BehaviourConfig
-from sim.population import NO_COURSE, Officers
+from sim.world.catalog import Catalog
+from sim.world.population import NO_COURSE, Officers
 
 # Told who completed which course: (officer ids, course ids).
 Credit = Callable[[np.ndarray, np.ndarray], None]

@@ -11,13 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim.agents.activity import IntensityClock
-from sim.calendar import NEVER
-from sim.population import NO_DAY, ROUTINE, Officers
-
-
-def present(officers: Officers, ids: np.ndarray) -> np.ndarray:
-    """Those of `ids` who have not left."""
-    return ids[officers.left_day[ids] == NO_DAY]
+from sim.agents.presence import on_platform
+from sim.world.population import ROUTINE, Officers
 
 
 def scale_propensity(
@@ -29,7 +24,7 @@ def scale_propensity(
     rng: np.random.Generator,
 ) -> np.ndarray:
     officers.routine_logins_per_day[ids] *= np.float32(factor)
-    routine = present(officers, ids[officers.mode[ids] == ROUTINE])
+    routine = on_platform(officers, ids[officers.mode[ids] == ROUTINE])
     nxt = routine_clock.next_event(
         np.full(routine.size, now, np.int64),
         officers.routine_logins_per_day[routine],
@@ -48,20 +43,10 @@ def prompt_login(
     rng: np.random.Generator,
 ) -> np.ndarray:
     """A share `effect` of the prompted officers log in within about `response_minutes`."""
-    responding = present(officers, ids[rng.random(ids.size) < effect])
+    responding = on_platform(officers, ids[rng.random(ids.size) < effect])
     at = now + np.maximum(np.ceil(rng.exponential(response_minutes, responding.size)), 1)
     at = at.astype(np.int64)
     sooner = at < officers.next_login_min[responding]
     moved = responding[sooner]
     officers.next_login_min[moved] = at[sooner]
     return moved
-
-
-def leave(officers: Officers, ids: np.ndarray, day: int) -> np.ndarray:
-    """Officers retire: no more logins (an engaged officer stays counted as engaged until
-    the campaign ends, but never logs in again)."""
-    ids = present(officers, ids)
-    officers.left_day[ids] = day
-    officers.engage_min[ids] = NEVER
-    officers.next_login_min[ids] = NEVER
-    return ids

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.agents.activity import IntensityClock
-from sim.calendar import NEVER
 from sim.config import BehaviourConfig, SessionConfig
-from sim.population import ENGAGED, NO_DAY, Officers
+from sim.world.calendar import NEVER
+from sim.world.population import ENGAGED, Officers
 
 if TYPE_CHECKING:
     from sim.agents.campaign_phases import ActiveCampaign
@@ -63,4 +63,4 @@ def next_session_starts(
             officers, ids[engaged], after[engaged], exp_draws[engaged]
         )
     nxt = np.minimum(nxt, officers.engage_min[ids])
-    return np.where(officers.left_day[ids] == NO_DAY, nxt, NEVER)
+    return np.where(officers.present[ids], nxt, NEVER)

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.agents.activity import IntensityClock, calendar_clock
-from sim.calendar import MINUTES_PER_DAY, SimCalendar
 from sim.config import SECTORS, SERVICE_GROUPS, CampaignConfig
-from sim.population import Officers
+from sim.world.calendar import MINUTES_PER_DAY, SimCalendar
+from sim.world.population import Officers
 
 
 @dataclass(frozen=True)

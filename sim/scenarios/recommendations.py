@@ -4,26 +4,30 @@ role requires and they lack."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.agents.competencies import CompetencyModel
-from sim.catalog import Catalog
-from sim.config import RecommendationConfig, Scenario
+from sim.config import RecommendationConfig
+from sim.scenarios.policy import Policy
+
+if TYPE_CHECKING:
+    from sim.engines.run_state import RunState
 
 MAX_LEVEL = 5
 
 
-class GapRecommender:
+class GapRecommendations(Policy):
     """For each officer, a course that closes one of their gaps (-1 if they do not follow
     the recommendation, have no gap, or no course teaches it at the level needed)."""
 
-    def __init__(
-        self, config: RecommendationConfig, model: CompetencyModel, catalog: Catalog
-    ) -> None:
+    suggests = True
+
+    def __init__(self, state: RunState, config: RecommendationConfig) -> None:
+        super().__init__(state)
         self.follow = config.follow_probability
-        self.model = model
+        self.model = state.competencies
+        catalog = state.catalog
         # Courses teaching competency c at level >= L, grouped by key c * (MAX_LEVEL+1) + L.
         keys, courses = [], []
         for level in range(1, MAX_LEVEL + 1):
@@ -34,7 +38,7 @@ class GapRecommender:
         order = np.argsort(key, kind="stable")
         self.keys, self.courses = key[order], course[order]
 
-    def __call__(self, ids: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    def suggest(self, ids: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         chosen = np.full(ids.size, -1, dtype=np.int64)
         following = np.flatnonzero(rng.random(ids.size) < self.follow)
         if following.size == 0:
@@ -48,28 +52,3 @@ class GapRecommender:
         rows = following[available]
         chosen[rows] = self.courses[pick[available]]
         return chosen
-
-
-def recommender_for(
-    scenario: Scenario, model: CompetencyModel, catalog: Catalog, first: list | None = None
-) -> Callable[[np.ndarray, np.random.Generator], np.ndarray] | None:
-    """The scenario's course suggestions: `first` (e.g. assigned courses), then gap-targeted
-    recommendations if the scenario has them; None for popularity-driven self-selection."""
-    chain = list(first or [])
-    if scenario.recommendations.mode == "gap_targeted":
-        chain.append(GapRecommender(scenario.recommendations, model, catalog))
-    if not chain:
-        return None
-    if len(chain) == 1:
-        return chain[0]
-
-    def suggest(ids: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        chosen = np.full(ids.size, -1, dtype=np.int64)
-        for recommend in chain:
-            open_ = np.flatnonzero(chosen < 0)
-            if open_.size == 0:
-                break
-            chosen[open_] = recommend(ids[open_], rng)
-        return chosen
-
-    return suggest

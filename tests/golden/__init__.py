@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from sim.config import Scenario, load_scenario
-from sim.results import RunResult
+from sim.results.tables import RunResult
 from sim.simulate import simulate
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,0 +1,151 @@
+"""A National Learning Week style campaign: its window, target, take-up, deadline rush,
+webinars and staggered waves."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from sim.config.base import NonNegativeFloat, PositiveFloat, Share, Strict
+from sim.config.vocabulary import SECTORS, SERVICE_GROUPS
+
+
+class EngagementConfig(Strict):
+    """Who takes up a campaign, and when. An officer's chance to engage over the planned
+    window is 1 - exp(-k * w) where w scales with their routine propensity (elasticity) and
+    group; k is set so that an officer of median propensity engages with `probability`."""
+
+    probability: Share = 0.0608  # calibrated, see configs
+    propensity_elasticity: Annotated[float, Field(ge=0.0, le=3.0)] = 0.5
+    group_multiplier: dict[str, PositiveFloat] = {"A": 1.3, "B": 1.1, "C": 1.0}
+    launch_boost: NonNegativeFloat = 2.0
+    launch_decay_days: PositiveFloat = 1.5
+    engaged_logins_per_day: PositiveFloat = 3.0
+    continue_after_target: Share = 0.788  # calibrated, see configs
+
+
+class DeadlineRushConfig(Strict):
+    """Activity of engaged officers rises linearly to `peak_multiplier` over the last `days`
+    before the deadline in force; the deadline moves when an extension is announced."""
+
+    days: Annotated[float, Field(ge=0.0, le=60.0)] = 2.0
+    peak_multiplier: Annotated[float, Field(ge=1.0, le=10.0)] = 1.6
+
+
+class WebinarConfig(Strict):
+    times_ist: list[str] = ["10:30", "12:00", "15:00"]
+    duration_minutes: Annotated[int, Field(gt=0, le=480)] = 60
+    attendance_cap: Annotated[int, Field(ge=0)] = 50_000
+    attend_probability: Share = 0.04
+    count_toward_target: bool = True
+    # Themed days: day d of the campaign has theme themes[d % len(themes)], a competency
+    # area; attending raises the officer's weakest requirement in it by a level with
+    # `theme_credit_probability`.
+    themes: list[Literal["behavioural", "functional", "domain"]] = []
+    theme_credit_probability: Share = 0.3
+
+    @field_validator("times_ist")
+    @classmethod
+    def _times(cls, v: list[str]) -> list[str]:
+        for text in v:
+            try:
+                dt.datetime.strptime(text, "%H:%M")
+            except ValueError:
+                raise ValueError(f"webinar time {text!r} is not HH:MM") from None
+        if len(set(v)) != len(v):
+            raise ValueError("webinar times must be distinct")
+        return sorted(v)
+
+
+class StaggerConfig(Strict):
+    """Staggered starts: ministries (and states) are split into `waves` of about equal
+    size; wave w runs the campaign's window shifted by `w x days_between` days (its own
+    launch and deadline). Waves must overlap: the stagger is shorter than the window."""
+
+    waves: Annotated[int, Field(ge=2, le=30)] = 3
+    days_between: Annotated[int, Field(ge=1, le=90)] = 2
+
+
+class CampaignConfig(Strict):
+    """A National Learning Week style campaign: a window with a target and a deadline."""
+
+    name: str
+    start: dt.date
+    planned_end: dt.date
+    extended_end: dt.date | None = None
+    extension_announced: dt.datetime | None = None
+    target_hours: NonNegativeFloat = 4.0
+    target_sectors: list[str] = list(SECTORS)
+    target_groups: list[str] = list(SERVICE_GROUPS)
+    weekend_activity: Share = 0.7
+    engagement: EngagementConfig = EngagementConfig()
+    deadline_rush: DeadlineRushConfig = DeadlineRushConfig()
+    webinars: WebinarConfig | None = WebinarConfig()
+    stagger: StaggerConfig | None = None
+
+    @field_validator("target_sectors")
+    @classmethod
+    def _sectors(cls, v: list[str]) -> list[str]:
+        unknown = sorted(set(v) - set(SECTORS))
+        if unknown or not v:
+            raise ValueError(f"unknown or empty sectors {unknown}; allowed: {list(SECTORS)}")
+        return v
+
+    @field_validator("target_groups")
+    @classmethod
+    def _groups(cls, v: list[str]) -> list[str]:
+        unknown = sorted(set(v) - set(SERVICE_GROUPS))
+        if unknown or not v:
+            raise ValueError(f"unknown or empty groups {unknown}; allowed: {list(SERVICE_GROUPS)}")
+        return v
+
+    @model_validator(mode="after")
+    def _window(self) -> CampaignConfig:
+        if self.planned_end < self.start:
+            raise ValueError(f"planned_end {self.planned_end} is before start {self.start}")
+        if self.extended_end is not None:
+            if self.extended_end <= self.planned_end:
+                raise ValueError(
+                    f"extended_end {self.extended_end} must be after planned_end {self.planned_end}"
+                )
+            announced = self.announcement
+            window_start = dt.datetime.combine(self.start, dt.time())
+            window_end = dt.datetime.combine(self.planned_end, dt.time()) + dt.timedelta(days=1)
+            if not window_start <= announced < window_end:
+                raise ValueError(
+                    f"extension_announced {announced} must fall inside the planned window"
+                )
+        elif self.extension_announced is not None:
+            raise ValueError("extension_announced is set but there is no extended_end")
+        if self.stagger is not None:
+            if self.extended_end is not None:
+                raise ValueError("stagger: a staggered campaign cannot also be extended")
+            last_wave = (self.stagger.waves - 1) * self.stagger.days_between
+            planned_days = (self.planned_end - self.start).days + 1
+            if last_wave >= planned_days:
+                raise ValueError(
+                    f"stagger: the last wave would open {last_wave} days after the start, "
+                    f"but the planned window has {planned_days} days"
+                )
+        return self
+
+    @property
+    def end(self) -> dt.date:
+        """The last day of the campaign as it actually ran (of its first wave)."""
+        return self.extended_end or self.planned_end
+
+    @property
+    def last_day(self) -> dt.date:
+        """The last day of its last wave."""
+        if self.stagger is None:
+            return self.end
+        return self.end + dt.timedelta(days=(self.stagger.waves - 1) * self.stagger.days_between)
+
+    @property
+    def announcement(self) -> dt.datetime:
+        """When the extension becomes known (default: 18:00 IST on the planned last day)."""
+        if self.extension_announced is not None:
+            return self.extension_announced
+        return dt.datetime.combine(self.planned_end, dt.time(18, 0))

@@ -1,0 +1,49 @@
+"""The course catalogue: how many courses, of which categories and competency areas, and how
+long they are."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, field_validator, model_validator
+
+from sim.config.base import PositiveFloat, Share, Strict, check_shares
+from sim.config.vocabulary import CATEGORIES, COMPETENCY_AREAS
+
+
+class CatalogConfig(Strict):
+    courses: Annotated[int, Field(gt=0, le=100_000)] = 1428
+    categories: dict[str, Share] = {
+        "common_recommended": 0.04,
+        "role_based": 0.30,
+        "ministry_recommended": 0.36,
+        "self_selected": 0.30,
+    }
+    areas: dict[str, Share] = {"behavioural": 0.35, "functional": 0.35, "domain": 0.30}
+    competencies_per_area: Annotated[int, Field(gt=0, le=1000)] = 40
+    duration_mean_hours: PositiveFloat = 1.25
+    duration_sigma: Annotated[float, Field(ge=0.0, le=3.0)] = 0.8
+    duration_min_hours: PositiveFloat = 0.1
+    duration_max_hours: PositiveFloat = 30.0
+    popularity_skew: Annotated[float, Field(ge=0.0, le=3.0)] = 1.0
+    hindi_share: Share = 0.35
+
+    @field_validator("categories")
+    @classmethod
+    def _categories(cls, v: dict[str, float]) -> dict[str, float]:
+        check_shares(v, CATEGORIES, "category")
+        return v
+
+    @field_validator("areas")
+    @classmethod
+    def _areas(cls, v: dict[str, float]) -> dict[str, float]:
+        check_shares(v, COMPETENCY_AREAS, "competency area")
+        return v
+
+    @model_validator(mode="after")
+    def _durations(self) -> CatalogConfig:
+        if self.duration_max_hours <= self.duration_min_hours:
+            raise ValueError("duration_max_hours must exceed duration_min_hours")
+        if not self.duration_min_hours < self.duration_mean_hours < self.duration_max_hours:
+            raise ValueError("duration_mean_hours must lie between the min and max durations")
+        return self

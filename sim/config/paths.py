@@ -1,0 +1,67 @@
+"""Settings addressed by dotted paths, the one way sweeps, calibration, the designer and
+`base:` variants name a field: `behaviour.drop_hazard_per_hour`, and list items by index
+or by name: `campaigns.0.target_hours`, `campaigns.Karmayogi Saptah 2024.target_hours`."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from sim.config.errors import ConfigError
+
+
+def list_index(items: list[Any], key: Any, where: str) -> int:
+    """The position of a list item named by its index (0, "0") or by its `name` field."""
+    if isinstance(key, bool):
+        raise ConfigError(f"{where}: {key!r} names no item")
+    if isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
+        index = int(key)
+        if index >= len(items):
+            raise ConfigError(f"{where}: no item {key!r} in that list ({len(items)} items)")
+        return index
+    names = [item.get("name") if isinstance(item, dict) else None for item in items]
+    if key not in names:
+        known = ", ".join(repr(n) for n in names if n is not None) or "none"
+        raise ConfigError(f"{where}: no item {key!r} in that list (items named: {known})")
+    return names.index(key)
+
+
+def _parent(data: dict[str, Any], path: str) -> tuple[Any, Any]:
+    """The container holding the last part of `path`, and the key of that part in it."""
+    parts = path.split(".")
+    node: Any = data
+    for i, part in enumerate(parts):
+        where = f"path {path!r}"
+        if isinstance(node, list):
+            key: Any = list_index(node, part, where)
+        elif isinstance(node, dict):
+            key = part
+            if i < len(parts) - 1 and key not in node:
+                raise ConfigError(f"{where}: no setting {part!r}")
+        else:
+            raise ConfigError(f"{where}: {'.'.join(parts[:i])} is not a section")
+        if i == len(parts) - 1:
+            return node, key
+        node = node[key]
+    raise ConfigError(f"path {path!r} is empty")
+
+
+def get_path(data: dict[str, Any], path: str) -> Any:
+    node, key = _parent(data, path)
+    if isinstance(node, dict) and key not in node:
+        raise ConfigError(f"path {path!r}: no setting {key!r}")
+    return node[key]
+
+
+def set_path(data: dict[str, Any], path: str, value: Any) -> None:
+    """Set `value` at a dotted path of plain settings (in place)."""
+    node, key = _parent(data, path)
+    node[key] = value
+
+
+def with_paths(data: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """A deep copy of `data` with each dotted path set to its value."""
+    changed = copy.deepcopy(data)
+    for path, value in changes.items():
+        set_path(changed, path, value)
+    return changed

@@ -1,0 +1,284 @@
+"""The fast engine: a SimPy calendar driving numpy batches of officers.
+
+SimPy runs what is discrete and shared: the ticks of the day, campaign phases (start, the
+extension announcement, the end), webinars and policies. Officers are not SimPy
+processes: each officer's next session start is a minute in `officers.next_login_min`,
+filed in an `EventQueue`; a tick pops the officers due in it and applies the behaviour
+rules of `sim.agents` to all of them at once, in the named steps of `TICK_STEPS` (CPU
+time per step is recorded in `run.json` and printed by `karmasim bench`).
+
+Approximations, all bounded by one tick (`engine.tick_minutes`): within a tick, officers are
+processed as a batch at their own start minutes, and a webinar's hours count toward the
+target from the next tick on. The reference engine has neither.
+
+A tick at minute t runs after every policy event due at t (campaign start, extension,
+webinar): the tick process yields a zero-delay timeout before its batch, so events
+scheduled for the same minute by other processes are handled first.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import simpy
+
+from sim.agents.learning import SessionOutcome, learn
+from sim.agents.sessions import session_budgets
+from sim.config import Scenario
+from sim.engines.campaign_driver import drive_campaign, drive_webinars
+from sim.engines.event_queue import EventQueue
+from sim.engines.output import EngineOutput
+from sim.engines.run_state import ProgressCallback, StepTimer, build_run
+from sim.scenarios.campaign import CampaignPlan
+from sim.world.calendar import MINUTES_PER_DAY
+from sim.world.population import ENGAGED
+
+
+@dataclass
+class Batch:
+    """The officers whose sessions start in one tick, as they pass through its steps."""
+
+    day: int
+    ids: np.ndarray
+    when: np.ndarray
+    budget: np.ndarray | None = None  # minutes each will sit for
+    engaged: np.ndarray | None = None  # whether each sits as an engaged learner
+    outcome: SessionOutcome | None = None
+
+
+TICK_STEPS = (
+    "log_in",  # take-up of the campaign, logins counted
+    "budgets",  # how long each sits
+    "admission",  # a full platform turns sessions away
+    "learning",  # course by course: enrol, study, complete or drop, credit
+    "recording",  # the day's flows and the per-minute concurrency
+    "campaign_hours",  # hours in the window count toward the target
+    "next_login",  # when each logs in next, filed in the queue
+)
+
+
+class FastEngine:
+    name = "fast"
+
+    def __init__(self, scenario: Scenario, progress: ProgressCallback | None = None) -> None:
+        self.scenario = scenario
+        self.progress = progress
+        self.steps: list[tuple[str, Callable[[Batch], bool]]] = [
+            (name, getattr(self, f"_{name}")) for name in TICK_STEPS
+        ]
+
+    # ---- Scheduler ---------------------------------------------------------------------
+    def reschedule(self, ids: np.ndarray) -> None:
+        """File officers whose next login moved (`officers.next_login_min`)."""
+        self.queue.schedule(ids, self.state.officers.next_login_min[ids])
+
+    def rng(self, decision: str, day: int) -> np.random.Generator:
+        """One running stream per decision and day (common random numbers)."""
+        return self.state.streams.stream(decision, day)
+
+    # ---- the run -----------------------------------------------------------------------
+    def run(self) -> EngineOutput:
+        started = time.perf_counter()
+        timer = StepTimer()
+        state = self.state = build_run(self.scenario, timer)
+        state.scheduler = self
+        self.tick = self.scenario.engine.tick_minutes
+        self.queue = EventQueue(state.calendar.horizon_minutes, self.tick)
+        self._slot = np.zeros(state.officers.n, dtype=np.int32)  # scratch: de-duplication
+        self.queue.schedule(np.arange(state.officers.n), state.officers.next_login_min)
+        setup_done = time.perf_counter()
+
+        env = simpy.Environment()
+        assert state.policies is not None
+        state.policies.start(env)
+        env.process(state.onboarding(env))
+        for plan in state.plans:
+            env.process(drive_campaign(env, state, plan))
+            env.process(drive_webinars(env, plan, self._hold_webinar))
+        env.process(self._ticks(env))
+        recorder = state.recorder
+        state.platform.start(env, lambda minute: recorder.concurrency_window(minute, minute + 1)[0])
+        env.run(until=state.calendar.horizon_minutes + 1)
+        return EngineOutput.of(state, setup_done - started, time.perf_counter() - setup_done)
+
+    def _ticks(self, env: simpy.Environment):
+        state, tick = self.state, self.tick
+        per_day = MINUTES_PER_DAY // tick
+        for day in range(state.calendar.n_days):
+            self.queue.start_day(day)
+            for k in range(per_day):
+                yield env.timeout(day * MINUTES_PER_DAY + k * tick - env.now)
+                yield env.timeout(0)  # let policy events due at this minute run first
+                self._run_tick(day, k)
+            state.recorder.add("n_engaged", day, state.n_engaged)
+            if self.progress:
+                self.progress(day + 1, state.calendar.n_days)
+
+    def _run_tick(self, day: int, tick_of_day: int) -> None:
+        t0 = self._tick_start = day * MINUTES_PER_DAY + tick_of_day * self.tick
+        timer = self.state.timer
+        while True:
+            with timer.step("tick.due"):
+                batch = self._due(day, tick_of_day, t0)
+            if batch is None:
+                return
+            for name, step in self.steps:
+                with timer.step(f"tick.{name}"):
+                    if not step(batch):
+                        break
+
+    def _due(self, day: int, tick_of_day: int, t0: int) -> Batch | None:
+        """The officers whose session starts in this tick (None when there are none left).
+        Queue entries are candidates: stale ones (rescheduled since) are dropped here."""
+        next_login = self.state.officers.next_login_min
+        while True:
+            candidates = self.queue.pop(tick_of_day)
+            if candidates.size == 0:
+                return None
+            when = next_login[candidates]
+            ids = candidates[(when >= t0) & (when < t0 + self.tick)]
+            # An officer filed twice under this tick (rescheduled into it) acts once.
+            order = np.arange(ids.size, dtype=np.int32)
+            self._slot[ids] = order
+            first = self._slot[ids] == order
+            if not first.all():
+                ids = ids[first]
+            ids.sort()  # ascending ids: the gathers and scatters below walk memory in order
+            if ids.size:
+                return Batch(day, ids, next_login[ids])
+
+    # ---- the tick's steps (each returns whether the batch goes on) ----------------------
+    def _log_in(self, batch: Batch) -> bool:
+        self.state.log_in(batch.day, batch.ids, batch.when)
+        return True
+
+    def _budgets(self, batch: Batch) -> bool:
+        state = self.state
+        batch.budget, batch.engaged = session_budgets(
+            state.officers,
+            batch.ids,
+            state.scenario.behaviour,
+            self.rng("session.length", batch.day),
+        )
+        return True
+
+    def _admission(self, batch: Batch) -> bool:
+        if not self.state.platform.constrained:
+            return True
+        assert batch.budget is not None and batch.engaged is not None
+        admitted = self._admitted(batch.when, batch.budget)
+        if admitted.all():
+            return True
+        rejected = ~admitted
+        nxt = self.state.turn_away(batch.day, batch.ids[rejected], batch.when[rejected])
+        self.state.officers.next_login_min[batch.ids[rejected]] = nxt
+        self.queue.schedule(batch.ids[rejected], nxt)
+        batch.ids, batch.when = batch.ids[admitted], batch.when[admitted]
+        batch.budget, batch.engaged = batch.budget[admitted], batch.engaged[admitted]
+        return batch.ids.size > 0
+
+    def _learning(self, batch: Batch) -> bool:
+        state, day = self.state, batch.day
+        assert batch.budget is not None and batch.engaged is not None
+        batch.outcome = learn(
+            state.officers,
+            state.catalog,
+            batch.ids,
+            batch.budget,
+            batch.engaged.astype(np.int64),
+            state.mix_table,
+            state.scenario.behaviour,
+            self.rng("session.courses", day),
+            state.recommend,
+            lambda ids, courses: state.credit(ids, courses, day),
+        )
+        return True
+
+    def _recording(self, batch: Batch) -> bool:
+        state, day, ids, outcome = self.state, batch.day, batch.ids, batch.outcome
+        assert outcome is not None
+        officers, record = state.officers, state.recorder
+        record.add_sessions(batch.when, batch.when + outcome.minutes_used)
+        officers.sessions[ids] += 1
+        record.add("new_sessions", day, ids.size)
+        record.add("new_session_minutes", day, int(outcome.minutes_used.sum(dtype=np.int64)))
+        record.add("new_enrolments", day, int(outcome.enrolments.sum()))
+        record.add("new_completions", day, int(outcome.completions.sum()))
+        completed = outcome.completions.astype(np.int64)
+        record.add("new_completions_squared", day, int((completed * completed).sum()))
+        record.add("new_drops", day, int(outcome.drops.sum()))
+        record.add("new_learning_hours", day, float(outcome.hours.sum(dtype=np.float64)))
+        first_today = officers.last_active_day[ids] != day
+        record.add("n_active_learners", day, int(first_today.sum()))
+        officers.last_active_day[ids] = day
+        state.mark_participants(day, ids)
+        return True
+
+    def _campaign_hours(self, batch: Batch) -> bool:
+        state, outcome = self.state, batch.outcome
+        assert outcome is not None
+        if state.campaign is not None:
+            in_window = state.campaign.in_window(state.officers, batch.ids, batch.when)
+            if in_window.any():
+                state.count_toward_campaign(
+                    batch.day, batch.ids[in_window], outcome.hours[in_window]
+                )
+        return True
+
+    def _next_login(self, batch: Batch) -> bool:
+        assert batch.outcome is not None
+        ends = batch.when + batch.outcome.minutes_used
+        nxt = self.state.next_logins(batch.ids, ends, batch.day)
+        self.state.officers.next_login_min[batch.ids] = nxt
+        self.queue.schedule(batch.ids, nxt)
+        return True
+
+    def _admitted(self, when: np.ndarray, budget: np.ndarray) -> np.ndarray:
+        """Which of the tick's session starts the platform admits: in order of start, while
+        the agents in a session stay below the capacity at the tick's start. Sessions of
+        earlier ticks count exactly; the tick's own admitted sessions count for their
+        budgeted length (an upper bound of the minutes they use)."""
+        tick, t0 = self.tick, self._tick_start
+        capacity = self.state.platform.capacity_agents(t0)
+        base = self.state.recorder.concurrency_window(t0, t0 + tick)
+        order = np.argsort(when, kind="stable")
+        offsets = when[order] - t0
+        if np.all(base[offsets] + np.arange(1, when.size + 1) <= capacity):
+            return np.ones(when.size, dtype=bool)  # room for all, even if none left
+        admitted = np.zeros(when.size, dtype=bool)
+        ends = np.zeros(tick + 1, dtype=np.int64)  # admitted sessions ending at each offset
+        active, swept = 0, 0
+        for j, offset in zip(order.tolist(), offsets.tolist(), strict=True):
+            while swept <= offset:
+                active -= int(ends[swept])
+                swept += 1
+            if base[offset] + active < capacity:
+                admitted[j] = True
+                active += 1
+                ends[min(offset + int(budget[j]), tick)] += 1
+        return admitted
+
+    # ---- webinars ------------------------------------------------------------------------
+    def _hold_webinar(self, plan: CampaignPlan, start: int) -> None:
+        """Engaged officers who want to attend take the seats (a random subset if capped);
+        their hours count at the webinar's start (a bounded approximation)."""
+        state = self.state
+        with state.timer.step("webinars"):
+            config = plan.config.webinars
+            assert config is not None
+            officers = state.officers
+            day = start // MINUTES_PER_DAY
+            rng = self.rng(f"campaign.{plan.index}.webinar", day)
+            engaged = np.flatnonzero(officers.mode == ENGAGED)
+            attendees = engaged[rng.random(engaged.size) < config.attend_probability]
+            cap = plan.webinar_seats(self.scenario.scale)
+            if attendees.size > cap:
+                attendees = np.sort(rng.choice(attendees, size=cap, replace=False))
+            state.recorder.add_webinar(start, config.duration_minutes, attendees.size)
+            state.recorder.add("new_webinar_attendances", day, attendees.size)
+            state.mark_participants(day, attendees)
+            theme_rng = self.rng(f"campaign.{plan.index}.webinar.theme", day)
+            state.attended_webinar(plan, start, day, attendees, state.campaign, theme_rng)

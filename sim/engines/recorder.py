@@ -1,0 +1,88 @@
+"""Accumulates what happens during a run into daily and per-minute arrays (agent units).
+
+The engines only add to these arrays; `sim.results.tables` turns them into tidy, scaled tables.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.world.calendar import MINUTES_PER_DAY
+
+DAILY_FIELDS = (
+    "new_logins",
+    "new_sessions",
+    "new_session_minutes",
+    "new_enrolments",
+    "new_completions",
+    "new_completions_squared",  # sum over sessions of (completions in it)^2: clustering
+    "new_drops",
+    "new_learning_hours",
+    "new_webinar_attendances",
+    "new_webinar_hours",
+    "new_participants",
+    "new_engaged",
+    "new_reached_target",
+    "n_active_learners",
+    "n_engaged",
+    "new_rejected_sessions",
+    "new_programme_attendances",
+    "new_programme_hours",
+)
+
+
+class Recorder:
+    def __init__(self, n_days: int) -> None:
+        self.n_days = n_days
+        self.horizon = n_days * MINUTES_PER_DAY
+        self.daily = {name: np.zeros(n_days) for name in DAILY_FIELDS}
+        self.session_starts = np.zeros(self.horizon, dtype=np.int64)
+        self.webinar_joins = np.zeros(self.horizon, dtype=np.int64)
+        # +1 where a session starts, -1 where it ends; the running sum is the concurrency
+        self._session_delta = np.zeros(self.horizon + 1, dtype=np.int64)
+        self._webinar_delta = np.zeros(self.horizon + 1, dtype=np.int64)
+        self.rejected = np.zeros(self.horizon, dtype=np.int64)  # session starts turned away
+        self._cursor = 0  # concurrency_window: deltas before the cursor are summed in
+        self._running = 0
+
+    def add(self, field: str, day: int, amount: float) -> None:
+        self.daily[field][day] += amount
+
+    def add_sessions(self, starts: np.ndarray, ends: np.ndarray) -> None:
+        """Record sessions occupying minutes [start, end) (starts within one tick)."""
+        if starts.size == 0:
+            return
+        base = int(starts.min())
+        offsets = starts - base
+        counts = np.bincount(offsets)
+        self.session_starts[base : base + counts.size] += counts
+        end_offsets = np.minimum(ends, self.horizon) - base
+        width = int(end_offsets.max()) + 1
+        delta = np.bincount(offsets, minlength=width) - np.bincount(end_offsets, minlength=width)
+        self._session_delta[base : base + width] += delta
+
+    def add_rejected(self, minutes: np.ndarray) -> None:
+        np.add.at(self.rejected, minutes, 1)
+
+    def concurrency_window(self, start: int, stop: int) -> np.ndarray:
+        """Agents in a session at each minute of [start, stop), from the sessions recorded so
+        far. Calls must not go back in time (the sum before `start` is kept)."""
+        if start < self._cursor:
+            raise ValueError("concurrency_window cannot go back in time")
+        self._running += int(self._session_delta[self._cursor : start].sum())
+        self._cursor = start
+        return self._running + np.cumsum(self._session_delta[start:stop])
+
+    def concurrency_at(self, minute: int) -> int:
+        return int(self.concurrency_window(minute, minute + 1)[0])
+
+    def add_webinar(self, start: int, minutes: int, attendees: int) -> None:
+        self.webinar_joins[start] += attendees
+        self._webinar_delta[start] += attendees
+        self._webinar_delta[min(start + minutes, self.horizon)] -= attendees
+
+    def concurrent_learners(self) -> np.ndarray:
+        return np.cumsum(self._session_delta[:-1])
+
+    def webinar_learners(self) -> np.ndarray:
+        return np.cumsum(self._webinar_delta[:-1])

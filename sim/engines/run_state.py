@@ -1,0 +1,295 @@
+"""The state of one run, built once and shared by both engines.
+
+Both engines simulate the same world with the same rules; they differ only in how they
+put officers on their timetable (the fast engine files them in an `EventQueue`, the
+reference engine wakes their SimPy processes) and in which random stream feeds a
+decision (`Scheduler`). Everything else a run holds and does in more than one place
+lives here: the world, the policies, the running campaign, what is recorded, and the
+shared steps (counting hours toward a campaign, attending a programme or a webinar,
+turning a session away, retiring officers). Policies receive this state and change the
+engine only through it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+import numpy as np
+import simpy
+
+from sim.agents.activity import IntensityClock, routine_clock
+from sim.agents.campaign_phases import ActiveCampaign, CampaignOutcome
+from sim.agents.campaign_response import add_campaign_hours, leave_after_target
+from sim.agents.competencies import CompetencyModel
+from sim.agents.enrolment import Recommender, course_mix_table
+from sim.agents.initial_state import seed_initial_state
+from sim.agents.overload import turn_away
+from sim.agents.presence import leave
+from sim.agents.sessions import next_session_starts, take_up
+from sim.config import COMPETENCY_AREAS, Scenario
+from sim.engines.recorder import Recorder
+from sim.platform.runtime import PlatformRuntime
+from sim.scenarios.campaign import CampaignPlan
+from sim.world.calendar import MINUTES_PER_DAY, SimCalendar
+from sim.world.catalog import Catalog, build_catalog
+from sim.world.population import ENGAGED, NO_DAY, Officers, Population, population_for
+from sim.world.random_streams import RandomStreams
+
+if TYPE_CHECKING:
+    from sim.scenarios.policy_set import PolicySet
+
+ProgressCallback = Callable[[int, int], None]  # (days done, days in total)
+JUST_BEFORE = 1e-6  # minutes: an event "just before" a minute runs before all events at it
+
+
+class Scheduler(Protocol):
+    """What an engine adds to the shared run state."""
+
+    def reschedule(self, ids: np.ndarray) -> None:
+        """Officers whose `next_login_min` (or take-up) moved: act on the new time."""
+
+    def rng(self, decision: str, day: int) -> np.random.Generator:
+        """The generator feeding a named decision (e.g. `next_login`) on `day`."""
+
+
+class StepTimer:
+    """CPU time per named step of a run (set-up, the tick's steps, summarising)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        started = time.process_time()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.process_time() - started
+
+
+@dataclass
+class RunState:
+    scenario: Scenario
+    calendar: SimCalendar
+    streams: RandomStreams
+    population: Population
+    catalog: Catalog
+    mix_table: np.ndarray
+    competencies: CompetencyModel
+    routine_clock: IntensityClock
+    recorder: Recorder
+    platform: PlatformRuntime
+    plans: list[CampaignPlan]
+    timer: StepTimer
+    initial_in_progress: int = 0
+    scheduler: Scheduler | None = None
+    policies: PolicySet | None = None
+    recommend: Recommender | None = None
+    campaign: ActiveCampaign | None = None
+    n_engaged: int = 0
+    outcomes: list[CampaignOutcome] = field(default_factory=list)
+
+    @property
+    def officers(self) -> Officers:
+        return self.population.officers
+
+    # ---- who is on the platform ---------------------------------------------------------
+    def present(self, ids: np.ndarray) -> np.ndarray:
+        """Those of `ids` on the platform now: onboarded and not retired."""
+        return ids[self.officers.present[ids]]
+
+    def onboarding(self, env: simpy.Environment):
+        """Officers who join during the run come onto the platform at 00:00 of their day;
+        during a campaign they may take it up from then on."""
+        officers = self.officers
+        joining = np.flatnonzero(officers.onboarded_day > 0)
+        if joining.size == 0:
+            return
+        days = officers.onboarded_day[joining]
+        order = np.argsort(days, kind="stable")
+        joining, days = joining[order], days[order]
+        bounds = np.searchsorted(days, np.arange(1, self.calendar.n_days + 1))
+        for day in range(1, self.calendar.n_days):
+            # just before 00:00, so that a login in the day's first minute finds them there
+            yield env.timeout(day * MINUTES_PER_DAY - JUST_BEFORE - env.now)
+            arriving = joining[bounds[day - 1] : bounds[day]]
+            officers.present[arriving] = True
+            if self.campaign is not None and arriving.size:
+                self.reschedule(self.campaign.join(officers, self.streams, arriving, day))
+
+    def retire(self, ids: np.ndarray, day: int) -> np.ndarray:
+        """Officers leave the service: off the platform and out of any campaign."""
+        self.n_engaged -= int((self.officers.mode[self.present(ids)] == ENGAGED).sum())
+        return leave(self.officers, ids, day)
+
+    # ---- the engine's timetable ---------------------------------------------------------
+    def reschedule(self, ids: np.ndarray) -> None:
+        assert self.scheduler is not None
+        self.scheduler.reschedule(ids)
+
+    def rng(self, decision: str, day: int) -> np.random.Generator:
+        assert self.scheduler is not None
+        return self.scheduler.rng(decision, day)
+
+    def next_logins(self, ids: np.ndarray, after: np.ndarray, day: int) -> np.ndarray:
+        """Each officer's next login after `after` (routine, campaign or take-up)."""
+        draws = self.rng("next_login", day).standard_exponential(ids.size)
+        return next_session_starts(
+            self.officers, ids, after, draws, self.routine_clock, self.campaign
+        )
+
+    # ---- sessions ----------------------------------------------------------------------
+    def log_in(self, day: int, ids: np.ndarray, when: np.ndarray) -> None:
+        """Officers log in at `when`; those whose campaign take-up time has come engage."""
+        newly = take_up(self.officers, ids, when)
+        if newly.size:
+            self.n_engaged += newly.size
+            self.recorder.add("new_engaged", day, newly.size)
+        self.recorder.add("new_logins", day, ids.size)
+
+    def credit(self, ids: np.ndarray, courses: np.ndarray, day: int) -> None:
+        """What completing courses does beyond the counts: competencies, then policies."""
+        rng = self.rng("competency.assessment", day)
+        self.competencies.credit(ids, courses, self.catalog, rng)
+        assert self.policies is not None
+        self.policies.on_completion(ids, courses, day)
+
+    def turn_away(self, day: int, ids: np.ndarray, when: np.ndarray) -> np.ndarray:
+        """The platform is full: no session. Returns each officer's next login (a retry or
+        their usual next login, whichever is sooner)."""
+        self.recorder.add("new_rejected_sessions", day, ids.size)
+        self.recorder.add_rejected(when)
+        retry, retry_at = turn_away(
+            self.officers,
+            ids,
+            when,
+            self.scenario.platform.overload,
+            self.rng("platform.turned_away", day),
+        )
+        nxt = self.next_logins(ids, when + 1, day)
+        return np.where(retry, np.minimum(retry_at, nxt), nxt).astype(np.int32)
+
+    def mark_participants(self, day: int, ids: np.ndarray) -> None:
+        officers = self.officers
+        first = ids[officers.first_active_day[ids] == NO_DAY]
+        officers.first_active_day[first] = day
+        self.recorder.add("new_participants", day, first.size)
+
+    # ---- the campaign's target -----------------------------------------------------------
+    def add_campaign_hours(
+        self, campaign: ActiveCampaign, day: int, ids: np.ndarray, hours: np.ndarray
+    ) -> None:
+        """Hours learned in the window count toward the campaign's target (unless the
+        window closed meanwhile)."""
+        if campaign is self.campaign:
+            hours = np.asarray(hours, dtype=np.float32)
+            reached = add_campaign_hours(self.officers, ids, hours, campaign.config.target_hours)
+            self.recorder.add("new_reached_target", day, reached)
+
+    def step_back(self, campaign: ActiveCampaign, day: int, ids: np.ndarray) -> None:
+        """After a session or webinar that counted, engaged officers at the target may step
+        back to their routine."""
+        if campaign is self.campaign:
+            config = campaign.config
+            leaving = leave_after_target(
+                self.officers,
+                ids,
+                config.target_hours,
+                config.engagement.continue_after_target,
+                self.rng("campaign.leave_after_target", day),
+            )
+            self.n_engaged -= leaving.size
+
+    def count_toward_campaign(self, day: int, ids: np.ndarray, hours: np.ndarray) -> None:
+        """Add hours in the window; engaged officers at the target may then step back."""
+        campaign = self.campaign
+        assert campaign is not None
+        self.add_campaign_hours(campaign, day, ids, hours)
+        self.step_back(campaign, day, ids)
+
+    # ---- learning away from self-paced courses --------------------------------------------
+    def attend_programme(self, ids: np.ndarray, hours: float, start: int, blended: bool) -> None:
+        """Officers attend an MDO programme session starting at minute `start`."""
+        day = start // MINUTES_PER_DAY
+        self.recorder.add("new_programme_attendances", day, ids.size)
+        self.recorder.add("new_programme_hours", day, hours * ids.size)
+        self.mark_participants(day, ids)
+        if blended:
+            self.recorder.add_webinar(start, int(hours * 60), ids.size)
+        campaign = self.campaign
+        if campaign is not None and ids.size:
+            counted = ids[campaign.in_window(self.officers, ids, np.full(ids.size, start))]
+            if counted.size:
+                self.count_toward_campaign(day, counted, np.full(counted.size, hours))
+
+    def attended_webinar(
+        self,
+        plan: CampaignPlan,
+        start: int,
+        day: int,
+        ids: np.ndarray,
+        campaign: ActiveCampaign | None,
+        theme_rng: np.random.Generator,
+    ) -> None:
+        """Officers who sat through a webinar of `plan` that began at `start`: their hours,
+        karma, the day's theme, and the campaign's target."""
+        config = plan.config.webinars
+        assert config is not None
+        hours = np.float32(config.duration_minutes / 60)
+        self.officers.webinar_hours[ids] += hours
+        self.recorder.add("new_webinar_hours", day, float(hours) * ids.size)
+        assert self.policies is not None
+        self.policies.on_attendance(ids)
+        theme = plan.webinar_theme(start)
+        if theme is not None:
+            self.competencies.practise(
+                ids, COMPETENCY_AREAS.index(theme), config.theme_credit_probability, theme_rng
+            )
+        if config.count_toward_target and ids.size and campaign is not None:
+            self.add_campaign_hours(campaign, day, ids, np.full(ids.size, hours))
+            self.step_back(campaign, day, ids)
+
+
+def build_run(scenario: Scenario, timer: StepTimer | None = None) -> RunState:
+    """Everything a run needs before its first event, the same for both engines."""
+    from sim.scenarios.policy_set import PolicySet
+
+    timer = timer or StepTimer()
+    calendar = SimCalendar(scenario.calendar)
+    streams = RandomStreams(scenario.seed)
+    with timer.step("setup.population"):
+        population = population_for(scenario, calendar.n_days, streams)
+    with timer.step("setup.catalogue"):
+        catalog = build_catalog(scenario.catalog, population.organisations.n_ministries, streams)
+    mix_table = course_mix_table(scenario.behaviour)
+    with timer.step("setup.competencies"):
+        competencies = CompetencyModel.build(scenario.competencies, catalog, population, streams)
+    state = RunState(
+        scenario=scenario,
+        calendar=calendar,
+        streams=streams,
+        population=population,
+        catalog=catalog,
+        mix_table=mix_table,
+        competencies=competencies,
+        routine_clock=routine_clock(calendar),
+        recorder=Recorder(calendar.n_days),
+        platform=PlatformRuntime(scenario.platform, scenario.scale, calendar.horizon_minutes),
+        plans=[
+            CampaignPlan(i, c, calendar)
+            for i, c in enumerate(sorted(scenario.campaigns, key=lambda c: c.start))
+        ],
+        timer=timer,
+    )
+    with timer.step("setup.policies"):
+        state.policies = PolicySet.for_scenario(state)
+        state.recommend = state.policies.recommender()
+    with timer.step("setup.initial_state"):
+        state.initial_in_progress = seed_initial_state(
+            state.officers, catalog, scenario, mix_table, state.routine_clock, streams
+        )
+    return state

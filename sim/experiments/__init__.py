@@ -1,0 +1,1 @@
+"""Many runs: sweeps on executors (serial, processes, Dask), calibration, benchmarks."""

@@ -1,0 +1,124 @@
+"""A capacity plan from a stored run: peaks, servers needed hour by hour, cost, headroom,
+and what an autoscaler would have done with the run's load.
+
+The autoscaler replay feeds the run's minute-by-minute load to the autoscaler rule after
+the fact (no feedback on learners), so its server-hours and minutes over the latency
+target compare directly with provisioning for the peak all the time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import simpy
+
+from sim.config import AutoscalerConfig, ConfigError, PlatformConfig, Scenario
+from sim.platform.autoscaler import Autoscaler
+from sim.platform.client_load import ClientLoad
+from sim.platform.tables import server_model
+
+
+def replay_autoscaler(
+    config: PlatformConfig, standard_load: np.ndarray, autoscaler: AutoscalerConfig
+) -> tuple[np.ndarray, np.ndarray]:
+    """(ready, billed) servers per minute had `autoscaler` watched this load."""
+    env = simpy.Environment()
+    scaler = Autoscaler(
+        env,
+        autoscaler,
+        config.server.mixed_requests_per_s,
+        lambda minute: float(standard_load[minute]),
+        standard_load.size,
+    )
+    env.process(scaler.run())
+    env.run(until=standard_load.size)
+    return scaler.ready_per_minute, scaler.billed_per_minute
+
+
+def capacity_plan(
+    config: PlatformConfig,
+    load: pd.DataFrame,
+    hourly: pd.DataFrame,
+    campaign_days: list[tuple[dt.date, dt.date]],
+) -> dict:
+    """Everything a capacity team asks before a campaign week, as plain data."""
+    client = ClientLoad.from_config(config)
+    model = server_model(config, client.service_scv())
+    standard = load["standard_requests_per_s"].to_numpy()
+    peak_servers = int(hourly["servers_needed"].max())
+    minutes = len(load)
+    cost = config.server.cost_per_hour
+
+    def option(name: str, ready: np.ndarray, billed: np.ndarray) -> dict:
+        within = model.share_within_target(standard, ready)
+        hours = float(billed.sum()) / 60
+        return {
+            "option": name,
+            "server_hours": hours,
+            "cost": hours * cost,
+            "minutes_over_latency_target": int((within < config.latency_quantile).sum()),
+            "max_servers": int(billed.max()),
+        }
+
+    hourly_need = np.repeat(hourly["servers_needed"].to_numpy(), 60)[:minutes]
+    autoscaler = config.autoscaler
+    if not autoscaler.enabled:  # show what the default rule would do, up to the peak need
+        autoscaler = autoscaler.model_copy(
+            update={"max_servers": max(peak_servers, autoscaler.min_servers)}
+        )
+    options = [
+        option("peak all the time", np.full(minutes, peak_servers), np.full(minutes, peak_servers)),
+        option("hour by hour (ideal)", hourly_need, hourly_need),
+        option("autoscaler", *replay_autoscaler(config, standard, autoscaler)),
+    ]
+    if config.servers is not None:
+        fixed = np.full(minutes, config.servers)
+        options.append(option(f"as configured ({config.servers} servers)", fixed, fixed))
+
+    days = hourly.assign(date=hourly["time"].dt.date)
+    in_campaign = np.zeros(len(days), dtype=bool)
+    for start, end in campaign_days:
+        in_campaign |= ((days["date"] >= start) & (days["date"] <= end)).to_numpy()
+    focus = days[in_campaign] if in_campaign.any() else days
+    per_day = focus.groupby("date").agg(
+        peak_concurrent_learners=("peak_concurrent_learners", "max"),
+        peak_requests_per_s=("peak_requests_per_s", "max"),
+        servers_needed_max=("servers_needed", "max"),
+        servers_needed_min=("servers_needed", "min"),
+        busiest_hour=("peak_requests_per_s", lambda s: int(focus.loc[s.idxmax(), "time"].hour)),
+    )
+    peak_rps = float(load["requests_per_s"].max())
+    capacity = config.servers * config.server.mixed_requests_per_s if config.servers else None
+    return {
+        "latency_target_ms": config.latency_target_ms,
+        "latency_quantile": config.latency_quantile,
+        "peak_concurrent_learners": float(load["concurrent_learners"].max()),
+        "peak_requests_per_s": peak_rps,
+        "peak_time": str(load.loc[load["requests_per_s"].idxmax(), "time"]),
+        "servers_needed": peak_servers,
+        "server_requests_per_s": config.server.mixed_requests_per_s,
+        "headroom": (
+            (config.servers / peak_servers - 1.0) if config.servers and peak_servers else None
+        ),
+        "configured_capacity_requests_per_s": capacity,
+        "per_day": per_day.reset_index().assign(date=lambda f: f["date"].astype(str)),
+        "options": pd.DataFrame(options),
+        "hourly": focus.drop(columns="date"),
+    }
+
+
+def staggered_variant(
+    scenario: Scenario, waves: int, days_between: int
+) -> tuple[Scenario | None, str]:
+    """The scenario with its first campaign's ministries in waves (each running the full
+    window from its own start; a staggered campaign has no extension), or None and why."""
+    campaigns = scenario.canonical()["campaigns"]
+    first = campaigns[0]
+    first.update(stagger={"waves": waves, "days_between": days_between})
+    first.update(extended_end=None, extension_announced=None)
+    try:
+        return scenario.with_overrides(name=f"{scenario.name}-staggered", campaigns=campaigns), ""
+    except ConfigError as error:
+        return None, str(error).split(": ", 1)[-1]

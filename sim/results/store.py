@@ -1,0 +1,185 @@
+"""The results store: one folder per run, Parquet and JSON files, and DuckDB views over them.
+
+    results/
+      karmasim.duckdb          views: runs, kpis, daily, load, orgs, campaigns
+      runs/<run_id>/           config.yaml, kpis.json, run.json, *.parquet
+      .staging/                runs being written (never read)
+
+A run is written into `.staging/` and renamed into `runs/` in one step, so readers never see
+a half-written run and a crash or Ctrl-C leaves nothing behind in `runs/`. Run ids are
+content-addressed (see `sim.results.run_id_for`): writing the same run again replaces it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import yaml
+
+from sim.results.tables import RunResult, kpis_json
+
+TABLES = ("daily", "load", "hourly", "competencies", "orgs", "campaigns")
+DATABASE = "karmasim.duckdb"
+
+
+class StoreError(RuntimeError):
+    pass
+
+
+def _write_parquet(frame: pd.DataFrame, path: Path, run_id: str) -> None:
+    table = pa.Table.from_pandas(frame.assign(run_id=run_id), preserve_index=False)
+    # No pandas metadata blob: the files stay byte-identical for identical results.
+    table = table.replace_schema_metadata(None)
+    pq.write_table(table, path, compression="zstd")
+
+
+class ResultsStore:
+    def __init__(self, root: str | Path = "results") -> None:
+        self.root = Path(root).resolve()
+        self.runs_dir = self.root / "runs"
+        self.staging_dir = self.root / ".staging"
+
+    @property
+    def database(self) -> Path:
+        return self.root / DATABASE
+
+    # ---- writing ---------------------------------------------------------------------
+    def write(self, result: RunResult) -> Path:
+        """Write a run atomically; returns its folder."""
+        self.runs_dir.mkdir(parents=True, exist_ok=True)
+        self.staging_dir.mkdir(parents=True, exist_ok=True)
+        staging = self.staging_dir / f"{result.run_id}.{os.getpid()}.{uuid.uuid4().hex[:8]}"
+        staging.mkdir()
+        try:
+            self._write_files(result, staging)
+            final = self.runs_dir / result.run_id
+            with self._lock():
+                if final.exists():
+                    retired = self.staging_dir / f"retired.{uuid.uuid4().hex}"
+                    final.rename(retired)
+                    staging.rename(final)
+                    shutil.rmtree(retired, ignore_errors=True)
+                else:
+                    staging.rename(final)
+                self._refresh_views()
+            return final
+        finally:
+            if staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
+
+    def _write_files(self, result: RunResult, folder: Path) -> None:
+        config = result.scenario.canonical()
+        (folder / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=True), "utf-8")
+        (folder / "kpis.json").write_text(kpis_json(result.kpis), "utf-8")
+        (folder / "run.json").write_text(json.dumps(result.meta, indent=2, sort_keys=True), "utf-8")
+        _write_parquet(result.daily, folder / "daily.parquet", result.run_id)
+        _write_parquet(result.load, folder / "load.parquet", result.run_id)
+        _write_parquet(result.hourly, folder / "hourly.parquet", result.run_id)
+        _write_parquet(result.competencies, folder / "competencies.parquet", result.run_id)
+        _write_parquet(result.orgs, folder / "orgs.parquet", result.run_id)
+        _write_parquet(result.campaigns, folder / "campaigns.parquet", result.run_id)
+
+    @contextlib.contextmanager
+    def _lock(self) -> Iterator[None]:
+        """Serialises renames and view updates between processes writing to one store."""
+        with open(self.root / ".lock", "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _refresh_views(self) -> None:
+        """(Re)create the DuckDB views; glob patterns pick up every run in `runs/`."""
+        runs = self.runs_dir.as_posix()
+        statements = [
+            f"CREATE OR REPLACE VIEW runs AS SELECT * FROM read_json_auto('{runs}/*/run.json', "
+            "union_by_name=true)",
+            f"CREATE OR REPLACE VIEW kpis AS SELECT parse_path(filename)[-2] AS run_id, * "
+            f"EXCLUDE (filename) FROM read_json_auto('{runs}/*/kpis.json', filename=true, "
+            "union_by_name=true)",
+        ]
+        for table in TABLES:
+            statements.append(
+                f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM "
+                f"read_parquet('{runs}/*/{table}.parquet', union_by_name=true)"
+            )
+        try:
+            with duckdb.connect(str(self.database)) as connection:
+                for statement in statements:
+                    connection.execute(statement)
+        except duckdb.InterruptException:
+            # DuckDB turns Ctrl-C into its own exceptions; it is still an interruption
+            # (the run itself is already in place: only the views wait for the next write).
+            raise KeyboardInterrupt from None
+        except RuntimeError as error:
+            if "interrupted" in str(error).lower():  # DuckDB's "Query interrupted"
+                raise KeyboardInterrupt from None
+            raise
+        except duckdb.Error as error:
+            raise StoreError(f"cannot update the views in {self.database}: {error}") from None
+
+    def clean_staging(self) -> int:
+        """Remove leftovers of runs whose writer died (their pid no longer exists)."""
+        removed = 0
+        if not self.staging_dir.exists():
+            return 0
+        for folder in self.staging_dir.iterdir():
+            parts = folder.name.split(".")
+            pid = int(parts[-2]) if len(parts) >= 3 and parts[-2].isdigit() else None
+            if pid is None or not _alive(pid):
+                shutil.rmtree(folder, ignore_errors=True)
+                removed += 1
+        return removed
+
+    # ---- reading ----------------------------------------------------------------------
+    def run_ids(self) -> list[str]:
+        if not self.runs_dir.exists():
+            return []
+        return sorted(p.name for p in self.runs_dir.iterdir() if (p / "kpis.json").exists())
+
+    def has(self, run_id: str) -> bool:
+        return (self.runs_dir / run_id / "kpis.json").exists()
+
+    def kpis(self, run_id: str) -> dict[str, float]:
+        return json.loads((self.runs_dir / run_id / "kpis.json").read_text("utf-8"))
+
+    def meta(self, run_id: str) -> dict:
+        return json.loads((self.runs_dir / run_id / "run.json").read_text("utf-8"))
+
+    def replications(self, key: str) -> list[str]:
+        """Stored runs with this replication key (the same scenario, other seeds)."""
+        return [r for r in self.run_ids() if self.meta(r).get("replication_key") == key]
+
+    def table(self, run_id: str, name: str) -> pd.DataFrame:
+        if name not in TABLES:
+            raise StoreError(f"unknown table {name!r}; tables: {', '.join(TABLES)}")
+        return pd.read_parquet(self.runs_dir / run_id / f"{name}.parquet")
+
+    def query(self, sql: str) -> pd.DataFrame:
+        """Run SQL against the store's views (read-only)."""
+        if not self.database.exists():
+            raise StoreError(f"no runs in {self.root} yet: create one with `karmasim run CONFIG`")
+        with duckdb.connect(str(self.database), read_only=True) as connection:
+            return connection.execute(sql).df()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -1,0 +1,317 @@
+"""Tidy results of a run: a KPI row, a daily series, a per-minute platform series, and
+per-organisation and per-campaign tables, all scaled to real officers and on real IST dates.
+
+Names say how to aggregate: `new_*` are flows in the period, `n_*` stocks at its end,
+`cum_*` running totals since the start of the run.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim import __version__
+from sim.agents.competencies import CompetencySnapshot
+from sim.config import COMPETENCY_AREAS, SERVICE_GROUPS, Scenario
+from sim.engines.output import EngineOutput
+from sim.platform.tables import PlatformTables, platform_tables
+from sim.results.kpis import scaled
+from sim.results.run_identity import replication_key, run_id_for
+from sim.world.population import NO_COURSE, NO_DAY
+
+
+@dataclass
+class RunResult:
+    run_id: str
+    engine: str
+    scenario: Scenario
+    kpis: dict[str, float]
+    daily: pd.DataFrame
+    load: pd.DataFrame
+    hourly: pd.DataFrame
+    competencies: pd.DataFrame
+    orgs: pd.DataFrame
+    campaigns: pd.DataFrame
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def _daily(output: EngineOutput, scale: int) -> pd.DataFrame:
+    calendar, recorder = output.calendar, output.recorder
+    frame = pd.DataFrame({"date": calendar.dates.date, "day": np.arange(calendar.n_days)})
+    frame["day_type"] = np.array(["working", "weekend", "holiday"])[calendar.day_types]
+    in_campaign = np.zeros(calendar.n_days, dtype=bool)
+    for campaign in output.campaigns:
+        in_campaign[campaign.start_day : campaign.end_day + 1] = True
+    frame["in_campaign"] = in_campaign
+    for name, values in recorder.daily.items():
+        frame[name] = values * scale
+    for flow in (
+        "sessions",
+        "enrolments",
+        "completions",
+        "drops",
+        "learning_hours",
+        "webinar_hours",
+        "participants",
+    ):
+        frame[f"cum_{flow}"] = frame[f"new_{flow}"].cumsum()
+    frame["n_in_progress"] = (
+        output.initial_in_progress * scale
+        + frame["cum_enrolments"]
+        - frame["cum_completions"]
+        - frame["cum_drops"]
+    )
+    prior = int(output.population.officers.prior_completions.sum(dtype=np.int64)) * scale
+    frame["cum_platform_completions"] = prior + frame["cum_completions"]
+    frame["date"] = pd.to_datetime(frame["date"])
+    return frame
+
+
+def _platform(output: EngineOutput, scale: int) -> PlatformTables:
+    recorder, platform = output.recorder, output.platform
+    return platform_tables(
+        output.scenario.platform,
+        platform.client,
+        output.calendar.timestamps(np.arange(recorder.horizon)),
+        recorder.concurrent_learners() * scale,
+        recorder.webinar_learners() * scale,
+        recorder.session_starts * scale,
+        recorder.webinar_joins * scale,
+        recorder.rejected * scale,
+        platform.servers_per_minute(),
+    )
+
+
+def _orgs(output: EngineOutput, scale: int, now: CompetencySnapshot) -> pd.DataFrame:
+    officers = output.population.officers
+    table = output.population.organisations.table
+    n_orgs = len(table)
+    org = officers.org_id
+    target = output.scenario.target_hours
+    hours = officers.learning_hours.astype(np.float64) + officers.webinar_hours
+    participant = officers.first_active_day != NO_DAY
+
+    def count(mask: np.ndarray | None = None, weights: np.ndarray | None = None) -> np.ndarray:
+        ids = org if mask is None else org[mask]
+        w = None if weights is None else (weights if mask is None else weights[mask])
+        return np.bincount(ids, weights=w, minlength=n_orgs) * scale
+
+    frame = table[["org_id", "organisation", "department", "ministry", "sector"]].copy()
+    frame["officers"] = count().astype(np.int64)
+    frame["participants"] = count(participant).astype(np.int64)
+    frame["enrolments"] = count(weights=officers.enrolments.astype(np.float64)).astype(np.int64)
+    frame["completions"] = count(weights=officers.completions.astype(np.float64)).astype(np.int64)
+    frame["learning_hours"] = count(weights=officers.learning_hours.astype(np.float64))
+    frame["participants_meeting_target"] = count(participant & (hours >= target)).astype(np.int64)
+    staffed = frame["officers"] > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        coverage = now.org_met_share * scale / frame["officers"]
+        readiness = now.org_ready * scale / frame["officers"]
+    frame["competency_coverage"] = np.where(staffed, coverage, 0.0)
+    frame["role_readiness"] = np.where(staffed, readiness, 0.0)
+    frame["campaign_participants"] = sum(
+        (c.org_participants * scale for c in output.campaigns), np.zeros(n_orgs, np.int64)
+    )
+    frame["campaign_participants_meeting_target"] = sum(
+        (c.org_meeting_target * scale for c in output.campaigns), np.zeros(n_orgs, np.int64)
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frame["participation_rate"] = np.where(
+            frame["officers"] > 0, frame["participants"] / frame["officers"], 0.0
+        )
+        frame["hours_per_officer"] = np.where(
+            frame["officers"] > 0, frame["learning_hours"] / frame["officers"], 0.0
+        )
+    return frame
+
+
+def _competencies(
+    output: EngineOutput, end: CompetencySnapshot
+) -> tuple[pd.DataFrame, dict[str, float]]:
+    """Coverage and role readiness at the start and the end, by service group and area."""
+    start = output.competencies.at_start
+    assert start is not None
+    rows = []
+    for g, group in enumerate(SERVICE_GROUPS):
+        if not end.officers[g]:
+            continue
+        for a, area in enumerate(COMPETENCY_AREAS):
+            if end.required[g, a]:
+                rows.append(
+                    {
+                        "service_group": group,
+                        "area": area,
+                        "coverage_start": start.met[g, a] / start.required[g, a],
+                        "coverage_end": end.met[g, a] / end.required[g, a],
+                    }
+                )
+        rows.append(
+            {
+                "service_group": group,
+                "area": "role readiness",
+                "coverage_start": start.ready[g] / start.officers[g],
+                "coverage_end": end.ready[g] / end.officers[g],
+            }
+        )
+    kpis = {
+        "competency_coverage": end.coverage,
+        "role_readiness": end.readiness,
+        "competency_coverage_start": start.coverage,
+        "role_readiness_start": start.readiness,
+    }
+    return pd.DataFrame(rows), kpis
+
+
+def _campaigns(output: EngineOutput, daily: pd.DataFrame, scale: int) -> pd.DataFrame:
+    rows = []
+    for c in output.campaigns:
+        window = daily.iloc[c.start_day : c.end_day + 1]
+        learning_hours = float(window["new_learning_hours"].sum())
+        webinar_hours = float(window["new_webinar_hours"].sum())
+        participants = c.participants * scale
+        rows.append(
+            {
+                "campaign": c.name,
+                "start": daily["date"].iloc[c.start_day],
+                "end": daily["date"].iloc[c.end_day],
+                "enrolments": float(window["new_enrolments"].sum()),
+                "completions": float(window["new_completions"].sum()),
+                "learning_hours": learning_hours,
+                "webinar_hours": webinar_hours,
+                "participants": participants,
+                "participants_meeting_target": c.participants_meeting_target * scale,
+                "mean_hours_per_participant": (learning_hours + webinar_hours) / participants
+                if participants
+                else 0.0,
+                "daily_completions": float(window["new_completions"].mean()),
+            }
+        )
+    columns = [
+        "campaign",
+        "start",
+        "end",
+        "enrolments",
+        "completions",
+        "learning_hours",
+        "webinar_hours",
+        "participants",
+        "participants_meeting_target",
+        "mean_hours_per_participant",
+        "daily_completions",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _kpis(output: EngineOutput, load: pd.DataFrame) -> dict[str, float]:
+    """The run's KPIs in agent units (the registry scales them)."""
+    scenario, recorder = output.scenario, output.recorder
+    officers = output.population.officers
+    daily = recorder.daily
+    target = scenario.target_hours
+    hours = officers.learning_hours.astype(np.float64) + officers.webinar_hours
+    participant = officers.first_active_day != NO_DAY
+    n_participants = int(participant.sum())
+    learning_hours = float(daily["new_learning_hours"].sum())
+    webinar_hours = float(daily["new_webinar_hours"].sum())
+    enrolments = float(daily["new_enrolments"].sum())
+    completions = float(daily["new_completions"].sum())
+    prior = float(officers.prior_completions.sum(dtype=np.int64))
+    kpis: dict[str, float] = {
+        "officers": scenario.population.officers,
+        "participants": n_participants,
+        "sessions": float(daily["new_sessions"].sum()),
+        "enrolments": enrolments,
+        "completions": completions,
+        "drops": float(daily["new_drops"].sum()),
+        "in_progress_end": int((officers.course != NO_COURSE).sum()),
+        "learning_hours": learning_hours,
+        "webinar_attendances": float(daily["new_webinar_attendances"].sum()),
+        "webinar_hours": webinar_hours,
+        "participants_meeting_target": int((participant & (hours >= target)).sum()),
+        "mean_hours_per_participant": (learning_hours + webinar_hours) / n_participants
+        if n_participants
+        else 0.0,
+        "completion_per_enrolment": completions / enrolments if enrolments else 0.0,
+        "peak_concurrent_learners": float(load["concurrent_learners"].max()) if len(load) else 0.0,
+        "platform_completions_cumulative": prior + completions,
+    }
+    if output.campaigns:
+        windows = [slice(c.start_day, c.end_day + 1) for c in output.campaigns]
+
+        def in_windows(name: str) -> float:
+            return float(sum(daily[name][w].sum() for w in windows))
+
+        first_start = output.campaigns[0].start_day
+        before = daily["new_completions"][max(first_start - 14, 0) : first_start]
+        participants = float(sum(c.participants for c in output.campaigns))
+        learning_in = in_windows("new_learning_hours")
+        hours_in = learning_in + in_windows("new_webinar_hours")
+        kpis.update(
+            {
+                "daily_completions_before_campaign": float(before.mean()) if len(before) else 0.0,
+                "daily_completions_during_campaign": in_windows("new_completions")
+                / sum(w.stop - w.start for w in windows),
+                "campaign_enrolments": in_windows("new_enrolments"),
+                "campaign_completions": in_windows("new_completions"),
+                "campaign_learning_hours": learning_in,
+                "campaign_participants": participants,
+                "campaign_participants_meeting_target": float(
+                    sum(c.participants_meeting_target for c in output.campaigns)
+                ),
+                "campaign_mean_hours_per_participant": hours_in / participants
+                if participants
+                else 0.0,
+            }
+        )
+    return kpis
+
+
+def summarise(output: EngineOutput, engine: str) -> RunResult:
+    scale = output.scenario.scale
+    daily = _daily(output, scale)
+    platform = _platform(output, scale)
+    load = platform.load
+    competency_end = output.competencies.snapshot()
+    orgs = _orgs(output, scale, competency_end)
+    campaigns = _campaigns(output, daily, scale)
+    competencies, competency_kpis = _competencies(output, competency_end)
+    raw = _kpis(output, load) | platform.kpis | competency_kpis | output.policy_kpis
+    kpis = scaled(raw, scale)
+    scenario = output.scenario
+    meta = {
+        "run_id": run_id_for(scenario, engine),
+        "scenario": scenario.name,
+        "description": scenario.description,
+        "engine": engine,
+        "config_hash": scenario.config_hash(),
+        "replication_key": replication_key(scenario, engine),
+        "seed": scenario.seed,
+        "scale": scale,
+        "agents": output.population.officers.n,
+        "start": str(scenario.calendar.start),
+        "end": str(scenario.calendar.end),
+        "package_version": __version__,
+        "timings": dict(output.timings),
+        "population_mb": round(output.population.officers.nbytes / 2**20, 1),
+    }
+    return RunResult(
+        run_id=meta["run_id"],
+        engine=engine,
+        scenario=scenario,
+        kpis=kpis,
+        daily=daily,
+        load=load,
+        hourly=platform.hourly,
+        competencies=competencies,
+        orgs=orgs,
+        campaigns=campaigns,
+        meta=meta,
+    )
+
+
+def kpis_json(kpis: dict[str, float]) -> str:
+    return json.dumps(kpis, indent=2, sort_keys=True) + "\n"

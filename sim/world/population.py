@@ -1,0 +1,268 @@
+"""Officers as a struct of arrays: one numpy array per attribute, officer id = row index.
+
+Every attribute is declared once in `OFFICER_ATTRIBUTES` with its dtype and meaning (as
+Covasim's `PeopleMeta`); arrays are preallocated for the simulated population and rows are
+never deleted. Nothing on the fast path creates one Python object per officer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.config import SERVICE_GROUPS, PopulationConfig, Scenario
+from sim.world.calendar import NEVER
+from sim.world.organisations import Organisations, build_organisations
+from sim.world.random_streams import RandomStreams
+
+ROUTINE, ENGAGED = 0, 1  # officers.mode
+NO_COURSE = -1
+NO_DAY = -1
+
+
+@dataclass(frozen=True)
+class Attribute:
+    dtype: type
+    default: float
+    doc: str
+
+
+OFFICER_ATTRIBUTES: dict[str, Attribute] = {
+    # who the officer is
+    "org_id": Attribute(np.int32, 0, "organisation (row of the organisation table)"),
+    "ministry_id": Attribute(np.int16, 0, "ministry or state the organisation belongs to"),
+    "sector": Attribute(np.int8, 0, "index into config.SECTORS"),
+    "service_group": Attribute(np.int8, 0, "index into config.SERVICE_GROUPS"),
+    "role_id": Attribute(np.int16, 0, "designation"),
+    "onboarded_day": Attribute(np.int16, 0, "day onboarded, relative to the start (<= 0)"),
+    "routine_logins_per_day": Attribute(np.float32, 0, "learning propensity"),
+    # learning state
+    "mode": Attribute(np.int8, ROUTINE, "ROUTINE, or ENGAGED in the running campaign"),
+    "next_login_min": Attribute(np.int32, NEVER, "minute of the next session start"),
+    "engage_min": Attribute(np.int32, NEVER, "minute the officer takes up the campaign"),
+    "course": Attribute(np.int16, NO_COURSE, "course in progress"),
+    "progress": Attribute(np.float32, 0, "completed fraction of the course in progress"),
+    "stop_at": Attribute(np.float32, 1, "fraction at which the officer leaves it (1: never)"),
+    # counters over the run
+    "sessions": Attribute(np.int32, 0, "sessions started"),
+    "enrolments": Attribute(np.int16, 0, "enrolments"),
+    "completions": Attribute(np.int16, 0, "completions"),
+    "drops": Attribute(np.int16, 0, "courses abandoned"),
+    "learning_hours": Attribute(np.float32, 0, "nominal course hours"),
+    "webinar_hours": Attribute(np.float32, 0, "hours in webinars"),
+    "campaign_hours": Attribute(np.float32, 0, "hours counted toward the running campaign"),
+    "first_active_day": Attribute(np.int16, NO_DAY, "first day with learning in the run"),
+    "last_active_day": Attribute(np.int16, NO_DAY, "last day with a session"),
+    "prior_completions": Attribute(np.int16, 0, "completions before the simulated period"),
+    "in_progress_at_start": Attribute(np.bool_, False, "had a course in progress at start"),
+    # workforce and policies
+    "present": Attribute(np.bool_, False, "on the platform now: onboarded, not retired"),
+    "left_day": Attribute(np.int16, NO_DAY, "day the officer left (retired), or NO_DAY"),
+    "karma_month": Attribute(np.int16, 0, "karma points this month"),
+    "karma_total": Attribute(np.int32, 0, "karma points in the run"),
+    "karma_rewarded": Attribute(np.int8, 0, "non-ACBP completions rewarded this month"),
+    "last_alert_day": Attribute(np.int16, NO_DAY, "day of the last inactivity alert"),
+    "recruit": Attribute(np.bool_, False, "joined the service in the run (takes onboarding)"),
+}
+
+
+class Officers:
+    """The simulated officers. Attributes are plain numpy arrays, named as in the registry."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        for name, attribute in OFFICER_ATTRIBUTES.items():
+            if attribute.default == 0:  # calloc'd: pages are only touched when written
+                array = np.zeros(n, dtype=attribute.dtype)
+            else:
+                array = np.full(n, attribute.default, dtype=attribute.dtype)
+            setattr(self, name, array)
+
+    # annotations for readers and type checkers; the arrays are created in __init__
+    org_id: np.ndarray
+    ministry_id: np.ndarray
+    sector: np.ndarray
+    service_group: np.ndarray
+    role_id: np.ndarray
+    onboarded_day: np.ndarray
+    routine_logins_per_day: np.ndarray
+    mode: np.ndarray
+    next_login_min: np.ndarray
+    engage_min: np.ndarray
+    course: np.ndarray
+    progress: np.ndarray
+    stop_at: np.ndarray
+    sessions: np.ndarray
+    enrolments: np.ndarray
+    completions: np.ndarray
+    drops: np.ndarray
+    learning_hours: np.ndarray
+    webinar_hours: np.ndarray
+    campaign_hours: np.ndarray
+    first_active_day: np.ndarray
+    last_active_day: np.ndarray
+    prior_completions: np.ndarray
+    in_progress_at_start: np.ndarray
+    left_day: np.ndarray
+    karma_month: np.ndarray
+    karma_total: np.ndarray
+    karma_rewarded: np.ndarray
+    last_alert_day: np.ndarray
+    recruit: np.ndarray
+    present: np.ndarray
+
+    @property
+    def nbytes(self) -> int:
+        return sum(getattr(self, name).nbytes for name in OFFICER_ATTRIBUTES)
+
+
+@dataclass(frozen=True)
+class Population:
+    officers: Officers
+    organisations: Organisations
+    n_roles: int
+
+
+def _categorical(weights: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+    """n draws of a category index with the given (unnormalised) weights."""
+    cumulative = np.cumsum(weights / weights.sum()).astype(np.float32)
+    found = np.searchsorted(cumulative, rng.random(n, dtype=np.float32), side="right")
+    return np.minimum(found, len(weights) - 1)
+
+
+def _onboarding_days(
+    config: PopulationConfig, start: dt.date, n: int, rng: np.random.Generator
+) -> np.ndarray:
+    """Onboarding day (<= 0) per officer, following the published growth of registered users.
+
+    The curve's points before the start are read as fractions of the users at the start and
+    interpolated log-linearly (growth was roughly exponential), then inverted.
+    """
+    points = [(p.date, p.registered_users) for p in config.onboarding_curve if p.date < start]
+    at_start = float(max([config.officers] + [users for _, users in points]))
+    first_day = min(
+        [(config.first_onboarding - start).days] + [(d - start).days for d, _ in points]
+    )
+    days = np.array([first_day - 1] + [(d - start).days for d, _ in points] + [0], dtype=float)
+    users = np.array([at_start * 1e-4] + [users for _, users in points] + [at_start])
+    fractions = np.maximum.accumulate(np.clip(users / at_start, 1e-4, 1.0))
+    u = rng.uniform(np.log(1e-4), 0.0, size=n)
+    onboarded = np.interp(u, np.log(fractions), days)
+    return np.minimum(np.floor(onboarded), 0).astype(np.int16)
+
+
+def _draw_officers(
+    config: PopulationConfig,
+    organisations: Organisations,
+    officers: Officers,
+    rows: slice,
+    streams: RandomStreams,
+    prefix: str,
+) -> None:
+    """Fill `rows` of `officers`: organisation, group, role and propensity, each from its
+    own named stream (`prefix.*`), so other draws never shift them."""
+    n_agents = rows.stop - rows.start
+    counts = streams.fresh(f"{prefix}.org_sizes").multinomial(
+        n_agents, organisations.column("weight")
+    )
+    org_id = np.repeat(organisations.column("org_id"), counts)
+    officers.org_id[rows] = org_id
+    officers.ministry_id[rows] = organisations.column("ministry_id")[org_id]
+    sector_names = organisations.column("sector")
+    sector_codes = np.array([("central", "state", "local").index(s) for s in sector_names])
+    officers.sector[rows] = sector_codes[org_id]
+
+    group_shares = np.array([config.service_groups.get(g, 0.0) for g in SERVICE_GROUPS])
+    group = _categorical(group_shares, n_agents, streams.fresh(f"{prefix}.service_group"))
+    officers.service_group[rows] = group
+
+    # Designations: Zipf-skewed within each service group (a few cadres are very large).
+    role_weights = 1.0 / np.arange(1, config.roles_per_group + 1) ** config.size_skew
+    rank = _categorical(role_weights, n_agents, streams.fresh(f"{prefix}.role"))
+    officers.role_id[rows] = group.astype(np.int16) * config.roles_per_group + rank
+
+    propensity = config.propensity
+    draws = streams.fresh(f"{prefix}.propensity").standard_normal(n_agents)
+    rate = propensity.median_logins_per_working_day * np.exp(propensity.sigma * draws)
+    multiplier = np.array([config.group_propensity_multiplier.get(g, 1.0) for g in SERVICE_GROUPS])
+    rate *= multiplier[group]
+    officers.routine_logins_per_day[rows] = np.minimum(rate, propensity.max_logins_per_working_day)
+
+
+def users_on(config: PopulationConfig, start: dt.date, days: np.ndarray) -> np.ndarray:
+    """Registered users on each day index (from `start`), interpolated log-linearly along the
+    onboarding curve and scaled so that the start has `config.officers`."""
+    known = np.array([p.date.toordinal() for p in config.onboarding_curve], dtype=float)
+    log_users = np.log([p.registered_users for p in config.onboarding_curve])
+    ordinals = start.toordinal() + np.asarray(days, dtype=float)
+    at_start = np.exp(np.interp(start.toordinal(), known, log_users))
+    return config.officers * np.exp(np.interp(ordinals, known, log_users)) / at_start
+
+
+def joiners(config: PopulationConfig, start: dt.date, n_days: int, scale: int) -> int:
+    """Agents who join during a run of `n_days` (growth along the onboarding curve)."""
+    users = users_on(config, start, np.array([n_days - 1]))[0]
+    return max(0, round(users / scale) - max(1, round(config.officers / scale)))
+
+
+def build_population(
+    config: PopulationConfig,
+    n_agents: int,
+    start: dt.date,
+    streams: RandomStreams,
+    joining: int = 0,
+    n_days: int = 1,
+    recruit_share: float = 0.0,
+) -> Population:
+    """Draw `n_agents` officers on the platform at the start, and `joining` more who onboard
+    during the run's `n_days` as the curve grows. Each draw uses its own named stream
+    (common random numbers)."""
+    organisations = build_organisations(config, streams.fresh("population.organisations"))
+    officers = Officers(n_agents + joining)
+    _draw_officers(config, organisations, officers, slice(0, n_agents), streams, "population")
+    officers.onboarded_day[:n_agents] = _onboarding_days(
+        config, start, n_agents, streams.fresh("population.onboarding")
+    )
+    if joining:
+        rows = slice(n_agents, n_agents + joining)
+        _draw_officers(config, organisations, officers, rows, streams, "population.joiners")
+        growth = np.diff(users_on(config, start, np.arange(-1, n_days)))
+        cumulative = np.cumsum(np.maximum(growth, 0))
+        u = streams.fresh("population.joiners.day").random(joining) * cumulative[-1]
+        day = np.searchsorted(cumulative, u, side="right")
+        officers.onboarded_day[rows] = np.clip(day, 0, n_days - 1)
+        recruits = streams.fresh("population.joiners.recruit").random(joining) < recruit_share
+        officers.recruit[rows] = recruits
+
+    # History before the simulated period: completions so far scale with how active an
+    # officer is and how long they have been on the platform (about 5 working days a week).
+    working_days_onboard = np.maximum(-officers.onboarded_day.astype(float), 0) * 5 / 7
+    expected = (
+        config.history_completions_per_login
+        * config.history_activity_factor
+        * officers.routine_logins_per_day
+        * working_days_onboard
+    )
+    prior = streams.fresh("population.history").poisson(expected)
+    officers.prior_completions[:] = np.minimum(prior, np.iinfo(np.int16).max)
+
+    officers.present[:] = officers.onboarded_day <= 0
+    n_roles = config.roles_per_group * len(SERVICE_GROUPS)
+    return Population(officers=officers, organisations=organisations, n_roles=n_roles)
+
+
+def population_for(scenario: Scenario, n_days: int, streams: RandomStreams) -> Population:
+    """The scenario's officers, with those who join during the run if it has growth."""
+    workforce, config = scenario.workforce, scenario.population
+    joining = joiners(config, scenario.calendar.start, n_days, scenario.scale)
+    return build_population(
+        config,
+        scenario.agents,
+        scenario.calendar.start,
+        streams,
+        joining=joining if workforce.growth else 0,
+        n_days=n_days,
+        recruit_share=workforce.recruit_share,
+    )
