@@ -36,7 +36,10 @@ def write_sweep(tmp_path: Path, seeds: int, scale: int = 2000, grid: str = "", n
 
 
 def test_expansion_gives_every_point_the_same_seeds(tmp_path):
-    grid = "grid:\n  target_hours: [2, 4]\n  behaviour.drop_hazard_per_hour: [0.1, 0.2]\n"
+    grid = (
+        "grid:\n  behaviour.max_courses_per_session: [2, 4]\n"
+        "  behaviour.drop_hazard_per_hour: [0.1, 0.2]\n"
+    )
     _, tasks = load_sweep(write_sweep(tmp_path, seeds=3, grid=grid))
     assert len(tasks) == 2 * 4 * 3
     seeds = {}
@@ -46,7 +49,8 @@ def test_expansion_gives_every_point_the_same_seeds(tmp_path):
     assert len(set(next(iter(seeds.values())))) == 3
     assert len({t.run_id for t in tasks}) == len(tasks)
     first = tasks[0].scenario
-    assert first.target_hours == 2 and first.behaviour.drop_hazard_per_hour == 0.1
+    assert first.behaviour.max_courses_per_session == 2
+    assert first.behaviour.drop_hazard_per_hour == 0.1
 
 
 @pytest.mark.parametrize(
@@ -55,7 +59,7 @@ def test_expansion_gives_every_point_the_same_seeds(tmp_path):
         ("grid:\n  behaviour.nonsense: [1]\n", "unknown key"),
         ("grid:\n  campaigns.3.target_hours: [1]\n", "no item '3'"),
         ("grid:\n  seed: [1, 2]\n", "seeds and scale are set by the sweep"),
-        ("grid:\n  target_hours: [-1]\n", "target_hours"),
+        ("grid:\n  behaviour.drop_hazard_per_hour: [-1]\n", "drop_hazard_per_hour"),
     ],
 )
 def test_bad_sweeps_are_named_before_anything_runs(tmp_path, grid, message):

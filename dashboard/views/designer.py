@@ -218,7 +218,7 @@ if quick or full:
     cols = st.columns(4)
     for column, name in zip(
         cols,
-        ["participants", "completions", "participants_meeting_target", "peak_concurrent_learners"],
+        ["participants", "completions", "campaign_participants", "peak_concurrent_learners"],
         strict=True,
     ):
-        column.metric(name.replace("_", " "), kpi_value(result.kpis[name]))
+        column.metric(name.replace("_", " "), kpi_value(result.kpis.get(name, 0.0)))

@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import Field, field_validator
 
 from sim.config.base import NonNegativeFloat, PositiveFloat, Share, Strict, check_shares
+from sim.config.calibrated import calibrated
 from sim.config.vocabulary import CATEGORIES
 
 
@@ -21,9 +22,10 @@ class SessionConfig(Strict):
 
 class BehaviourConfig(Strict):
     routine_session: SessionConfig = SessionConfig()
-    # calibrated (karmasim calibrate, 2026-11-28): engaged median minutes, drop hazard
-    engaged_session: SessionConfig = SessionConfig(median_minutes=72.2, sigma=0.6)
-    drop_hazard_per_hour: NonNegativeFloat = 0.242
+    engaged_session: SessionConfig = SessionConfig(
+        median_minutes=calibrated("engaged_session_minutes"), sigma=0.6
+    )
+    drop_hazard_per_hour: NonNegativeFloat = calibrated("drop_hazard_per_hour")
     max_courses_per_session: Annotated[int, Field(ge=1, le=50)] = 6
     min_minutes_to_start_course: NonNegativeFloat = 3.0
     routine_course_mix: dict[str, Share] = {

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 
 from sim.config.base import NonNegativeFloat, PositiveFloat, Share, Strict
+from sim.config.calibrated import calibrated
 from sim.config.vocabulary import SECTORS, SERVICE_GROUPS
 
 
@@ -17,13 +18,13 @@ class EngagementConfig(Strict):
     window is 1 - exp(-k * w) where w scales with their routine propensity (elasticity) and
     group; k is set so that an officer of median propensity engages with `probability`."""
 
-    probability: Share = 0.0608  # calibrated, see configs
+    probability: Share = calibrated("engagement_probability")
     propensity_elasticity: Annotated[float, Field(ge=0.0, le=3.0)] = 0.5
     group_multiplier: dict[str, PositiveFloat] = {"A": 1.3, "B": 1.1, "C": 1.0}
     launch_boost: NonNegativeFloat = 2.0
     launch_decay_days: PositiveFloat = 1.5
     engaged_logins_per_day: PositiveFloat = 3.0
-    continue_after_target: Share = 0.788  # calibrated, see configs
+    continue_after_target: Share = calibrated("continue_after_target")
 
 
 class DeadlineRushConfig(Strict):

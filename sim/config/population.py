@@ -9,6 +9,7 @@ from typing import Annotated
 from pydantic import Field, field_validator
 
 from sim.config.base import NonNegativeFloat, PositiveFloat, Share, Strict, check_shares
+from sim.config.calibrated import calibrated
 from sim.config.vocabulary import SECTORS, SERVICE_GROUPS
 
 
@@ -21,7 +22,7 @@ class PropensityConfig(Strict):
     """Routine logins per working day, lognormal across officers (heavy-tailed on purpose:
     most officers rarely log in, a few log in daily)."""
 
-    median_logins_per_working_day: PositiveFloat = 0.00585  # calibrated, see configs
+    median_logins_per_working_day: PositiveFloat = calibrated("median_logins")
     sigma: Annotated[float, Field(ge=0.0, le=4.0)] = 1.6
     max_logins_per_working_day: PositiveFloat = 3.0
 
@@ -45,7 +46,7 @@ class PopulationConfig(Strict):
         GrowthPoint(date=dt.date(2026, 1, 31), registered_users=14_500_000),
     ]
     first_onboarding: dt.date = dt.date(2021, 9, 1)
-    history_completions_per_login: NonNegativeFloat = 0.254  # calibrated, see configs
+    history_completions_per_login: NonNegativeFloat = calibrated("history_completions_per_login")
     history_activity_factor: NonNegativeFloat = 1.0
     initial_in_progress_days: NonNegativeFloat = 40.0
 

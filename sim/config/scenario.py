@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
-from sim.config.base import NonNegativeFloat, Strict
+from sim.config.base import Strict
 from sim.config.behaviour import BehaviourConfig
 from sim.config.calendar import CalendarConfig
 from sim.config.campaign import CampaignConfig
@@ -34,7 +34,6 @@ class Scenario(Strict):
     description: str = ""
     seed: Annotated[int, Field(ge=0, le=2**63 - 1)] = 0
     scale: Annotated[int, Field(ge=1, le=1_000_000)] = 1
-    target_hours: NonNegativeFloat = 4.0
     calendar: CalendarConfig
     population: PopulationConfig = PopulationConfig()
     catalog: CatalogConfig = CatalogConfig()
@@ -46,6 +45,15 @@ class Scenario(Strict):
     policies: PoliciesConfig = PoliciesConfig()
     workforce: WorkforceConfig = WorkforceConfig()
     engine: EngineConfig = EngineConfig()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_target(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "target_hours" in data:
+            raise ValueError(
+                "target_hours: a target belongs to its campaign; set campaigns[].target_hours"
+            )
+        return data
 
     @model_validator(mode="after")
     def _campaigns_fit(self) -> Scenario:

@@ -124,7 +124,9 @@ class RunState:
     def retire(self, ids: np.ndarray, day: int) -> np.ndarray:
         """Officers leave the service: off the platform and out of any campaign."""
         self.n_engaged -= int((self.officers.mode[self.present(ids)] == ENGAGED).sum())
-        return leave(self.officers, ids, day)
+        gone = leave(self.officers, ids, day)
+        self.reschedule(gone)  # their pending login is cancelled
+        return gone
 
     # ---- the engine's timetable ---------------------------------------------------------
     def reschedule(self, ids: np.ndarray) -> None:

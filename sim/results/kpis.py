@@ -37,8 +37,6 @@ _KPIS = [
         "hours", "learning", headline=True),
     KPI("webinar_attendances", "webinar seats taken", "attendances", "learning"),
     KPI("webinar_hours", "hours spent in webinars", "hours", "learning"),
-    KPI("participants_meeting_target", "officers whose hours in the run reach the target",
-        "officers", "learning", headline=True),
     KPI("mean_hours_per_participant", "(course + webinar) hours per participant", "hours",
         "learning", scales=False),
     KPI("completion_per_enrolment", "completions / enrolments", "share", "learning",

@@ -91,8 +91,6 @@ def _orgs(output: EngineOutput, scale: int, now: CompetencySnapshot) -> pd.DataF
     table = output.population.organisations.table
     n_orgs = len(table)
     org = officers.org_id
-    target = output.scenario.target_hours
-    hours = officers.learning_hours.astype(np.float64) + officers.webinar_hours
     participant = officers.first_active_day != NO_DAY
 
     def count(mask: np.ndarray | None = None, weights: np.ndarray | None = None) -> np.ndarray:
@@ -106,7 +104,6 @@ def _orgs(output: EngineOutput, scale: int, now: CompetencySnapshot) -> pd.DataF
     frame["enrolments"] = count(weights=officers.enrolments.astype(np.float64)).astype(np.int64)
     frame["completions"] = count(weights=officers.completions.astype(np.float64)).astype(np.int64)
     frame["learning_hours"] = count(weights=officers.learning_hours.astype(np.float64))
-    frame["participants_meeting_target"] = count(participant & (hours >= target)).astype(np.int64)
     staffed = frame["officers"] > 0
     with np.errstate(divide="ignore", invalid="ignore"):
         coverage = now.org_met_share * scale / frame["officers"]
@@ -211,8 +208,6 @@ def _kpis(output: EngineOutput, load: pd.DataFrame) -> dict[str, float]:
     scenario, recorder = output.scenario, output.recorder
     officers = output.population.officers
     daily = recorder.daily
-    target = scenario.target_hours
-    hours = officers.learning_hours.astype(np.float64) + officers.webinar_hours
     participant = officers.first_active_day != NO_DAY
     n_participants = int(participant.sum())
     learning_hours = float(daily["new_learning_hours"].sum())
@@ -231,7 +226,6 @@ def _kpis(output: EngineOutput, load: pd.DataFrame) -> dict[str, float]:
         "learning_hours": learning_hours,
         "webinar_attendances": float(daily["new_webinar_attendances"].sum()),
         "webinar_hours": webinar_hours,
-        "participants_meeting_target": int((participant & (hours >= target)).sum()),
         "mean_hours_per_participant": (learning_hours + webinar_hours) / n_participants
         if n_participants
         else 0.0,
