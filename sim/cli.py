@@ -654,6 +654,32 @@ def forecast(
 
 
 @app.command()
+def kpis(
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="print the table of docs/kpis.md")
+    ] = False,
+    json_output: JsonOpt = False,
+) -> None:
+    """The KPI registry: every KPI, what it measures, its unit, how it scales."""
+    from sim.results.kpis import KPIS, markdown_table
+
+    if markdown:
+        print(markdown_table(), end="")
+        return
+    if json_output:
+        print(json.dumps([vars(k) for k in KPIS.values()], indent=2))
+        return
+    table = Table(title="KPIs (sim/results/kpis.py)", title_justify="left")
+    for column in ("KPI", "unit", "scales", "meaning"):
+        table.add_column(column)
+    for k in KPIS.values():
+        name = f"[bold]{k.name}[/]" if k.headline else k.name
+        table.add_row(name, k.unit, "yes" if k.scales else "no", k.description)
+    console.print(table)
+    console.print("bold: headline KPIs (overview cards, bands, sweep summaries)")
+
+
+@app.command()
 def bench(
     only: Annotated[
         list[str] | None, typer.Option("--only", help="run only these cases (campaign, year)")
@@ -717,6 +743,15 @@ def bench(
             row["target"],
         )
     console.print(table)
+    steps = sorted({k for row in rows for k in row if k.startswith("step:")})
+    if steps:
+        view = Table(title="CPU seconds per step (median over repeats)")
+        view.add_column("step")
+        for row in rows:
+            view.add_column(row["case"], justify="right")
+        for step in steps:
+            view.add_row(step.removeprefix("step:"), *(f"{row.get(step, 0):.2f}" for row in rows))
+        console.print(view)
 
 
 def main() -> None:

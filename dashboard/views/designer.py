@@ -12,7 +12,7 @@ import streamlit as st
 import yaml
 from data import store
 
-from sim.config import load_settings, scenario_problems, validate_scenario
+from sim.config import load_settings, scenario_problems, validate_scenario, with_paths
 from sim.simulate import simulate
 
 CONFIGS = Path(__file__).resolve().parents[2] / "configs"
@@ -39,8 +39,19 @@ else:
 if data is None:
     st.info("Choose or upload a scenario to edit its levers.")
     st.stop()
+# Edit the resolved scenario (every default filled in, calibrated values included), so a
+# lever shows the value the model would use; a file that does not validate is shown as
+# its problems first.
+uploaded_problems = scenario_problems(data)
+if uploaded_problems:
+    for where, message in uploaded_problems:
+        st.error(f"{where}: {message}")
+    st.warning("Fix the file to edit and run it; nothing has been run or stored.")
+    st.stop()
+data = validate_scenario(data, source="designer").canonical()
 
 errors_at: dict[str, st.delta_generator.DeltaGenerator] = {}
+levers: dict[str, object] = {}  # dotted path -> the value a widget set
 
 
 def note(path: str) -> None:
@@ -52,55 +63,52 @@ def as_date(value) -> dt.date:
     return dt.date.fromisoformat(str(value))
 
 
-edited = dict(data)
-edited["name"] = st.text_input("Name of the new scenario", f"{data.get('name', 'scenario')}-custom")
+levers["name"] = st.text_input("Name of the new scenario", f"{data['name']}-custom")
 note("name")
-edited["seed"] = st.number_input("Seed", 0, 2**31, int(data.get("seed", 0)))
+levers["seed"] = st.number_input("Seed", 0, 2**31, int(data["seed"]))
 note("seed")
-campaigns = [dict(c) for c in data.get("campaigns", [])]
-if campaigns:
+if data["campaigns"]:
     st.subheader("Campaign")
-    campaign = campaigns[0]
-    at = "campaigns[0]"
+    campaign = data["campaigns"][0]
+    at, path = "campaigns[0]", "campaigns.0"
     left, right = st.columns(2)
     with left:
-        campaign["start"] = st.date_input("Campaign start", as_date(campaign["start"]))
+        levers[f"{path}.start"] = st.date_input("Campaign start", as_date(campaign["start"]))
         note(f"{at}.start")
-        campaign["planned_end"] = st.date_input(
+        levers[f"{path}.planned_end"] = st.date_input(
             "Planned last day", as_date(campaign["planned_end"])
         )
         note(f"{at}.planned_end")
-        if st.checkbox("Extend the campaign", campaign.get("extended_end") is not None):
-            default = campaign.get("extended_end") or campaign["planned_end"]
-            campaign["extended_end"] = st.date_input("Extended last day", as_date(default))
+        if st.checkbox("Extend the campaign", campaign["extended_end"] is not None):
+            default = campaign["extended_end"] or campaign["planned_end"]
+            levers[f"{path}.extended_end"] = st.date_input("Extended last day", as_date(default))
             note(f"{at}.extended_end")
         else:
-            campaign["extended_end"] = None
-            campaign["extension_announced"] = None
+            levers[f"{path}.extended_end"] = None
+            levers[f"{path}.extension_announced"] = None
     with right:
-        campaign["target_hours"] = st.number_input(
-            "Target hours per officer", value=float(campaign.get("target_hours", 4.0)), step=0.5
+        levers[f"{path}.target_hours"] = st.number_input(
+            "Target hours per officer", value=float(campaign["target_hours"]), step=0.5
         )
         note(f"{at}.target_hours")
-        engagement = dict(campaign.get("engagement", {}))
-        engagement["probability"] = st.slider(
+        levers[f"{path}.engagement.probability"] = st.slider(
             "Share of targeted officers who take the campaign up",
             0.0,
             1.0,
-            float(engagement.get("probability", 0.075)),
+            float(campaign["engagement"]["probability"]),
             0.005,
         )
         note(f"{at}.engagement")
-        campaign["engagement"] = engagement
-        webinars = dict(campaign.get("webinars") or {})
-        webinars["attendance_cap"] = int(
-            st.number_input(
-                "Webinar seats", value=int(webinars.get("attendance_cap", 50_000)), step=5_000
+        if campaign["webinars"] is not None:
+            levers[f"{path}.webinars.attendance_cap"] = int(
+                st.number_input(
+                    "Webinar seats",
+                    value=int(campaign["webinars"]["attendance_cap"]),
+                    step=5_000,
+                )
             )
-        )
-        note(f"{at}.webinars")
-        campaign["webinars"] = webinars
-        stagger = dict(campaign.get("stagger") or {})
+            note(f"{at}.webinars")
+        stagger = campaign["stagger"] or {}
         waves = int(
             st.number_input(
                 "Ministries in waves (1: all start together)",
@@ -111,66 +119,55 @@ if campaigns:
         )
         if waves > 1:
             days = int(st.number_input("Days between waves", 1, 90, stagger.get("days_between", 3)))
-            campaign["stagger"] = {"waves": waves, "days_between": days}
+            levers[f"{path}.stagger"] = {"waves": waves, "days_between": days}
         else:
-            campaign["stagger"] = None
+            levers[f"{path}.stagger"] = None
         note(f"{at}.stagger")
-    edited["campaigns"] = [campaign, *campaigns[1:]]
     note("campaigns")
 
 st.subheader("Policies")
 left, right = st.columns(2)
 with left:
-    recommendations = dict(data.get("recommendations", {}))
     gap = st.toggle(
         "Gap-targeted course recommendations",
-        recommendations.get("mode") == "gap_targeted",
+        data["recommendations"]["mode"] == "gap_targeted",
     )
-    recommendations["mode"] = "gap_targeted" if gap else "popularity"
-    edited["recommendations"] = recommendations
+    levers["recommendations.mode"] = "gap_targeted" if gap else "popularity"
 with right:
-    policies = dict(data.get("policies", {}))
-    if st.toggle("Weekly reminder (Mondays 10:00)", policies.get("weekly_reminder") is not None):
-        policies["weekly_reminder"] = policies.get("weekly_reminder") or {}
-    else:
-        policies["weekly_reminder"] = None
-    if st.toggle("Inactivity alert after 3 days", policies.get("inactivity_alert") is not None):
-        policies["inactivity_alert"] = policies.get("inactivity_alert") or {}
-    else:
-        policies["inactivity_alert"] = None
-    karma = dict(policies.get("karma") or {})
-    karma["enabled"] = st.toggle(
-        "Karma points and monthly leaderboards", karma.get("enabled", False)
+    policies = data["policies"]
+    reminder = st.toggle("Weekly reminder (Mondays 10:00)", policies["weekly_reminder"] is not None)
+    levers["policies.weekly_reminder"] = (policies["weekly_reminder"] or {}) if reminder else None
+    alert = st.toggle("Inactivity alert after 3 days", policies["inactivity_alert"] is not None)
+    levers["policies.inactivity_alert"] = (policies["inactivity_alert"] or {}) if alert else None
+    levers["policies.karma.enabled"] = st.toggle(
+        "Karma points and monthly leaderboards", bool(policies["karma"]["enabled"])
     )
-    policies["karma"] = karma
-    edited["policies"] = policies
 note("policies")
 
 st.subheader("Platform")
-platform = dict(data.get("platform", {}))
+platform = data["platform"]
 left, right = st.columns(2)
 with left:
     servers = int(
         st.number_input(
             "Servers (0: as many as the latency target needs)",
-            value=int(platform.get("servers") or 0),
+            value=int(platform["servers"] or 0),
             step=1,
         )
     )
     note("platform.servers")
-    platform["servers"] = servers or None
+    levers["platform.servers"] = servers or None
 with right:
-    autoscaler = dict(platform.get("autoscaler", {}))
-    autoscaler["enabled"] = st.checkbox("Autoscaler", bool(autoscaler.get("enabled", False)))
-    if autoscaler["enabled"]:
-        autoscaler["max_servers"] = int(
+    autoscaled = st.checkbox("Autoscaler", bool(platform["autoscaler"]["enabled"]))
+    levers["platform.autoscaler.enabled"] = autoscaled
+    if autoscaled:
+        levers["platform.autoscaler.max_servers"] = int(
             st.number_input(
-                "Autoscaler maximum servers", value=int(autoscaler.get("max_servers", 100))
+                "Autoscaler maximum servers", value=int(platform["autoscaler"]["max_servers"])
             )
         )
         note("platform.autoscaler")
-    platform["autoscaler"] = autoscaler
-edited["platform"] = platform
+edited = with_paths(data, levers)
 
 problems = scenario_problems(edited)
 general = []

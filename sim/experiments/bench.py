@@ -64,6 +64,8 @@ def measure(config: Path, engine: str = "fast", agents: int | None = None, days:
         "setup_s": result.meta["timings"]["setup_s"],
         "simulate_s": result.meta["timings"]["simulate_s"],
         "peak_mb": peak_kb / 1024,
+        **{f"step:{name}": seconds for name, seconds in result.meta["step_cpu_s"].items()},
+        "step:summarise": result.meta["timings"]["summarise_s"],
         "sessions": result.kpis["sessions"] / scenario.scale,  # simulated (agent) sessions
         "sessions_per_s": result.kpis["sessions"] / scenario.scale / wall,
     }
@@ -80,7 +82,8 @@ def _measure_in_process(config: Path, *options: str) -> dict:
 
 
 def _median(samples: list[dict]) -> dict:
-    return {key: statistics.median(s[key] for s in samples) for key in samples[0]}
+    keys = dict.fromkeys(k for s in samples for k in s)
+    return {key: statistics.median(s.get(key, 0.0) for s in samples) for key in keys}
 
 
 def run_benchmarks(cases: list[str], repeat: int, console: Console) -> list[dict]:
