@@ -9,10 +9,8 @@ full scale over several seeds by `calibration_report`.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -245,14 +243,7 @@ def plot_daily_completions(dailies: list[pd.DataFrame], path) -> None:
 
 
 def parameters_yaml(values: dict[str, float], note: str) -> str:
-    """The fitted values as a YAML fragment for a scenario (merged by `base:` or by hand)."""
-    data: dict[str, Any] = {}
-    for parameter in PARAMETERS:
-        if parameter.name not in values or parameter.path.startswith("campaigns"):
-            continue
-        node = data
-        parts = parameter.path.split(".")
-        for part in parts[:-1]:
-            node = node.setdefault(part, {})
-        node[parts[-1]] = round(values[parameter.name], 6)
-    return f"# {note}\n" + json.dumps(data, indent=2)
+    """The fitted values as the `values:` block of sim/data/calibrated.yaml (their one home)."""
+    lines = [f"# {note}: replace the values block of sim/data/calibrated.yaml with", "values:"]
+    lines += [f"  {p.name}: {round(values[p.name], 6)}  # {p.path}" for p in PARAMETERS]
+    return "\n".join(lines)
