@@ -39,4 +39,3 @@ def test_the_run_records_cpu_time_per_step(saptah_run):
     for name in ("due", *TICK_STEPS):
         assert f"tick.{name}" in steps, name
     assert {"setup.population", "setup.catalogue", "webinars"} <= set(steps)
-    assert all(seconds >= 0 for seconds in steps.values())

@@ -20,14 +20,29 @@ if TYPE_CHECKING:
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
 
 
-class WeeklyReminder(Policy):
-    def __init__(self, state: RunState, config: ReminderConfig) -> None:
+class Nudge(Policy):
+    """A message sent on a schedule (`_run`), counted under the KPI `kpi_name`."""
+
+    kpi_name = ""
+
+    def __init__(self, state: RunState, config: ReminderConfig | InactivityAlertConfig) -> None:
         super().__init__(state)
         self.config = config
         self.sent = 0
 
     def start(self, env: simpy.Environment) -> None:
         env.process(self._run(env))
+
+    def _run(self, env: simpy.Environment):
+        raise NotImplementedError
+
+    def kpis(self) -> dict[str, float]:
+        return {self.kpi_name: float(self.sent)}
+
+
+class WeeklyReminder(Nudge):
+    kpi_name = "reminders_sent"
+    config: ReminderConfig
 
     def _run(self, env: simpy.Environment):
         state, config = self.state, self.config
@@ -46,18 +61,10 @@ class WeeklyReminder(Policy):
             )  # fmt: skip
             state.reschedule(moved)
 
-    def kpis(self) -> dict[str, float]:
-        return {"reminders_sent": float(self.sent)}
 
-
-class InactivityAlert(Policy):
-    def __init__(self, state: RunState, config: InactivityAlertConfig) -> None:
-        super().__init__(state)
-        self.config = config
-        self.sent = 0
-
-    def start(self, env: simpy.Environment) -> None:
-        env.process(self._run(env))
+class InactivityAlert(Nudge):
+    kpi_name = "inactivity_alerts_sent"
+    config: InactivityAlertConfig
 
     def _run(self, env: simpy.Environment):
         state, config = self.state, self.config
@@ -76,6 +83,3 @@ class InactivityAlert(Policy):
                 officers, ids, int(env.now), config.effect, config.response_hours * 60, rng
             )
             state.reschedule(moved)
-
-    def kpis(self) -> dict[str, float]:
-        return {"inactivity_alerts_sent": float(self.sent)}
