@@ -28,22 +28,22 @@ def list_index(items: list[Any], key: Any, where: str) -> int:
 
 def _parent(data: dict[str, Any], path: str) -> tuple[Any, Any]:
     """The container holding the last part of `path`, and the key of that part in it."""
+    where = f"path {path!r}"
     parts = path.split(".")
     node: Any = data
     for i, part in enumerate(parts):
-        where = f"path {path!r}"
         if isinstance(node, list):
             key: Any = list_index(node, part, where)
         elif isinstance(node, dict):
             key = part
-            if i < len(parts) - 1 and key not in node:
-                raise ConfigError(f"{where}: no setting {part!r}")
         else:
             raise ConfigError(f"{where}: {'.'.join(parts[:i])} is not a section")
         if i == len(parts) - 1:
             return node, key
+        if isinstance(node, dict) and key not in node:
+            raise ConfigError(f"{where}: no setting {part!r}")
         node = node[key]
-    raise ConfigError(f"path {path!r} is empty")
+    raise AssertionError("unreachable: a path has at least one part")
 
 
 def get_path(data: dict[str, Any], path: str) -> Any:

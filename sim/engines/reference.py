@@ -40,16 +40,8 @@ from sim.world.population import ENGAGED
 
 MAX_AGENTS = 200_000
 # One stream per kind of decision for the whole run (events happen in their own order
-# here, so the fast engine's per-day streams would not line up anyway).
-STREAMS = (
-    "session.length",
-    "session.courses",
-    "next_login",
-    "leave_after_target",
-    "webinar",
-    "platform",
-    "competency",
-)
+# here, so the fast engine's per-day streams would not line up anyway): the fast engine's
+# decision name -> this engine's stream; every webinar decision draws from "webinar".
 DECISIONS = {
     "session.length": "session.length",
     "session.courses": "session.courses",
@@ -58,6 +50,7 @@ DECISIONS = {
     "platform.turned_away": "platform",
     "competency.assessment": "competency",
 }
+STREAMS = (*DECISIONS.values(), "webinar")
 
 
 class PopulationTooLargeError(ValueError):

@@ -28,7 +28,7 @@ from sim.agents.competencies import CompetencyModel
 from sim.agents.enrolment import Recommender, course_mix_table
 from sim.agents.initial_state import seed_initial_state
 from sim.agents.overload import turn_away
-from sim.agents.presence import leave
+from sim.agents.presence import leave, on_platform
 from sim.agents.sessions import next_session_starts, take_up
 from sim.config import COMPETENCY_AREAS, Scenario
 from sim.engines.recorder import Recorder
@@ -100,7 +100,7 @@ class RunState:
     # ---- who is on the platform ---------------------------------------------------------
     def present(self, ids: np.ndarray) -> np.ndarray:
         """Those of `ids` on the platform now: onboarded and not retired."""
-        return ids[self.officers.present[ids]]
+        return on_platform(self.officers, ids)
 
     def onboarding(self, env: simpy.Environment):
         """Officers who join during the run come onto the platform at 00:00 of their day;
@@ -123,10 +123,11 @@ class RunState:
 
     def retire(self, ids: np.ndarray, day: int) -> np.ndarray:
         """Officers leave the service: off the platform and out of any campaign."""
-        self.n_engaged -= int((self.officers.mode[self.present(ids)] == ENGAGED).sum())
-        gone = leave(self.officers, ids, day)
-        self.reschedule(gone)  # their pending login is cancelled
-        return gone
+        leaving = self.present(ids)
+        self.n_engaged -= int((self.officers.mode[leaving] == ENGAGED).sum())
+        leave(self.officers, leaving, day)
+        self.reschedule(leaving)  # their pending login is cancelled
+        return leaving
 
     # ---- the engine's timetable ---------------------------------------------------------
     def reschedule(self, ids: np.ndarray) -> None:
