@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 class PolicySet:
     def __init__(self, policies: list[Policy]) -> None:
         self.policies = policies
+        # the hooks run on the hot path: only policies that define them are called
+        self._on_completion = [p for p in policies if _defines(p, "on_completion")]
+        self._on_attendance = [p for p in policies if _defines(p, "on_attendance")]
 
     @classmethod
     def for_scenario(cls, state: RunState) -> PolicySet:
@@ -79,12 +82,14 @@ class PolicySet:
         return suggest
 
     def on_completion(self, ids: np.ndarray, courses: np.ndarray, day: int) -> None:
+        if not self._on_completion:
+            return
         done = Completions.of(ids, courses, day)
-        for policy in self.policies:
+        for policy in self._on_completion:
             policy.on_completion(done)
 
     def on_attendance(self, ids: np.ndarray) -> None:
-        for policy in self.policies:
+        for policy in self._on_attendance:
             policy.on_attendance(ids)
 
     def kpis(self) -> dict[str, float]:
@@ -95,3 +100,8 @@ class PolicySet:
             for name, value in policy.kpis().items():
                 reported.setdefault(name, []).append(value)
         return {name: combined(name, values) for name, values in reported.items()}
+
+
+def _defines(policy: Policy, hook: str) -> bool:
+    """Whether the policy's class overrides `hook` (the base class's does nothing)."""
+    return getattr(type(policy), hook) is not getattr(Policy, hook)
