@@ -7,6 +7,7 @@ clear message and exits with status 2; nothing is written to the store.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import sys
 from collections.abc import Iterator
@@ -651,6 +652,108 @@ def forecast(
         )
     console.print(view)
     console.print(f"* campaign-week month.  Chart: {image}")
+
+
+@app.command()
+def backtest(
+    config: Annotated[Path, typer.Argument(help="fit settings YAML")] = Path(
+        "configs/history_fit.yaml"
+    ),
+    cutoffs: Annotated[
+        list[dt.datetime] | None,
+        typer.Option(
+            "--cutoff",
+            formats=["%Y-%m-%d"],
+            help="fit on figures up to this date "
+            "(repeat; default: 2024-10-31, 2025-07-31, 2026-02-28)",
+        ),
+    ] = None,
+    runs: Annotated[
+        int | None, typer.Option("--runs", min=4, help="simulations per cut-off")
+    ] = None,
+    scale: ScaleOpt = None,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="processes")] = 2,
+    out: OutOpt = Path("results"),
+    json_output: JsonOpt = False,
+) -> None:
+    """Fit the whole-workforce model on the published figures up to each cut-off, forecast
+    the later ones (error, inside the 10-90% band or not) and the scenario's last campaign
+    week, with bands that include parameter uncertainty (results/backtest/)."""
+    from sim.forecasting import backtest as bt
+    from sim.forecasting.fit import fit_ensemble
+    from sim.forecasting.priors import load_fit
+
+    with user_errors():
+        fit, scenario = load_fit(config)
+        changes = {k: v for k, v in (("runs", runs), ("scale", scale)) if v is not None}
+        fit = fit.model_copy(update=changes) if changes else fit
+        dates = [c.date() for c in cutoffs] if cutoffs else list(bt.DEFAULT_CUTOFFS)
+        for date in dates:
+            if not scenario.calendar.start <= date <= scenario.calendar.end:
+                raise UserError(
+                    f"--cutoff {date}: outside the scenario's calendar "
+                    f"{scenario.calendar.start}..{scenario.calendar.end}"
+                )
+        folder = out / "backtest"
+        ensembles = []
+        with Progress(
+            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("runs"), TimeElapsedColumn(), console=err, transient=True,
+            disable=json_output or not err.is_terminal,
+        ) as bar:  # fmt: skip
+            for date in dates:
+                job = bar.add_task(f"cut-off {date}", total=fit.runs)
+                ensemble = fit_ensemble(
+                    fit, scenario, date, workers,
+                    progress=lambda done, total, job=job: bar.update(job, completed=done),
+                )  # fmt: skip
+                bt.save(ensemble, fit, folder / date.isoformat())
+                ensembles.append(ensemble)
+        chart = folder / "backtests.png"
+        bt.plot_backtests(ensembles, chart)
+    tables = [bt.backtest_table(e) for e in ensembles]
+    last = ensembles[-1]
+    if json_output:
+        print(json.dumps({
+            "chart": str(chart),
+            "cutoffs": [{"cutoff": e.cutoff.isoformat(), "effective_runs": e.ess,
+                         "figures": t.assign(date=t["date"].astype(str)).to_dict("records")}
+                        for e, t in zip(ensembles, tables, strict=True)],
+            "posterior": bt.posterior_table(last, fit).to_dict("records"),
+            "forecast": bt.forecast_table(last).to_dict("records"),
+        }, indent=2, default=str))  # fmt: skip
+        return
+    for ensemble, table in zip(ensembles, tables, strict=True):
+        view = Table(
+            title=f"Cut-off {ensemble.cutoff}: forecasts of the later figures "
+            f"({len(ensemble.weights)} runs, {ensemble.ess:.1f} effective)",
+            title_justify="left",
+        )
+        for column in ("date", "figure", "published", "median", "10% - 90%", "error", "in band"):
+            view.add_column(column, justify="left" if column == "figure" else "right")
+        for row in table[table["role"] == "forecast"].itertuples():
+            view.add_row(
+                str(row.date), row.quantity, kpi_value(row.published), kpi_value(row.median),
+                f"{kpi_value(row.p10)} - {kpi_value(row.p90)}", percent(row.error_pct),
+                "yes" if row.in_band else "no",
+            )  # fmt: skip
+        inside, total = bt.in_band_counts(table)
+        console.print(view)
+        console.print(f"{inside} of {total} later figures inside the 10-90% band\n")
+    posterior = Table(title=f"Posterior, cut-off {last.cutoff}", title_justify="left")
+    for column in ("parameter", "prior", "median", "10% - 90%"):
+        posterior.add_column(column, justify="left" if column != "median" else "right")
+    for row in bt.posterior_table(last, fit).itertuples():
+        posterior.add_row(row.parameter, row.prior, str(row.median), f"{row.p10} - {row.p90}")
+    console.print(posterior)
+    week = Table(title=f"Forecast of the last campaign, cut-off {last.cutoff}",
+                 title_justify="left")  # fmt: skip
+    for column in ("figure", "median", "10% - 90%"):
+        week.add_column(column, justify="left" if column == "figure" else "right")
+    for row in bt.forecast_table(last).itertuples():
+        week.add_row(row.figure, kpi_value(row.p50), f"{kpi_value(row.p10)} - {kpi_value(row.p90)}")
+    console.print(week)
+    console.print(f"chart: {chart}; tables: {folder}/<cut-off>/")
 
 
 @app.command()

@@ -93,9 +93,9 @@ def calendar_clock(calendar: SimCalendar, day_weights: np.ndarray) -> IntensityC
     return IntensityClock(day_weights, calendar.shape_kinds, calendar.hour_shapes())
 
 
-def routine_clock(calendar: SimCalendar) -> IntensityClock:
-    """Routine activity: a working day integrates to 1, so rates are per working day."""
+def routine_clock(calendar: SimCalendar, day_factor: np.ndarray | None = None) -> IntensityClock:
+    """Routine activity: a working day integrates to 1 (times `day_factor` of the day, if
+    given), so rates are per working day."""
     config = calendar.config
-    return calendar_clock(
-        calendar, calendar.day_activity(config.weekend_activity, config.holiday_activity)
-    )
+    weights = calendar.day_activity(config.weekend_activity, config.holiday_activity)
+    return calendar_clock(calendar, weights if day_factor is None else weights * day_factor)

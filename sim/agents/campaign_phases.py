@@ -32,6 +32,7 @@ class CampaignOutcome:
     end_day: int
     participants: int
     participants_meeting_target: int
+    completers: int  # officers with a completion in the window
     org_participants: np.ndarray
     org_meeting_target: np.ndarray
 
@@ -45,7 +46,10 @@ class ActiveCampaign:
         self.median_rate = median_rate
         waves = range(plan.waves)
         self.engaged_clocks: list[IntensityClock] = [plan.engaged_clock(False, w) for w in waves]
-        self.targeted = np.flatnonzero(plan.targeted(officers))
+        self.completions_at_start = officers.completions.copy()  # created at the start
+        in_scope = plan.targeted(officers)
+        self.targeted = np.flatnonzero(in_scope)
+        self.scope = None if in_scope.all() else in_scope  # None: everyone is in scope
         self.extended = False  # whether the extension has been announced
         self.wave_of_ministry = self._assign_waves(officers)
         # minutes in which each wave's hours count for the campaign: [opens, closes)
@@ -72,10 +76,16 @@ class ActiveCampaign:
     def engaged_logins_per_day(self) -> float:
         return self.config.engagement.engaged_logins_per_day
 
+    def in_scope(self, ids: np.ndarray) -> np.ndarray:
+        """Those of `ids` the campaign asks to learn (its sectors, groups, cadres, units)."""
+        return ids if self.scope is None else ids[self.scope[ids]]
+
     def in_window(self, officers: Officers, ids: np.ndarray, minutes: np.ndarray) -> np.ndarray:
-        """Whether hours learned at `minutes` count: inside the officer's wave's window."""
+        """Whether hours learned at `minutes` count: the officer is in scope and it is
+        inside their wave's window."""
         waves = self.waves_of(officers, ids)
-        return (minutes >= self.wave_opens[waves]) & (minutes < self.wave_closes[waves])
+        inside = (minutes >= self.wave_opens[waves]) & (minutes < self.wave_closes[waves])
+        return inside if self.scope is None else inside & self.scope[ids]
 
     def engaged_next(
         self, officers: Officers, ids: np.ndarray, after: np.ndarray, exp_draws: np.ndarray
@@ -222,6 +232,7 @@ class ActiveCampaign:
             end_day=self.plan.end_day,
             participants=int(participated.sum()),
             participants_meeting_target=int(meeting.sum()),
+            completers=int((officers.completions > self.completions_at_start).sum()),
             org_participants=np.bincount(officers.org_id[participated], minlength=n_orgs),
             org_meeting_target=np.bincount(officers.org_id[meeting], minlength=n_orgs),
         )

@@ -13,6 +13,8 @@ import numpy as np
 from sim.config import SERVICE_GROUPS, EngagementConfig
 from sim.world.population import ENGAGED, ROUTINE, Officers
 
+FIRST_TIME_MEAN_DAYS = 2.0  # ASSUMPTION: first-time learners register soon after the launch
+
 
 def engagement_weights(
     officers: Officers, ids: np.ndarray, config: EngagementConfig, median_rate: float
@@ -48,3 +50,25 @@ def add_campaign_hours(
     before = officers.campaign_hours[ids]
     officers.campaign_hours[ids] = before + hours
     return int(((before < target_hours) & (officers.campaign_hours[ids] >= target_hours)).sum())
+
+
+def register_first_timers(
+    officers: Officers,
+    in_scope: np.ndarray,
+    first_day: int,
+    last_day: int,
+    share: float,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """A campaign brings staff in its scope who have not registered yet onto the platform:
+    each with probability `share`, on a day of the window (exponentially soon after its
+    first day, FIRST_TIME_MEAN_DAYS on average). Returns who registers earlier than they
+    would have."""
+    later = np.flatnonzero(in_scope & (officers.onboarded_day > first_day))
+    chosen = later[rng.random(later.size) < share]
+    delay = np.floor(rng.exponential(FIRST_TIME_MEAN_DAYS, chosen.size)).astype(np.int64)
+    days = np.minimum(first_day + delay, last_day)
+    days = np.minimum(days, officers.onboarded_day[chosen])
+    officers.onboarded_day[chosen] = days
+    officers.present[chosen] = days <= 0
+    return chosen

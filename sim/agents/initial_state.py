@@ -6,10 +6,11 @@ import numpy as np
 
 from sim.agents.activity import IntensityClock
 from sim.agents.enrolment import enrol
+from sim.agents.sessions import OnboardingDrive, routine_rates
 from sim.config import Scenario
-from sim.world.calendar import MINUTES_PER_DAY
+from sim.world.calendar import MINUTES_PER_DAY, NEVER
 from sim.world.catalog import Catalog
-from sim.world.population import Officers
+from sim.world.population import NOT_REGISTERED, Officers
 from sim.world.random_streams import RandomStreams
 
 
@@ -20,6 +21,7 @@ def seed_initial_state(
     mix_table: np.ndarray,
     routine_clock: IntensityClock,
     streams: RandomStreams,
+    drive: OnboardingDrive | None = None,
 ) -> int:
     """Give officers who were active recently a course in progress, and draw everyone's
     first login into `officers.next_login_min`. Returns how many courses were in progress."""
@@ -44,10 +46,11 @@ def seed_initial_state(
 
     draws = streams.fresh("initial.first_login").standard_exponential(n)
     officers.next_login_min[:] = routine_clock.next_events_from(0, rate, draws)
-    later = np.flatnonzero(joining)
+    officers.next_login_min[officers.onboarded_day == NOT_REGISTERED] = NEVER
+    later = np.flatnonzero(joining & (officers.onboarded_day != NOT_REGISTERED))
     if later.size:  # a joiner's first login comes after their onboarding day starts
         onboard = officers.onboarded_day[later].astype(np.int64) * MINUTES_PER_DAY
         officers.next_login_min[later] = routine_clock.next_event(
-            onboard, rate[later], draws[later]
+            onboard, routine_rates(officers, later, drive), draws[later]
         )
     return int(has_course.size)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -40,6 +41,27 @@ def session_budgets(
     return budget, engaged
 
 
+@dataclass(frozen=True)
+class OnboardingDrive:
+    """Newcomers (`officers.recruit`) log in at `logins_per_day` until they have completed
+    `courses` courses, then at their routine rate."""
+
+    courses: int
+    logins_per_day: float
+
+    def login_rates(self, officers: Officers, ids: np.ndarray) -> np.ndarray:
+        rates = officers.routine_logins_per_day[ids]
+        newcomer = officers.recruit[ids] & (officers.completions[ids] < self.courses)
+        return np.where(newcomer, np.float32(self.logins_per_day), rates)
+
+
+def routine_rates(officers: Officers, ids: np.ndarray, drive: OnboardingDrive | None) -> np.ndarray:
+    """Each officer's login rate outside a campaign (per working day)."""
+    if drive is None:
+        return officers.routine_logins_per_day[ids]
+    return drive.login_rates(officers, ids)
+
+
 def next_session_starts(
     officers: Officers,
     ids: np.ndarray,
@@ -47,6 +69,7 @@ def next_session_starts(
     exp_draws: np.ndarray,
     routine_clock: IntensityClock,
     campaign: ActiveCampaign | None,
+    drive: OnboardingDrive | None = None,
 ) -> np.ndarray:
     """Each officer's next login after `after` (on the routine clock, or the running
     campaign's for engaged officers), or their pending campaign take-up if that is sooner."""
@@ -54,7 +77,7 @@ def next_session_starts(
     nxt = np.empty(ids.size, dtype=np.int32)
     routine = ~engaged
     nxt[routine] = routine_clock.next_event(
-        after[routine], officers.routine_logins_per_day[ids[routine]], exp_draws[routine]
+        after[routine], routine_rates(officers, ids[routine], drive), exp_draws[routine]
     )
     if engaged.any():
         if campaign is None:

@@ -43,14 +43,30 @@ from sim.config.policies import (
     ReminderConfig,
     WorkforceConfig,
 )
-from sim.config.population import GrowthPoint, PopulationConfig, PropensityConfig
+from sim.config.population import (
+    GrowthPoint,
+    PopulationConfig,
+    PropensityConfig,
+    SectorAdoption,
+)
 from sim.config.scenario import EngineConfig, Scenario
-from sim.config.vocabulary import CATEGORIES, COMPETENCY_AREAS, SECTORS, SERVICE_GROUPS
+from sim.config.vocabulary import (
+    CADRES,
+    CATEGORIES,
+    COMPETENCY_AREAS,
+    FRONTLINE_CADRES,
+    MEANS,
+    SECTORS,
+    SERVICE_GROUPS,
+)
 
 __all__ = [
     "APIS",
+    "CADRES",
     "CATEGORIES",
     "COMPETENCY_AREAS",
+    "FRONTLINE_CADRES",
+    "MEANS",
     "SECTORS",
     "SERVICE_GROUPS",
     "AssignmentConfig",
@@ -79,6 +95,7 @@ __all__ = [
     "RecommendationConfig",
     "ReminderConfig",
     "Scenario",
+    "SectorAdoption",
     "ServerConfig",
     "SessionConfig",
     "Share",

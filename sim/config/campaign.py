@@ -10,7 +10,7 @@ from pydantic import Field, field_validator, model_validator
 
 from sim.config.base import NonNegativeFloat, PositiveFloat, Share, Strict
 from sim.config.calibrated import calibrated
-from sim.config.vocabulary import SECTORS, SERVICE_GROUPS
+from sim.config.vocabulary import CADRES, MEANS, SECTORS, SERVICE_GROUPS, unit_names
 
 
 class EngagementConfig(Strict):
@@ -25,6 +25,21 @@ class EngagementConfig(Strict):
     launch_decay_days: PositiveFloat = 1.5
     engaged_logins_per_day: PositiveFloat = 3.0
     continue_after_target: Share = calibrated("continue_after_target")
+    # Take-up hazard by the campaign's means, relative to an appeal (the 2024 week was an
+    # appeal: its `probability` is fitted to it).
+    means_multiplier: dict[str, PositiveFloat] = {
+        "appeal": 1.0,
+        "directive": calibrated("directive_multiplier"),
+        "appraisal_mandate": calibrated("appraisal_mandate_multiplier"),
+    }
+
+    @field_validator("means_multiplier")
+    @classmethod
+    def _means(cls, v: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(v) - set(MEANS))
+        if unknown:
+            raise ValueError(f"unknown means {unknown}; allowed: {list(MEANS)}")
+        return v
 
 
 class DeadlineRushConfig(Strict):
@@ -70,7 +85,14 @@ class StaggerConfig(Strict):
 
 
 class CampaignConfig(Strict):
-    """A National Learning Week style campaign: a window with a target and a deadline."""
+    """A National Learning Week style campaign, or an organisation's mandate: a window with
+    a target and a deadline, for the officers in its scope, asked by some means.
+
+    Scope: officers in `target_sectors`, `target_groups` and `target_cadres`, and, when
+    `target_units` names ministries or states, only in those. `means` sets the take-up
+    (see `EngagementConfig.means_multiplier`). `first_time_share` of the staff in scope who
+    have not registered yet register during the window's first days because of it.
+    """
 
     name: str
     start: dt.date
@@ -80,6 +102,10 @@ class CampaignConfig(Strict):
     target_hours: NonNegativeFloat = 4.0
     target_sectors: list[str] = list(SECTORS)
     target_groups: list[str] = list(SERVICE_GROUPS)
+    target_cadres: list[str] = list(CADRES)
+    target_units: list[str] = []
+    means: Literal["appeal", "directive", "appraisal_mandate"] = "appeal"
+    first_time_share: Share = 0.0
     weekend_activity: Share = 0.7
     engagement: EngagementConfig = EngagementConfig()
     deadline_rush: DeadlineRushConfig = DeadlineRushConfig()
@@ -100,6 +126,25 @@ class CampaignConfig(Strict):
         unknown = sorted(set(v) - set(SERVICE_GROUPS))
         if unknown or not v:
             raise ValueError(f"unknown or empty groups {unknown}; allowed: {list(SERVICE_GROUPS)}")
+        return v
+
+    @field_validator("target_cadres")
+    @classmethod
+    def _cadres(cls, v: list[str]) -> list[str]:
+        unknown = sorted(set(v) - set(CADRES))
+        if unknown or not v:
+            raise ValueError(f"unknown or empty cadres {unknown}; allowed: {list(CADRES)}")
+        return v
+
+    @field_validator("target_units")
+    @classmethod
+    def _units(cls, v: list[str]) -> list[str]:
+        unknown = sorted(set(v) - set(unit_names()))
+        if unknown:
+            raise ValueError(
+                f"unknown ministry or state {unknown}; the names are listed in "
+                "sim/data/organisations.yaml"
+            )
         return v
 
     @model_validator(mode="after")

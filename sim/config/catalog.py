@@ -3,6 +3,7 @@ long they are."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
@@ -11,8 +12,20 @@ from sim.config.base import PositiveFloat, Share, Strict, check_shares
 from sim.config.vocabulary import CATEGORIES, COMPETENCY_AREAS
 
 
+class CataloguePoint(Strict):
+    date: dt.date
+    courses: Annotated[int, Field(gt=0, le=100_000)]
+
+
 class CatalogConfig(Strict):
+    """The simulated catalogue (`courses` of it). With `growth`, the courses on offer change
+    over the run (interpolated log-linearly between the points, flat beyond them), and
+    routine learning scales with (courses on offer / `courses`) ** `growth_elasticity`:
+    more relevant courses, more learning. The simulated choice set stays `courses`."""
+
     courses: Annotated[int, Field(gt=0, le=100_000)] = 1428
+    growth: list[CataloguePoint] = []
+    growth_elasticity: Annotated[float, Field(ge=0.0, le=3.0)] = 0.0
     categories: dict[str, Share] = {
         "common_recommended": 0.04,
         "role_based": 0.30,
@@ -27,6 +40,14 @@ class CatalogConfig(Strict):
     duration_max_hours: PositiveFloat = 30.0
     popularity_skew: Annotated[float, Field(ge=0.0, le=3.0)] = 1.0
     hindi_share: Share = 0.35
+
+    @field_validator("growth")
+    @classmethod
+    def _growth(cls, v: list[CataloguePoint]) -> list[CataloguePoint]:
+        dates = [p.date for p in v]
+        if dates != sorted(dates) or len(set(dates)) != len(dates):
+            raise ValueError("dates must be strictly increasing")
+        return v
 
     @field_validator("categories")
     @classmethod

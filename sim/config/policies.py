@@ -159,3 +159,7 @@ class WorkforceConfig(Strict):
     recruit_share: Share = 0.3
     onboarding_courses: Annotated[int, Field(ge=0, le=8)] = 2
     onboarding_compliance: Share = 0.9
+    # Onboarding drives: newcomers log in at this rate until they have done their
+    # onboarding courses (None: at their routine rate). With population.adoption, those
+    # who register in their sector's drive (adoption.<sector>.drive_share) are newcomers.
+    onboarding_logins_per_day: PositiveFloat | None = None

@@ -6,11 +6,46 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from sim.config.base import NonNegativeFloat, PositiveFloat, Share, Strict, check_shares
 from sim.config.calibrated import calibrated
-from sim.config.vocabulary import SECTORS, SERVICE_GROUPS
+from sim.config.vocabulary import CADRES, SECTORS, SERVICE_GROUPS
+
+# ASSUMPTION (no breakdown is published for the platform): each sector's staff by cadre, an
+# order-of-magnitude reading of public employment structures. Central: the central armed
+# police (9 lakh of about 39 lakh) and the railway and postal operating staff (field staff);
+# states: teachers and police are the largest state cadres; local bodies: mostly field staff.
+DEFAULT_CADRES: dict[str, dict[str, float]] = {
+    "central": {"administration": 0.45, "teachers": 0.02, "police": 0.23, "health": 0.02,
+                "field_staff": 0.28},
+    "state": {"administration": 0.30, "teachers": 0.30, "police": 0.12, "health": 0.10,
+              "field_staff": 0.18},
+    "local": {"administration": 0.30, "teachers": 0.10, "police": 0.0, "health": 0.10,
+              "field_staff": 0.50},
+}  # fmt: skip
+
+
+class SectorAdoption(Strict):
+    """How a sector's staff register on the platform (the whole-workforce population).
+
+    Within each unit (a ministry or a state) registrations follow a logistic curve in time:
+    `saturation` of the unit's staff register eventually, half of them by the unit's
+    midpoint, and `width_days` sets how fast (from 12% to 88% of the eventual users takes
+    4 x width_days). Units open at different dates: each unit's midpoint is the sector's
+    `midpoint` shifted by a normal offset with sd `unit_spread_days` (states sign their MoUs
+    at different times). Nobody registers before the platform's launch.
+
+    `drive_share` of those who register during the run do so in an onboarding drive: they
+    do the onboarding courses first (`workforce.onboarding_courses`, at
+    `workforce.onboarding_logins_per_day`).
+    """
+
+    midpoint: dt.date
+    width_days: Annotated[float, Field(gt=0.0, le=3650.0)]
+    saturation: Share
+    unit_spread_days: Annotated[float, Field(ge=0.0, le=3650.0)] = 0.0
+    drive_share: Share = 0.0
 
 
 class GrowthPoint(Strict):
@@ -28,9 +63,25 @@ class PropensityConfig(Strict):
 
 
 class PopulationConfig(Strict):
+    """Who the officers are. Two ways to say when they joined the platform:
+
+    - `onboarding_curve` (default): `officers` are the registered users at the start, and
+      their onboarding dates follow the published curve of registered users;
+    - `adoption`: `officers` is the whole workforce that could register (up to 3 crore), and
+      each officer's registration date comes from their sector's adoption mechanism; those
+      not registered by a day are not on the platform (and cost nothing per tick).
+    """
+
     officers: Annotated[int, Field(gt=0, le=40_000_000)] = 4_571_209
     sectors: dict[str, Share] = {"central": 0.42, "state": 0.50, "local": 0.08}
-    service_groups: dict[str, Share] = {"A": 0.05, "B": 0.15, "C": 0.80}
+    # Central staff by group, 1 Mar 2022 (Pay Research Unit, published_figures.yaml);
+    # ASSUMPTION: the same split holds in the states and local bodies.
+    service_groups: dict[str, Share] = {"A": 0.035876, "B": 0.096950, "C": 0.867174}
+    cadres: dict[str, dict[str, Share]] = DEFAULT_CADRES
+    # Routine learning rates by sector and cadre, relative to the calibrated median (1: same).
+    sector_propensity_multiplier: dict[str, PositiveFloat] = {}
+    cadre_propensity_multiplier: dict[str, PositiveFloat] = {}
+    adoption: dict[str, SectorAdoption] | None = None
     departments_per_ministry: PositiveFloat = 6.0
     organisations_per_department: PositiveFloat = 8.0
     size_skew: Annotated[float, Field(ge=0.0, le=3.0)] = 1.1
@@ -61,6 +112,53 @@ class PopulationConfig(Strict):
     def _groups(cls, v: dict[str, float]) -> dict[str, float]:
         check_shares(v, SERVICE_GROUPS, "service group")
         return v
+
+    @field_validator("cadres")
+    @classmethod
+    def _cadres(cls, v: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+        for sector, shares in v.items():
+            if sector not in SECTORS:
+                raise ValueError(f"unknown sector {sector!r}; allowed: {list(SECTORS)}")
+            check_shares(shares, CADRES, f"{sector} cadre")
+        missing = sorted(set(SECTORS) - set(v))
+        if missing:
+            raise ValueError(f"cadre shares are missing for sectors {missing}")
+        return v
+
+    @field_validator("sector_propensity_multiplier")
+    @classmethod
+    def _sector_keys(cls, v: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(v) - set(SECTORS))
+        if unknown:
+            raise ValueError(f"unknown sector {unknown}; allowed: {list(SECTORS)}")
+        return v
+
+    @field_validator("cadre_propensity_multiplier")
+    @classmethod
+    def _cadre_keys(cls, v: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(v) - set(CADRES))
+        if unknown:
+            raise ValueError(f"unknown cadre {unknown}; allowed: {list(CADRES)}")
+        return v
+
+    @model_validator(mode="after")
+    def _adoption(self) -> PopulationConfig:
+        if self.adoption is None:
+            return self
+        default_curve = type(self).model_fields["onboarding_curve"].default
+        if self.onboarding_curve != default_curve:
+            raise ValueError(
+                "adoption and onboarding_curve exclude each other: with adoption, registration "
+                "dates come from each sector's adoption mechanism"
+            )
+        unknown = sorted(set(self.adoption) - set(SECTORS))
+        if unknown:
+            raise ValueError(f"adoption: unknown sector {unknown}; allowed: {list(SECTORS)}")
+        staffed = [sector for sector, share in self.sectors.items() if share > 0]
+        missing = sorted(set(staffed) - set(self.adoption))
+        if missing:
+            raise ValueError(f"adoption: sectors {missing} have officers but no adoption")
+        return self
 
     @field_validator("group_propensity_multiplier")
     @classmethod

@@ -86,6 +86,11 @@ class Scenario(Strict):
                     f"{programme.announce}..{last}, outside the calendar "
                     f"{self.calendar.start}..{self.calendar.end}"
                 )
+        if self.population.adoption is not None and self.workforce.growth:
+            raise ValueError(
+                "workforce.growth: with population.adoption, officers register by the adoption "
+                "mechanism; set workforce.growth to false"
+            )
         if self.population.officers // self.scale < 1:
             raise ValueError(
                 f"scale {self.scale} leaves no simulated officer out of {self.population.officers}"

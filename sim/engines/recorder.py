@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.config import CADRES, SECTORS
 from sim.world.calendar import MINUTES_PER_DAY
+
+N_GROUPS = len(SECTORS) * len(CADRES)  # (sector, cadre) pairs, sector-major
 
 DAILY_FIELDS = (
     "new_logins",
@@ -38,6 +41,7 @@ class Recorder:
         self.daily = {name: np.zeros(n_days) for name in DAILY_FIELDS}
         self.session_starts = np.zeros(self.horizon, dtype=np.int64)
         self.webinar_joins = np.zeros(self.horizon, dtype=np.int64)
+        self.completions_by_group = np.zeros((n_days, N_GROUPS), dtype=np.int64)
         # +1 where a session starts, -1 where it ends; the running sum is the concurrency
         self._session_delta = np.zeros(self.horizon + 1, dtype=np.int64)
         self._webinar_delta = np.zeros(self.horizon + 1, dtype=np.int64)
@@ -47,6 +51,10 @@ class Recorder:
 
     def add(self, field: str, day: int, amount: float) -> None:
         self.daily[field][day] += amount
+
+    def add_completions_by_group(self, day: int, groups: np.ndarray) -> None:
+        """One completion per entry of `groups` (sector x len(CADRES) + cadre)."""
+        self.completions_by_group[day] += np.bincount(groups, minlength=N_GROUPS)
 
     def add_sessions(self, starts: np.ndarray, ends: np.ndarray) -> None:
         """Record sessions occupying minutes [start, end) (starts within one tick)."""

@@ -23,19 +23,23 @@ import simpy
 
 from sim.agents.activity import IntensityClock, routine_clock
 from sim.agents.campaign_phases import ActiveCampaign, CampaignOutcome
-from sim.agents.campaign_response import add_campaign_hours, leave_after_target
+from sim.agents.campaign_response import (
+    add_campaign_hours,
+    leave_after_target,
+    register_first_timers,
+)
 from sim.agents.competencies import CompetencyModel
 from sim.agents.enrolment import Recommender, course_mix_table
 from sim.agents.initial_state import seed_initial_state
 from sim.agents.overload import turn_away
 from sim.agents.presence import leave, on_platform
-from sim.agents.sessions import next_session_starts, take_up
-from sim.config import COMPETENCY_AREAS, Scenario
+from sim.agents.sessions import OnboardingDrive, next_session_starts, take_up
+from sim.config import CADRES, COMPETENCY_AREAS, Scenario
 from sim.engines.recorder import Recorder
 from sim.platform.runtime import PlatformRuntime
 from sim.scenarios.campaign import CampaignPlan
 from sim.world.calendar import MINUTES_PER_DAY, SimCalendar
-from sim.world.catalog import Catalog, build_catalog
+from sim.world.catalog import Catalog, build_catalog, offer_factor
 from sim.world.population import ENGAGED, NO_DAY, Officers, Population, population_for
 from sim.world.random_streams import RandomStreams
 
@@ -89,6 +93,7 @@ class RunState:
     scheduler: Scheduler | None = None
     policies: PolicySet | None = None
     recommend: Recommender | None = None
+    drive: OnboardingDrive | None = None  # newcomers' onboarding courses and login rate
     campaign: ActiveCampaign | None = None
     n_engaged: int = 0
     outcomes: list[CampaignOutcome] = field(default_factory=list)
@@ -142,7 +147,7 @@ class RunState:
         """Each officer's next login after `after` (routine, campaign or take-up)."""
         draws = self.rng("next_login", day).standard_exponential(ids.size)
         return next_session_starts(
-            self.officers, ids, after, draws, self.routine_clock, self.campaign
+            self.officers, ids, after, draws, self.routine_clock, self.campaign, self.drive
         )
 
     # ---- sessions ----------------------------------------------------------------------
@@ -155,7 +160,11 @@ class RunState:
         self.recorder.add("new_logins", day, ids.size)
 
     def credit(self, ids: np.ndarray, courses: np.ndarray, day: int) -> None:
-        """What completing courses does beyond the counts: competencies, then policies."""
+        """What completing courses does beyond the counts: who completed (by sector and
+        cadre), competencies, then policies."""
+        officers = self.officers
+        groups = officers.sector[ids].astype(np.int64) * len(CADRES) + officers.cadre[ids]
+        self.recorder.add_completions_by_group(day, groups)
         rng = self.rng("competency.assessment", day)
         self.competencies.credit(ids, courses, self.catalog, rng)
         assert self.policies is not None
@@ -253,8 +262,33 @@ class RunState:
                 ids, COMPETENCY_AREAS.index(theme), config.theme_credit_probability, theme_rng
             )
         if config.count_toward_target and ids.size and campaign is not None:
-            self.add_campaign_hours(campaign, day, ids, np.full(ids.size, hours))
-            self.step_back(campaign, day, ids)
+            counted = campaign.in_scope(ids)
+            self.add_campaign_hours(campaign, day, counted, np.full(counted.size, hours))
+            self.step_back(campaign, day, counted)
+
+
+def onboarding_drive(scenario: Scenario) -> OnboardingDrive | None:
+    """Newcomers' faster start, when the scenario has newcomers and sets a rate for it."""
+    workforce = scenario.workforce
+    joining = workforce.growth or scenario.population.adoption is not None
+    if not joining or not workforce.onboarding_courses or not workforce.onboarding_logins_per_day:
+        return None
+    return OnboardingDrive(workforce.onboarding_courses, workforce.onboarding_logins_per_day)
+
+
+def campaign_plans(
+    scenario: Scenario, calendar: SimCalendar, population: Population
+) -> list[CampaignPlan]:
+    """The scenario's campaigns in date order, with their scope's ministry ids."""
+    ministries = population.organisations.table.drop_duplicates("ministry_id")
+    id_of = dict(zip(ministries["ministry"], ministries["ministry_id"], strict=True))
+    plans = []
+    for i, config in enumerate(sorted(scenario.campaigns, key=lambda c: c.start)):
+        units = None
+        if config.target_units:
+            units = np.array([id_of.get(name, -1) for name in config.target_units])
+        plans.append(CampaignPlan(i, config, calendar, units))
+    return plans
 
 
 def build_run(scenario: Scenario, timer: StepTimer | None = None) -> RunState:
@@ -279,20 +313,28 @@ def build_run(scenario: Scenario, timer: StepTimer | None = None) -> RunState:
         catalog=catalog,
         mix_table=mix_table,
         competencies=competencies,
-        routine_clock=routine_clock(calendar),
+        routine_clock=routine_clock(calendar, offer_factor(scenario.catalog, calendar.dates)),
         recorder=Recorder(calendar.n_days),
         platform=PlatformRuntime(scenario.platform, scenario.scale, calendar.horizon_minutes),
-        plans=[
-            CampaignPlan(i, c, calendar)
-            for i, c in enumerate(sorted(scenario.campaigns, key=lambda c: c.start))
-        ],
+        plans=campaign_plans(scenario, calendar, population),
         timer=timer,
     )
+    for plan in state.plans:
+        if plan.config.first_time_share > 0:
+            register_first_timers(
+                state.officers,
+                plan.targeted(state.officers),
+                plan.start_day,
+                plan.calendar.day_index(plan.config.planned_end),
+                plan.config.first_time_share,
+                streams.fresh(f"campaign.{plan.index}.first_time"),
+            )
     with timer.step("setup.policies"):
         state.policies = PolicySet.for_scenario(state)
         state.recommend = state.policies.recommender()
+    state.drive = onboarding_drive(scenario)
     with timer.step("setup.initial_state"):
         state.initial_in_progress = seed_initial_state(
-            state.officers, catalog, scenario, mix_table, state.routine_clock, streams
+            state.officers, catalog, scenario, mix_table, state.routine_clock, streams, state.drive
         )
     return state

@@ -25,6 +25,8 @@ class KPI:
 _KPIS = [
     KPI("officers", "officers onboarded on the platform when the run starts", "officers",
         "participation", scales=False),
+    KPI("registered_users_end", "users registered by the last day (accounts of those who "
+        "left included)", "officers", "participation"),
     KPI("participants", "officers with any learning in the run", "officers", "participation",
         headline=True),
     KPI("sessions", "learning sessions started", "sessions", "participation"),
@@ -59,6 +61,14 @@ _KPIS = [
     KPI("campaign_participants_meeting_target",
         "officers whose hours in the window reach their campaign's target_hours", "officers",
         "campaign", headline=True),
+    KPI("campaign_completers", "officers with at least one completion in the campaign window",
+        "officers", "campaign"),
+    KPI("campaign_completions_state_share",
+        "share of the campaign window's completions by state and local-body staff", "share",
+        "campaign", scales=False),
+    KPI("campaign_completions_frontline_share",
+        "share of the campaign window's completions by frontline cadres (teachers, police, "
+        "health, field staff)", "share", "campaign", scales=False),
     KPI("campaign_mean_hours_per_participant", "campaign hours per campaign participant",
         "hours", "campaign", scales=False),
     KPI("peak_concurrent_learners", "most learners on the platform in one minute",

@@ -29,7 +29,7 @@ import yaml
 
 from sim.results.tables import RunResult, kpis_json
 
-TABLES = ("daily", "load", "hourly", "competencies", "orgs", "campaigns")
+TABLES = ("daily", "load", "hourly", "competencies", "orgs", "campaigns", "groups")
 DATABASE = "karmasim.duckdb"
 
 
@@ -83,12 +83,8 @@ class ResultsStore:
         (folder / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=True), "utf-8")
         (folder / "kpis.json").write_text(kpis_json(result.kpis), "utf-8")
         (folder / "run.json").write_text(json.dumps(result.meta, indent=2, sort_keys=True), "utf-8")
-        _write_parquet(result.daily, folder / "daily.parquet", result.run_id)
-        _write_parquet(result.load, folder / "load.parquet", result.run_id)
-        _write_parquet(result.hourly, folder / "hourly.parquet", result.run_id)
-        _write_parquet(result.competencies, folder / "competencies.parquet", result.run_id)
-        _write_parquet(result.orgs, folder / "orgs.parquet", result.run_id)
-        _write_parquet(result.campaigns, folder / "campaigns.parquet", result.run_id)
+        for name in TABLES:
+            _write_parquet(getattr(result, name), folder / f"{name}.parquet", result.run_id)
 
     @contextlib.contextmanager
     def _lock(self) -> Iterator[None]:

@@ -16,12 +16,20 @@ import pandas as pd
 
 from sim import __version__
 from sim.agents.competencies import CompetencySnapshot
-from sim.config import COMPETENCY_AREAS, SERVICE_GROUPS, Scenario
+from sim.config import (
+    CADRES,
+    COMPETENCY_AREAS,
+    FRONTLINE_CADRES,
+    SECTORS,
+    SERVICE_GROUPS,
+    Scenario,
+)
 from sim.engines.output import EngineOutput
+from sim.engines.recorder import N_GROUPS
 from sim.platform.tables import PlatformTables, platform_tables
 from sim.results.kpis import scaled
 from sim.results.run_identity import replication_key, run_id_for
-from sim.world.population import NO_COURSE, NO_DAY
+from sim.world.population import NO_COURSE, NO_DAY, NOT_REGISTERED
 
 
 @dataclass
@@ -36,6 +44,7 @@ class RunResult:
     competencies: pd.DataFrame
     orgs: pd.DataFrame
     campaigns: pd.DataFrame
+    groups: pd.DataFrame
     meta: dict[str, Any] = field(default_factory=dict)
 
 
@@ -69,6 +78,53 @@ def _daily(output: EngineOutput, scale: int) -> pd.DataFrame:
     frame["cum_platform_completions"] = prior + frame["cum_completions"]
     frame["date"] = pd.to_datetime(frame["date"])
     return frame
+
+
+def registered_by_group(output: EngineOutput) -> np.ndarray:
+    """Registered users (agents) at the end of each day by (sector, cadre) group: everyone
+    onboarded by then, including those who left since (their accounts stay registered)."""
+    officers, n_days = output.population.officers, output.calendar.n_days
+    registered = officers.onboarded_day != NOT_REGISTERED
+    day = np.clip(officers.onboarded_day[registered].astype(np.int64), 0, n_days - 1)
+    group = officers.sector[registered].astype(np.int64) * len(CADRES) + officers.cadre[registered]
+    flat = np.bincount(day * N_GROUPS + group, minlength=n_days * N_GROUPS)
+    return np.cumsum(flat.reshape(n_days, N_GROUPS), axis=0)
+
+
+def _groups(output: EngineOutput, scale: int) -> pd.DataFrame:
+    """Per day and (sector, cadre): registered users and completions, for growth series
+    and the sector and frontline shares of a campaign."""
+    n_days = output.calendar.n_days
+    sectors = np.repeat(np.array(SECTORS), len(CADRES))
+    cadres = np.tile(np.array(CADRES), len(SECTORS))
+    return pd.DataFrame(
+        {
+            "date": np.repeat(pd.to_datetime(output.calendar.dates.date), N_GROUPS),
+            "sector": np.tile(sectors, n_days),
+            "cadre": np.tile(cadres, n_days),
+            "registered": (registered_by_group(output) * scale).ravel(),
+            "new_completions": (output.recorder.completions_by_group * scale).ravel(),
+        }
+    )
+
+
+def _group_shares(output: EngineOutput) -> dict[str, float]:
+    """The state (and local-body) and frontline shares of the campaign windows' completions."""
+    by_group = output.recorder.completions_by_group
+    in_windows = sum(
+        (by_group[c.start_day : c.end_day + 1].sum(axis=0) for c in output.campaigns),
+        np.zeros(N_GROUPS, dtype=np.int64),
+    ).reshape(len(SECTORS), len(CADRES))
+    total = in_windows.sum()
+    if total == 0:
+        return {}
+    frontline = [CADRES.index(c) for c in FRONTLINE_CADRES]
+    return {
+        "campaign_completions_state_share": float(
+            in_windows[SECTORS.index("state") :].sum() / total
+        ),
+        "campaign_completions_frontline_share": float(in_windows[:, frontline].sum() / total),
+    }
 
 
 def _platform(output: EngineOutput, scale: int) -> PlatformTables:
@@ -181,6 +237,7 @@ def _campaigns(output: EngineOutput, daily: pd.DataFrame, scale: int) -> pd.Data
                 "webinar_hours": webinar_hours,
                 "participants": participants,
                 "participants_meeting_target": c.participants_meeting_target * scale,
+                "completers": c.completers * scale,
                 "mean_hours_per_participant": (learning_hours + webinar_hours) / participants
                 if participants
                 else 0.0,
@@ -197,6 +254,7 @@ def _campaigns(output: EngineOutput, daily: pd.DataFrame, scale: int) -> pd.Data
         "webinar_hours",
         "participants",
         "participants_meeting_target",
+        "completers",
         "mean_hours_per_participant",
         "daily_completions",
     ]
@@ -215,8 +273,14 @@ def _kpis(output: EngineOutput, load: pd.DataFrame) -> dict[str, float]:
     enrolments = float(daily["new_enrolments"].sum())
     completions = float(daily["new_completions"].sum())
     prior = float(officers.prior_completions.sum(dtype=np.int64))
+    registered_end = float((officers.onboarded_day != NOT_REGISTERED).sum())
+    if scenario.population.adoption is None:
+        on_platform_at_start = float(scenario.population.officers)
+    else:  # the population is the whole workforce: count those registered at the start
+        on_platform_at_start = float((officers.onboarded_day <= 0).sum()) * scenario.scale
     kpis: dict[str, float] = {
-        "officers": scenario.population.officers,
+        "officers": on_platform_at_start,
+        "registered_users_end": registered_end,
         "participants": n_participants,
         "sessions": float(daily["new_sessions"].sum()),
         "enrolments": enrolments,
@@ -256,10 +320,12 @@ def _kpis(output: EngineOutput, load: pd.DataFrame) -> dict[str, float]:
                 "campaign_participants_meeting_target": float(
                     sum(c.participants_meeting_target for c in output.campaigns)
                 ),
+                "campaign_completers": float(sum(c.completers for c in output.campaigns)),
                 "campaign_mean_hours_per_participant": hours_in / participants
                 if participants
                 else 0.0,
             }
+            | _group_shares(output)
         )
     return kpis
 
@@ -304,6 +370,7 @@ def summarise(output: EngineOutput, engine: str) -> RunResult:
         competencies=competencies,
         orgs=orgs,
         campaigns=campaigns,
+        groups=_groups(output, scale),
         meta=meta,
     )
 

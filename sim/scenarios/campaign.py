@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.agents.activity import IntensityClock, calendar_clock
-from sim.config import SECTORS, SERVICE_GROUPS, CampaignConfig
+from sim.config import CADRES, SECTORS, SERVICE_GROUPS, CampaignConfig
 from sim.world.calendar import MINUTES_PER_DAY, SimCalendar
 from sim.world.population import Officers
 
@@ -26,6 +26,7 @@ class CampaignPlan:
     index: int
     config: CampaignConfig
     calendar: SimCalendar
+    unit_ids: np.ndarray | None = None  # ministry ids of `config.target_units` (None: all)
 
     @property
     def name(self) -> str:
@@ -67,11 +68,17 @@ class CampaignPlan:
         return self.calendar.day_index(self.config.last_day)
 
     def targeted(self, officers: Officers) -> np.ndarray:
-        sectors = np.isin(officers.sector, [SECTORS.index(s) for s in self.config.target_sectors])
-        groups = np.isin(
-            officers.service_group, [SERVICE_GROUPS.index(g) for g in self.config.target_groups]
+        """Whether each officer is in the campaign's scope (registered or not)."""
+        config = self.config
+        inside = np.isin(officers.sector, [SECTORS.index(s) for s in config.target_sectors])
+        inside &= np.isin(
+            officers.service_group, [SERVICE_GROUPS.index(g) for g in config.target_groups]
         )
-        return sectors & groups
+        if len(config.target_cadres) < len(CADRES):
+            inside &= np.isin(officers.cadre, [CADRES.index(c) for c in config.target_cadres])
+        if self.unit_ids is not None:
+            inside &= np.isin(officers.ministry_id, self.unit_ids)
+        return inside
 
     @property
     def waves(self) -> int:
@@ -140,7 +147,8 @@ class CampaignPlan:
         if probability <= 0:
             return 0.0
         total = self.engagement_clock(extended=False).integral(self.start_min, self.planned_end_min)
-        return float(-np.log1p(-min(probability, 1 - 1e-12)) / total)
+        means = self.config.engagement.means_multiplier.get(self.config.means, 1.0)
+        return float(-np.log1p(-min(probability, 1 - 1e-12)) / total) * means
 
     def webinar_minutes(self) -> list[int]:
         """Start minute of each webinar: every planned campaign day at the configured times."""

@@ -36,7 +36,8 @@ class PolicySet:
         scenario = state.scenario
         config, workforce = scenario.policies, scenario.workforce
         policies: list[Policy] = []
-        if workforce.growth and workforce.onboarding_courses:
+        joining = workforce.growth or state.scenario.population.adoption is not None
+        if joining and workforce.onboarding_courses:
             policies.append(
                 RecruitOnboarding(
                     state, workforce.onboarding_courses, workforce.onboarding_compliance

@@ -11,6 +11,7 @@ import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from sim.config import CATEGORIES, COMPETENCY_AREAS, SERVICE_GROUPS, CatalogConfig
 from sim.world.random_streams import RandomStreams
@@ -160,3 +161,15 @@ def build_catalog(config: CatalogConfig, n_ministries: int, streams: RandomStrea
     return dataclasses.replace(
         catalog, by_group=WeightedGroups.build(ids, groups, popularity, n_groups)
     )
+
+
+def offer_factor(config: CatalogConfig, dates: pd.DatetimeIndex) -> np.ndarray | None:
+    """Routine learning on each date relative to a catalogue of `config.courses` (None when
+    the catalogue does not grow): (courses on offer / courses) ** growth_elasticity."""
+    if not config.growth or config.growth_elasticity == 0:
+        return None
+    known = np.array([p.date.toordinal() for p in config.growth], dtype=float)
+    log_courses = np.log([p.courses for p in config.growth])
+    ordinals = np.array([d.toordinal() for d in dates.date], dtype=float)
+    on_offer = np.exp(np.interp(ordinals, known, log_courses))
+    return (on_offer / config.courses) ** config.growth_elasticity

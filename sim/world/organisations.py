@@ -8,23 +8,17 @@ dominate (Zipf weights). Officers are later drawn into organisations by these we
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from sim.config import SECTORS, PopulationConfig
+from sim.config.vocabulary import reference_units
 
 
 def _zipf_weights(n: int, skew: float) -> np.ndarray:
     weights = 1.0 / np.arange(1, n + 1, dtype=float) ** skew
     return weights / weights.sum()
-
-
-def _reference_units() -> dict[str, dict[str, float]]:
-    text = resources.files("sim.data").joinpath("organisations.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
 
 
 @dataclass(frozen=True)
@@ -47,7 +41,7 @@ class Organisations:
 
 
 def build_organisations(config: PopulationConfig, rng: np.random.Generator) -> Organisations:
-    units = _reference_units()
+    units = reference_units()
     rows: list[dict[str, object]] = []
     ministry_id = 0
     department_id = 0

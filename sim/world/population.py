@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.config import SERVICE_GROUPS, PopulationConfig, Scenario
+from sim.config import CADRES, SECTORS, SERVICE_GROUPS, PopulationConfig, Scenario
 from sim.world.calendar import NEVER
 from sim.world.organisations import Organisations, build_organisations
 from sim.world.random_streams import RandomStreams
@@ -20,6 +20,7 @@ from sim.world.random_streams import RandomStreams
 ROUTINE, ENGAGED = 0, 1  # officers.mode
 NO_COURSE = -1
 NO_DAY = -1
+NOT_REGISTERED = np.iinfo(np.int16).max  # onboarded_day of one who does not register in the run
 
 
 @dataclass(frozen=True)
@@ -35,8 +36,11 @@ OFFICER_ATTRIBUTES: dict[str, Attribute] = {
     "ministry_id": Attribute(np.int16, 0, "ministry or state the organisation belongs to"),
     "sector": Attribute(np.int8, 0, "index into config.SECTORS"),
     "service_group": Attribute(np.int8, 0, "index into config.SERVICE_GROUPS"),
+    "cadre": Attribute(np.int8, 0, "index into config.CADRES"),
     "role_id": Attribute(np.int16, 0, "designation"),
-    "onboarded_day": Attribute(np.int16, 0, "day onboarded, relative to the start (<= 0)"),
+    "onboarded_day": Attribute(
+        np.int16, 0, "day registered, relative to the start (NOT_REGISTERED: not in the run)"
+    ),
     "routine_logins_per_day": Attribute(np.float32, 0, "learning propensity"),
     # learning state
     "mode": Attribute(np.int8, ROUTINE, "ROUTINE, or ENGAGED in the running campaign"),
@@ -85,6 +89,7 @@ class Officers:
     ministry_id: np.ndarray
     sector: np.ndarray
     service_group: np.ndarray
+    cadre: np.ndarray
     role_id: np.ndarray
     onboarded_day: np.ndarray
     routine_logins_per_day: np.ndarray
@@ -153,6 +158,40 @@ def _onboarding_days(
     return np.minimum(np.floor(onboarded), 0).astype(np.int16)
 
 
+def _adoption_days(
+    config: PopulationConfig,
+    officers: Officers,
+    n_units: int,
+    start: dt.date,
+    n_days: int,
+    streams: RandomStreams,
+) -> np.ndarray:
+    """Registration day per officer from their sector's adoption mechanism (see
+    `SectorAdoption`): the inverse of a logistic in time, shifted by the unit's opening
+    offset, never before the launch; NOT_REGISTERED for those who do not register in the
+    run (beyond the saturation share, or after its last day)."""
+    assert config.adoption is not None
+    u = streams.fresh("population.adoption").random(officers.n)
+    unit_offsets = streams.fresh("population.adoption.units").standard_normal(n_units)
+    launch = (config.first_onboarding - start).days
+    days = np.full(officers.n, float(NOT_REGISTERED))
+    for code, sector in enumerate(SECTORS):
+        adoption = config.adoption.get(sector)
+        rows = np.flatnonzero(officers.sector == code)
+        if adoption is None or adoption.saturation <= 0 or rows.size == 0:
+            continue
+        q = u[rows] / adoption.saturation
+        registers = q < 1.0
+        rows, q = rows[registers], q[registers]
+        offset = adoption.unit_spread_days * unit_offsets[officers.ministry_id[rows]]
+        midpoint = (adoption.midpoint - start).days + offset
+        with np.errstate(divide="ignore"):
+            when = midpoint + adoption.width_days * np.log(q / (1.0 - q))
+        days[rows] = np.maximum(np.floor(when), launch)
+    days[days >= n_days] = NOT_REGISTERED
+    return np.clip(days, np.iinfo(np.int16).min, NOT_REGISTERED).astype(np.int16)
+
+
 def _draw_officers(
     config: PopulationConfig,
     organisations: Organisations,
@@ -174,6 +213,17 @@ def _draw_officers(
     sector_codes = np.array([("central", "state", "local").index(s) for s in sector_names])
     officers.sector[rows] = sector_codes[org_id]
 
+    sector = officers.sector[rows]
+    cadre = np.zeros(n_agents, dtype=np.int8)
+    cadre_draws = streams.fresh(f"{prefix}.cadre").random(n_agents, dtype=np.float32)
+    for code, name in enumerate(SECTORS):
+        in_sector = sector == code
+        shares = np.array([config.cadres[name].get(c, 0.0) for c in CADRES])
+        cumulative = np.cumsum(shares).astype(np.float32)
+        found = np.searchsorted(cumulative, cadre_draws[in_sector], side="right")
+        cadre[in_sector] = np.minimum(found, len(CADRES) - 1)
+    officers.cadre[rows] = cadre
+
     group_shares = np.array([config.service_groups.get(g, 0.0) for g in SERVICE_GROUPS])
     group = _categorical(group_shares, n_agents, streams.fresh(f"{prefix}.service_group"))
     officers.service_group[rows] = group
@@ -188,6 +238,9 @@ def _draw_officers(
     rate = propensity.median_logins_per_working_day * np.exp(propensity.sigma * draws)
     multiplier = np.array([config.group_propensity_multiplier.get(g, 1.0) for g in SERVICE_GROUPS])
     rate *= multiplier[group]
+    by_sector = np.array([config.sector_propensity_multiplier.get(s, 1.0) for s in SECTORS])
+    by_cadre = np.array([config.cadre_propensity_multiplier.get(c, 1.0) for c in CADRES])
+    rate *= by_sector[sector] * by_cadre[cadre]
     officers.routine_logins_per_day[rows] = np.minimum(rate, propensity.max_logins_per_working_day)
 
 
@@ -222,9 +275,21 @@ def build_population(
     organisations = build_organisations(config, streams.fresh("population.organisations"))
     officers = Officers(n_agents + joining)
     _draw_officers(config, organisations, officers, slice(0, n_agents), streams, "population")
-    officers.onboarded_day[:n_agents] = _onboarding_days(
-        config, start, n_agents, streams.fresh("population.onboarding")
-    )
+    if config.adoption is not None:
+        officers.onboarded_day[:] = _adoption_days(
+            config, officers, organisations.n_ministries, start, n_days, streams
+        )
+        # Those who register during the run may do so in their sector's onboarding drive.
+        during = (officers.onboarded_day > 0) & (officers.onboarded_day != NOT_REGISTERED)
+        drive_share = np.array(
+            [a.drive_share if (a := config.adoption.get(s)) else 0.0 for s in SECTORS]
+        )
+        draws = streams.fresh("population.adoption.drive").random(officers.n)
+        officers.recruit[:] = during & (draws < drive_share[officers.sector])
+    else:
+        officers.onboarded_day[:n_agents] = _onboarding_days(
+            config, start, n_agents, streams.fresh("population.onboarding")
+        )
     if joining:
         rows = slice(n_agents, n_agents + joining)
         _draw_officers(config, organisations, officers, rows, streams, "population.joiners")
@@ -239,6 +304,7 @@ def build_population(
     # History before the simulated period: completions so far scale with how active an
     # officer is and how long they have been on the platform (about 5 working days a week).
     working_days_onboard = np.maximum(-officers.onboarded_day.astype(float), 0) * 5 / 7
+    working_days_onboard[officers.onboarded_day == NOT_REGISTERED] = 0.0
     expected = (
         config.history_completions_per_login
         * config.history_activity_factor
@@ -256,13 +322,14 @@ def build_population(
 def population_for(scenario: Scenario, n_days: int, streams: RandomStreams) -> Population:
     """The scenario's officers, with those who join during the run if it has growth."""
     workforce, config = scenario.workforce, scenario.population
-    joining = joiners(config, scenario.calendar.start, n_days, scenario.scale)
+    growth = workforce.growth and config.adoption is None
+    joining = joiners(config, scenario.calendar.start, n_days, scenario.scale) if growth else 0
     return build_population(
         config,
         scenario.agents,
         scenario.calendar.start,
         streams,
-        joining=joining if workforce.growth else 0,
+        joining=joining,
         n_days=n_days,
         recruit_share=workforce.recruit_share,
     )
