@@ -657,7 +657,7 @@ def forecast(
 @app.command()
 def backtest(
     config: Annotated[Path, typer.Argument(help="fit settings YAML")] = Path(
-        "configs/history_fit.yaml"
+        "configs/fits/history.yaml"
     ),
     cutoffs: Annotated[
         list[dt.datetime] | None,
@@ -707,7 +707,8 @@ def backtest(
                     fit, scenario, date, workers,
                     progress=lambda done, total, job=job: bar.update(job, completed=done),
                 )  # fmt: skip
-                bt.save(ensemble, fit, folder / date.isoformat())
+                scenario_path = (config.parent / fit.scenario).resolve()
+                bt.save(ensemble, fit, folder / date.isoformat(), scenario_path)
                 ensembles.append(ensemble)
         chart = folder / "backtests.png"
         bt.plot_backtests(ensembles, chart)

@@ -103,6 +103,23 @@ def test_competencies_page_shows_coverage_and_readiness(app):
     assert highest == sorted(highest, reverse=True) and highest[0] >= lowest[-1]
 
 
+def test_forecast_page_shows_the_fit_the_backtest_and_the_week_with_bands(app):
+    open_page(app, "forecast")
+    specs = chart_specs(app)
+    assert len(specs) == 2  # registered users, completions since launch
+    assert all("layer" in spec for spec in specs)  # band, median, published points, cut-off
+    # the latest cut-off has every published figure fitted: nothing left to backtest
+    assert any("nothing to backtest" in i.value for i in app.info)
+    week, posterior = (frame.value for frame in app.dataframe)
+    assert len(week) == 10 and week["10% - 90%"].str.contains(" - ").all()
+    assert "median" in posterior.columns and len(posterior) >= 10
+    app.selectbox[0].set_value(app.selectbox[0].options[0]).run()  # the earliest cut-off
+    assert not app.exception
+    backtest = app.dataframe[0].value
+    assert len(backtest) >= 8 and set(backtest["in band"]) <= {"yes", "no"}
+    assert chart_specs(app) != specs
+
+
 def test_designer_shows_the_problem_next_to_the_field_and_runs_nothing(app, store_root):
     open_page(app, "designer")
     before = ResultsStore(store_root).run_ids()

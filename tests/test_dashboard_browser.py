@@ -29,6 +29,7 @@ PAGES = {
     "campaign": "Campaign week",
     "platform": "Platform load",
     "competencies": "Competencies",
+    "forecast": "Forecast",
     "designer": "Scenario designer",
     "export": "Export",
 }
@@ -109,7 +110,7 @@ def test_every_page_renders_cards_and_charts(page, server):
     no_exceptions(page)
     page.screenshot(path=SCREENSHOTS / "overview.png", full_page=True)
 
-    for path, charts in (("campaign", 4), ("platform", 4), ("competencies", 1)):
+    for path, charts in (("campaign", 4), ("platform", 4), ("competencies", 1), ("forecast", 2)):
         visit(page, server, path)
         chart = page.locator('[data-testid="stVegaLiteChart"]')
         expect(chart.first).to_be_visible()

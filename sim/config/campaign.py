@@ -10,7 +10,16 @@ from pydantic import Field, field_validator, model_validator
 
 from sim.config.base import NonNegativeFloat, PositiveFloat, Share, Strict
 from sim.config.calibrated import calibrated
-from sim.config.vocabulary import CADRES, MEANS, SECTORS, SERVICE_GROUPS, unit_names
+from sim.config.vocabulary import CADRES, SECTORS, SERVICE_GROUPS, unit_names
+
+
+class MeansMultiplier(Strict):
+    """Take-up hazard by the campaign's means, relative to an appeal (the 2024 week was an
+    appeal: `EngagementConfig.probability` is fitted to it)."""
+
+    appeal: PositiveFloat = 1.0
+    directive: PositiveFloat = calibrated("directive_multiplier")
+    appraisal_mandate: PositiveFloat = calibrated("appraisal_mandate_multiplier")
 
 
 class EngagementConfig(Strict):
@@ -25,21 +34,7 @@ class EngagementConfig(Strict):
     launch_decay_days: PositiveFloat = 1.5
     engaged_logins_per_day: PositiveFloat = 3.0
     continue_after_target: Share = calibrated("continue_after_target")
-    # Take-up hazard by the campaign's means, relative to an appeal (the 2024 week was an
-    # appeal: its `probability` is fitted to it).
-    means_multiplier: dict[str, PositiveFloat] = {
-        "appeal": 1.0,
-        "directive": calibrated("directive_multiplier"),
-        "appraisal_mandate": calibrated("appraisal_mandate_multiplier"),
-    }
-
-    @field_validator("means_multiplier")
-    @classmethod
-    def _means(cls, v: dict[str, float]) -> dict[str, float]:
-        unknown = sorted(set(v) - set(MEANS))
-        if unknown:
-            raise ValueError(f"unknown means {unknown}; allowed: {list(MEANS)}")
-        return v
+    means_multiplier: MeansMultiplier = MeansMultiplier()
 
 
 class DeadlineRushConfig(Strict):

@@ -4,14 +4,15 @@ Registered users depend only on the adoption mechanism (`SectorAdoption`), and t
 expected number on a date is a closed form: a sector of N staff has
 N x saturation x E_z[logistic((t + 1 - midpoint - spread z) / width)] registered by the
 end of day t, z a unit's standard normal opening offset (Gauss-Hermite quadrature). So the
-posterior needs no simulation: prior draws are weighted by the likelihood of the user
-figures (importance sampling) and resampled.
+posterior needs no simulation: it is sampled by MCMC against the user figures.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
+import emcee
 import numpy as np
 import pandas as pd
 
@@ -26,7 +27,6 @@ USER_QUANTITIES = {
 _NODES, _WEIGHTS = np.polynomial.hermite_e.hermegauss(21)
 _WEIGHTS = _WEIGHTS / _WEIGHTS.sum()
 FIELDS = ("midpoint", "width_days", "saturation", "unit_spread_days")
-CHUNK = 20_000  # prior draws evaluated at once (memory)
 
 
 def sector_settings(
@@ -97,23 +97,34 @@ def log_likelihood(predicted: np.ndarray, observed: pd.DataFrame, model_error: f
 def adoption_posterior(
     scenario: Scenario, fit: FitConfig, observed: pd.DataFrame, rng: np.random.Generator
 ) -> tuple[dict[str, np.ndarray], float]:
-    """Draws from the adoption parameters' posterior given the user figures in `observed`
-    (resampled importance sample of `fit.adoption_draws` prior draws), and its effective
-    sample size."""
+    """Draws from the adoption parameters' posterior given the user figures in `observed`,
+    and their effective number. Sampled with emcee's affine-invariant ensemble sampler on
+    the unit cube of the priors (uniform there); the first half of each chain is burn-in,
+    and the effective number is the kept draws over the longest autocorrelation time."""
     priors = fit.stage("adoption")
-    n = fit.adoption_draws
-    draws = {p.name: p.from_unit(rng.random(n)) for p in priors}
     users = observed[observed["quantity"].isin(USER_QUANTITIES)].reset_index(drop=True)
-    if users.empty:
-        return draws, float(n)
-    loglik = np.empty(n)
-    for start in range(0, n, CHUNK):
-        part = {name: values[start : start + CHUNK] for name, values in draws.items()}
-        settings = sector_settings(scenario, fit, part, len(next(iter(part.values()))))
-        predicted = user_figures(scenario, settings, users)
-        loglik[start : start + CHUNK] = log_likelihood(predicted, users, fit.model_error)
-    weights = np.exp(loglik - loglik.max())
-    weights /= weights.sum()
-    ess = float(1.0 / (weights**2).sum())
-    chosen = rng.choice(n, size=n, p=weights)
-    return {name: values[chosen] for name, values in draws.items()}, ess
+    walkers, steps = fit.adoption_walkers, fit.adoption_steps
+    if users.empty:  # nothing to learn from: the prior
+        u = rng.random((walkers * steps // 2, len(priors)))
+        return {p.name: p.from_unit(u[:, k]) for k, p in enumerate(priors)}, float(len(u))
+
+    def log_probability(u: np.ndarray) -> np.ndarray:
+        inside = np.all((u >= 0.0) & (u < 1.0), axis=1)
+        result = np.full(len(u), -np.inf)
+        if inside.any():
+            values = {p.name: p.from_unit(u[inside, k]) for k, p in enumerate(priors)}
+            settings = sector_settings(scenario, fit, values, int(inside.sum()))
+            predicted = user_figures(scenario, settings, users)
+            result[inside] = log_likelihood(predicted, users, fit.model_error)
+        return result
+
+    sampler = emcee.EnsembleSampler(walkers, len(priors), log_probability, vectorize=True)
+    sampler.random_state = np.random.RandomState(int(rng.integers(2**31))).get_state()
+    sampler.run_mcmc(rng.random((walkers, len(priors))), steps, progress=False)
+    kept = sampler.get_chain(discard=steps // 2, flat=True)
+    # a short chain's estimate of tau is rough (emcee says so); the effective number is
+    # reported with each fit for that reason, not silenced
+    logging.getLogger("emcee.autocorr").setLevel(logging.ERROR)
+    tau = float(np.max(sampler.get_autocorr_time(discard=steps // 2, quiet=True)))
+    draws = {p.name: p.from_unit(kept[:, k]) for k, p in enumerate(priors)}
+    return draws, len(kept) / max(tau, 1.0)

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
+import yaml
 
 from sim.forecasting.fit import Ensemble, figure_key, weighted_quantiles
 from sim.forecasting.observations import QUANTITIES, observations
@@ -73,9 +77,36 @@ def forecast_table(ensemble: Ensemble) -> pd.DataFrame:
     return quantiles.rename_axis("name").reset_index()
 
 
-def save(ensemble: Ensemble, fit: FitConfig, folder: Path) -> None:
-    """The ensemble's tables (Parquet) and a summary (JSON) in `folder`."""
+def fitted_variant(ensemble: Ensemble, fit: FitConfig, scenario: Path, folder: Path) -> str:
+    """The best-fitting run's parameters as a `base:` variant of the scenario (YAML), so
+    that `karmasim run` can simulate it at any scale."""
+    best = int(np.argmax(ensemble.weights))
+    values = ensemble.parameters.iloc[best]
+    changes: dict = {}
+    for prior in fit.parameters:
+        for path in prior.paths:
+            node = changes
+            *parents, last = path.split(".")
+            for key in parents:
+                node = node.setdefault(int(key) if key.isdigit() else key, {})
+            node[last] = prior.setting(float(values[prior.name]))
+    header = (
+        f"# The best-fitting run (weight {ensemble.weights[best]:.3f}) of the fit on the\n"
+        f"# published figures up to {ensemble.cutoff} (karmasim backtest): its parameters\n"
+        "# as a variant of the scenario. The ensemble's bands are in backtest.csv and\n"
+        "# forecast.csv next to this file.\n"
+    )
+    body = {"base": os.path.relpath(scenario, folder), "name": f"fitted_{ensemble.cutoff:%Y_%m_%d}"}
+    return header + yaml.safe_dump(body | changes, sort_keys=False)
+
+
+def save(ensemble: Ensemble, fit: FitConfig, folder: Path, scenario: Path | None = None) -> None:
+    """The ensemble's tables (Parquet), a summary (JSON) and, given the scenario's path,
+    the best run as a scenario variant (fitted.yaml) in `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
+    if scenario is not None:
+        text = fitted_variant(ensemble, fit, scenario, folder)
+        (folder / "fitted.yaml").write_text(text, "utf-8")
     ensemble.parameters.assign(weight=ensemble.weights).to_parquet(folder / "parameters.parquet")
     ensemble.figures.to_parquet(folder / "figures.parquet")
     ensemble.forecast.to_parquet(folder / "forecast.parquet")
@@ -110,12 +141,14 @@ def load(folder: Path) -> Ensemble:
     )
 
 
-def plot_backtests(ensembles: list[Ensemble], path: Path) -> None:
+def plot_backtests(ensembles: list[Ensemble], path: Path | None = None) -> Any:
     """One row per cut-off: registered users and cumulative completions, the weighted
-    median and 10-90% band, the published figures (filled: fitted, open: forecast)."""
+    median and 10-90% band, the published figures (filled: fitted, open: forecast).
+    Saved to `path`, or returned as a matplotlib figure when there is none."""
     import matplotlib
 
-    matplotlib.use("Agg")
+    if path is not None:
+        matplotlib.use("Agg")
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
 
@@ -157,8 +190,11 @@ def plot_backtests(ensembles: list[Ensemble], path: Path) -> None:
             axis.grid(alpha=0.3)
     axes[0][0].legend(loc="upper left", fontsize=8)
     fig.tight_layout()
+    if path is None:
+        return fig
     fig.savefig(path, dpi=110)
     plt.close(fig)
+    return None
 
 
 def in_band_counts(table: pd.DataFrame) -> tuple[int, int]:

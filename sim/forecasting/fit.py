@@ -65,7 +65,7 @@ class Ensemble:
 
 def weighted_quantiles(values: np.ndarray, weights: np.ndarray, q) -> list[float]:
     """Quantiles of `values` under `weights` (NaN values are left out)."""
-    keep = ~np.isnan(values)
+    keep = ~np.isnan(values) & (weights > 0)
     values, weights = values[keep], weights[keep]
     if values.size == 0 or weights.sum() == 0:
         return [np.nan] * len(q)
@@ -156,18 +156,41 @@ def run_design(
 
 
 def behaviour_weights(
-    figures: pd.DataFrame, observed: pd.DataFrame, model_error: float
+    figures: pd.DataFrame, observed: pd.DataFrame, model_error: float, min_effective: float
 ) -> np.ndarray:
     """ABC weights of the runs from the figures in `observed` that the adoption stage did
-    not use (completions and the 2024 week)."""
+    not use (completions and the 2024 week).
+
+    The kernel is Gaussian in the log figures, with each figure's error and the model's.
+    With few runs in many dimensions one run can take all the weight; the kernel is then
+    widened (every error times the same factor h >= 1, the smallest that gives at least
+    `min_effective` effective runs): the ABC tolerance chosen adaptively, as a quantile of
+    the distances is in rejection ABC. Wider bands are the price of few simulations."""
     rows = observed[~observed["quantity"].isin(USER_QUANTITIES)].reset_index(drop=True)
     if rows.empty:
         return np.full(len(figures), 1.0 / len(figures))
     keys = [figure_key(d, q) for d, q in zip(rows["date"], rows["quantity"], strict=True)]
-    predicted = figures[keys].to_numpy()
-    loglik = log_likelihood(np.nan_to_num(predicted, nan=1.0), rows, model_error)
-    weights = np.exp(loglik - loglik.max())
-    return weights / weights.sum()
+    predicted = np.nan_to_num(figures[keys].to_numpy(), nan=1.0)
+    loglik = log_likelihood(predicted, rows, model_error)  # at h = 1
+
+    def weights_at(h: float) -> np.ndarray:
+        scaled = loglik / h**2
+        w = np.exp(scaled - scaled.max())
+        return w / w.sum()
+
+    def effective(w: np.ndarray) -> float:
+        return float(1.0 / (w**2).sum())
+
+    target = min(min_effective, len(figures))
+    if effective(weights_at(1.0)) >= target:
+        return weights_at(1.0)
+    low, high = 1.0, 2.0
+    while effective(weights_at(high)) < target and high < 1e6:
+        low, high = high, high * 2
+    for _ in range(40):  # bisection on h
+        middle = (low * high) ** 0.5
+        low, high = (middle, high) if effective(weights_at(middle)) < target else (low, middle)
+    return weights_at(high)
 
 
 def fit_ensemble(
@@ -183,5 +206,5 @@ def fit_ensemble(
     observed = observed[observed["date"] <= cutoff].reset_index(drop=True)
     parameters, adoption_ess = design(fit, scenario, observed)
     figures, forecast, series = run_design(fit, scenario, parameters, workers, progress)
-    weights = behaviour_weights(figures, observed, fit.model_error)
+    weights = behaviour_weights(figures, observed, fit.model_error, fit.min_effective_runs)
     return Ensemble(cutoff, parameters, figures, forecast, series, weights, adoption_ess)

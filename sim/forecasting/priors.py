@@ -1,4 +1,4 @@
-"""The fit's settings and its parameters' priors (`configs/history_fit.yaml`), and how a
+"""The fit's settings and its parameters' priors (`configs/fits/history.yaml`), and how a
 parameter vector becomes a scenario."""
 
 from __future__ import annotations
@@ -59,8 +59,10 @@ class FitConfig(Strict):
     scale: Annotated[int, Field(ge=1)] = 8000
     runs: Annotated[int, Field(ge=4, le=4096)] = 64
     seed: Annotated[int, Field(ge=0)] = 0
-    adoption_draws: Annotated[int, Field(ge=100, le=2_000_000)] = 40_000
+    adoption_walkers: Annotated[int, Field(ge=4, le=1000)] = 48
+    adoption_steps: Annotated[int, Field(ge=100, le=100_000)] = 3000
     model_error: Annotated[float, Field(ge=0.0, le=2.0)] = 0.10
+    min_effective_runs: Annotated[float, Field(ge=1.0)] = 8.0
     parameters: list[Prior]
 
     def stage(self, stage: str) -> list[Prior]:

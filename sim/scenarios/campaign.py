@@ -147,7 +147,7 @@ class CampaignPlan:
         if probability <= 0:
             return 0.0
         total = self.engagement_clock(extended=False).integral(self.start_min, self.planned_end_min)
-        means = self.config.engagement.means_multiplier.get(self.config.means, 1.0)
+        means = getattr(self.config.engagement.means_multiplier, self.config.means)
         return float(-np.log1p(-min(probability, 1 - 1e-12)) / total) * means
 
     def webinar_minutes(self) -> list[int]:
