@@ -32,10 +32,7 @@ from tests.test_whole_workforce import universe
 def test_the_closed_form_matches_the_simulated_registrations():
     """With units opening together, registered users by day in a sampled population are
     binomial around the closed form the adoption stage fits."""
-    data = universe(scale=500)
-    for sector in data["population"]["adoption"]:
-        data["population"]["adoption"][sector]["unit_spread_days"] = 0.0
-    scenario = validate_scenario(data)
+    scenario = validate_scenario(universe(scale=500))  # no unit spread
     officers = build_run(scenario).officers
     dates = [dt.date(2025, 3, 1) + dt.timedelta(days=d) for d in (0, 30, 60)]
     fit, _ = load_fit(CONFIGS / "fits" / "history.yaml")

@@ -8,6 +8,7 @@ import copy
 import datetime as dt
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from sim.config import CADRES, SECTORS, ConfigError, validate_scenario
@@ -16,6 +17,7 @@ from sim.engines.reference import ReferenceEngine
 from sim.engines.run_state import build_run
 from sim.results.tables import registered_by_group, summarise
 from sim.world.calendar import NEVER
+from sim.world.catalog import offer_factor
 from sim.world.population import NOT_REGISTERED
 
 START = dt.date(2025, 3, 1)
@@ -63,13 +65,13 @@ def test_registrations_follow_each_sectors_logistic():
         n = int(rows.sum())
         for day in (0, 20, 40, 60):
             registered = int((officers.onboarded_day[rows] <= day).sum())
-            t = (START - adoption.midpoint).days + day + 1  # by the end of the day
-            p = adoption.saturation * logistic((t - 0.5) / adoption.width_days)
+            t = (START - adoption.midpoint).days + day + 1  # registered before the day's end
+            p = adoption.saturation * logistic(t / adoption.width_days)
             sd = np.sqrt(n * p * (1 - p))
             assert abs(registered - n * p) < 4 * sd + 2, (sector, day, registered, n * p)
 
 
-def test_those_not_registered_cost_nothing_and_never_log_in():
+def test_those_not_registered_are_not_scheduled_and_never_log_in():
     scenario = validate_scenario(universe())
     output = FastEngine(scenario).run()
     officers = output.population.officers
@@ -149,12 +151,13 @@ def test_first_time_learners_register_in_the_window():
     assert 0.45 < share < 0.55
 
 
-def test_completions_by_group_add_up_on_both_engines():
+def test_completions_by_group_add_up_day_by_day_on_both_engines():
     data = universe(scale=4000, campaigns=[_chandigarh(target_units=[], means="appeal")])
     scenario = validate_scenario(data)
     for engine in (FastEngine, ReferenceEngine):
         result = summarise(engine(scenario).run(), engine.name)
-        assert result.groups["new_completions"].sum() == result.daily["new_completions"].sum()
+        by_day = result.groups.groupby("date")["new_completions"].sum()
+        assert (by_day.to_numpy() == result.daily["new_completions"].to_numpy()).all()
         assert 0 < result.kpis["campaign_completions_state_share"] <= 1
 
 
@@ -173,6 +176,18 @@ def test_onboarding_drives_make_newcomers_learn_sooner():
     assert completions[1] > 1.5 * completions[0]
 
 
+def test_the_catalogue_grows_log_linearly_between_its_points_and_is_flat_beyond():
+    config = validate_scenario(universe(**{
+        "catalog.courses": 1000, "catalog.growth_elasticity": 0.5,
+        "catalog.growth": [{"date": "2025-03-11", "courses": 1000},
+                           {"date": "2025-03-21", "courses": 4000}],
+    })).catalog  # fmt: skip
+    dates = pd.to_datetime(["2025-03-01", "2025-03-11", "2025-03-16", "2025-03-21", "2025-04-30"])
+    factor = offer_factor(config, pd.DatetimeIndex(dates))
+    # courses on offer: 1000, 1000, 2000 (halfway in logs), 4000, 4000; factor = (c/1000)^0.5
+    assert factor == pytest.approx([1.0, 1.0, 2**0.5, 2.0, 2.0])
+
+
 def test_catalogue_growth_scales_routine_logins_by_its_factor():
     """Doubling the courses on offer with elasticity 1 doubles routine logins."""
     growth = [{"date": "2020-01-01", "courses": 2856}]
@@ -183,10 +198,30 @@ def test_catalogue_growth_scales_routine_logins_by_its_factor():
     assert 1.85 < logins[1] / logins[0] < 2.15
 
 
+def test_first_time_learners_learn_in_the_window_on_both_engines():
+    data = universe(scale=2000, campaigns=[_chandigarh(target_units=[], first_time_share=0.5)])
+    scenario = validate_scenario(data)
+    plain = build_run(validate_scenario(universe(scale=2000))).officers.onboarded_day
+    start = (dt.date(2025, 3, 25) - START).days
+    for engine in (FastEngine, ReferenceEngine):
+        officers = engine(scenario).run().population.officers
+        pulled = officers.onboarded_day < plain
+        assert pulled.sum() > 100
+        # they are on the platform from their new day, and many learn before they would
+        # otherwise have registered
+        learned = officers.first_active_day[pulled]
+        assert (learned[learned >= 0] >= start).all()
+        assert (learned >= 0).mean() > 0.05
+
+
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
         ({"campaigns": [_chandigarh(target_units=["Atlantis"])]}, "unknown ministry or state"),
+        ({"campaigns": [_chandigarh(target_cadres=["police", "police"])]}, "more than once"),
+        ({"campaigns": [_chandigarh(target_units=["Ministry of Railways"],
+                                   target_sectors=["state"])]},
+         "only in the \\['central'\\] sectors"),
         ({"campaigns": [_chandigarh(target_cadres=["pilots"])]}, "unknown or empty cadres"),
         ({"campaigns": [_chandigarh(means="threat")]}, "means"),
         ({"workforce.growth": True}, "workforce.growth"),

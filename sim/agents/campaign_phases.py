@@ -15,9 +15,11 @@ import numpy as np
 from sim.agents.activity import IntensityClock
 from sim.agents.campaign_response import engagement_weights
 from sim.agents.presence import on_platform
+from sim.agents.sessions import OnboardingDrive, routine_rates
+from sim.config import SERVICE_GROUPS
 from sim.scenarios.campaign import CampaignPlan
 from sim.world.calendar import MINUTES_PER_DAY, NEVER
-from sim.world.population import ENGAGED, ROUTINE, Officers
+from sim.world.population import ENGAGED, NOT_REGISTERED, ROUTINE, Officers
 from sim.world.random_streams import RandomStreams
 
 Moved = tuple[np.ndarray, np.ndarray]  # officer ids, their new next-event minutes
@@ -32,6 +34,8 @@ class CampaignOutcome:
     end_day: int
     participants: int
     participants_meeting_target: int
+    group_participants: np.ndarray  # by service group (config.SERVICE_GROUPS)
+    group_meeting_target: np.ndarray
     completers: int  # officers with a completion in the window
     org_participants: np.ndarray
     org_meeting_target: np.ndarray
@@ -40,8 +44,15 @@ class CampaignOutcome:
 class ActiveCampaign:
     """The running campaign: its clocks, window and targeted officers."""
 
-    def __init__(self, plan: CampaignPlan, officers: Officers, median_rate: float) -> None:
+    def __init__(
+        self,
+        plan: CampaignPlan,
+        officers: Officers,
+        median_rate: float,
+        drive: OnboardingDrive | None = None,
+    ) -> None:
         self.plan = plan
+        self.drive = drive  # newcomers going back to routine go back to their drive's rate
         self.config = plan.config
         self.median_rate = median_rate
         waves = range(plan.waves)
@@ -57,9 +68,11 @@ class ActiveCampaign:
         self.wave_closes = np.array([plan.wave_end_min(w) for w in waves])
 
     def _assign_waves(self, officers: Officers) -> np.ndarray:
-        """Ministries into waves of about equal size (largest first, into the lightest wave)."""
+        """Ministries into waves of about equal size in registered officers (largest first,
+        into the lightest wave)."""
+        registered = self.targeted[officers.onboarded_day[self.targeted] != NOT_REGISTERED]
         sizes = np.bincount(
-            officers.ministry_id[self.targeted], minlength=officers.ministry_id.max() + 1
+            officers.ministry_id[registered], minlength=officers.ministry_id.max() + 1
         )
         waves = np.zeros(sizes.size, dtype=np.int64)
         load = np.zeros(self.plan.waves)
@@ -182,7 +195,7 @@ class ActiveCampaign:
         was_take_up = pending[officers.next_login_min[pending] == officers.engage_min[pending]]
         routine = routine_clock.next_event(
             np.full(was_take_up.size, now, np.int64),
-            officers.routine_logins_per_day[was_take_up],
+            routine_rates(officers, was_take_up, self.drive),
             draws[was_take_up],
         )
         officers.next_login_min[was_take_up] = routine
@@ -216,7 +229,7 @@ class ActiveCampaign:
         name = f"campaign.{plan.index}.end" + (f".{wave}" if wave else "")
         draws = streams.fresh(name).standard_exponential(engaged.size)
         logins = routine_clock.next_events_from(
-            int(self.wave_closes[wave]), officers.routine_logins_per_day[engaged], draws
+            int(self.wave_closes[wave]), routine_rates(officers, engaged, self.drive), draws
         )
         officers.next_login_min[engaged] = logins
         return engaged, logins
@@ -226,13 +239,17 @@ class ActiveCampaign:
         target = self.config.target_hours
         participated = officers.campaign_hours > 0
         meeting = participated & (officers.campaign_hours >= target)
+        groups = len(SERVICE_GROUPS)
+        completed_in_window = officers.completions > self.completions_at_start
         return CampaignOutcome(
             name=self.plan.name,
             start_day=self.plan.start_day,
             end_day=self.plan.end_day,
             participants=int(participated.sum()),
             participants_meeting_target=int(meeting.sum()),
-            completers=int((officers.completions > self.completions_at_start).sum()),
+            group_participants=np.bincount(officers.service_group[participated], minlength=groups),
+            group_meeting_target=np.bincount(officers.service_group[meeting], minlength=groups),
+            completers=int(self.in_scope(np.flatnonzero(completed_in_window)).size),
             org_participants=np.bincount(officers.org_id[participated], minlength=n_orgs),
             org_meeting_target=np.bincount(officers.org_id[meeting], minlength=n_orgs),
         )

@@ -12,6 +12,7 @@ import numpy as np
 
 from sim.agents.activity import IntensityClock
 from sim.agents.presence import on_platform
+from sim.agents.sessions import OnboardingDrive, routine_rates
 from sim.world.population import ROUTINE, Officers
 
 
@@ -22,12 +23,13 @@ def scale_propensity(
     now: int,
     routine_clock: IntensityClock,
     rng: np.random.Generator,
+    drive: OnboardingDrive | None = None,
 ) -> np.ndarray:
     officers.routine_logins_per_day[ids] *= np.float32(factor)
     routine = on_platform(officers, ids[officers.mode[ids] == ROUTINE])
     nxt = routine_clock.next_event(
         np.full(routine.size, now, np.int64),
-        officers.routine_logins_per_day[routine],
+        routine_rates(officers, routine, drive),
         rng.standard_exponential(routine.size),
     )
     officers.next_login_min[routine] = np.minimum(nxt, officers.engage_min[routine])

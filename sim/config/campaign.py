@@ -10,7 +10,7 @@ from pydantic import Field, field_validator, model_validator
 
 from sim.config.base import NonNegativeFloat, PositiveFloat, Share, Strict
 from sim.config.calibrated import calibrated
-from sim.config.vocabulary import CADRES, SECTORS, SERVICE_GROUPS, unit_names
+from sim.config.vocabulary import CADRES, SECTORS, SERVICE_GROUPS, reference_units, unit_names
 
 
 class MeansMultiplier(Strict):
@@ -131,6 +131,14 @@ class CampaignConfig(Strict):
             raise ValueError(f"unknown or empty cadres {unknown}; allowed: {list(CADRES)}")
         return v
 
+    @field_validator("target_sectors", "target_groups", "target_cadres", "target_units")
+    @classmethod
+    def _distinct(cls, v: list[str]) -> list[str]:
+        repeated = sorted({x for x in v if v.count(x) > 1})
+        if repeated:
+            raise ValueError(f"{repeated} named more than once")
+        return v
+
     @field_validator("target_units")
     @classmethod
     def _units(cls, v: list[str]) -> list[str]:
@@ -141,6 +149,20 @@ class CampaignConfig(Strict):
                 "sim/data/organisations.yaml"
             )
         return v
+
+    @model_validator(mode="after")
+    def _units_in_sectors(self) -> CampaignConfig:
+        """A named ministry is in the central sector, a state in the state and local-body
+        sectors: a scope naming one outside its target_sectors would reach nobody."""
+        central = set(reference_units()["central"])
+        for unit in self.target_units:
+            sectors = {"central"} if unit in central else {"state", "local"}
+            if not sectors & set(self.target_sectors):
+                raise ValueError(
+                    f"target_units: {unit!r} has staff only in the {sorted(sectors)} sectors, "
+                    f"but target_sectors is {self.target_sectors}"
+                )
+        return self
 
     @model_validator(mode="after")
     def _window(self) -> CampaignConfig:

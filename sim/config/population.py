@@ -14,7 +14,8 @@ from sim.config.vocabulary import CADRES, SECTORS, SERVICE_GROUPS
 
 # ASSUMPTION (no breakdown is published for the platform): each sector's staff by cadre, an
 # order-of-magnitude reading of public employment structures. Central: the central armed
-# police (9 lakh of about 39 lakh) and the railway and postal operating staff (field staff);
+# police (9 lakh of the 30-50 lakh central staff) and the railway and postal operating
+# staff (field staff);
 # states: teachers and police are the largest state cadres; local bodies: mostly field staff.
 DEFAULT_CADRES: dict[str, dict[str, float]] = {
     "central": {"administration": 0.45, "teachers": 0.02, "police": 0.23, "health": 0.02,

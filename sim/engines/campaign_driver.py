@@ -18,7 +18,7 @@ def drive_campaign(env: simpy.Environment, state: RunState, plan: CampaignPlan):
     yield env.timeout(plan.start_min - env.now)
     officers = state.officers
     median = state.scenario.population.propensity.median_logins_per_working_day
-    state.campaign = campaign = ActiveCampaign(plan, officers, median)
+    state.campaign = campaign = ActiveCampaign(plan, officers, median, state.drive)
     state.reschedule(campaign.start(officers, state.streams)[0])
     if plan.announce_min is not None:
         yield env.timeout(plan.announce_min - env.now)

@@ -206,7 +206,7 @@ class FastEngine:
         record.add("new_sessions", day, ids.size)
         record.add("new_session_minutes", day, int(outcome.minutes_used.sum(dtype=np.int64)))
         record.add("new_enrolments", day, int(outcome.enrolments.sum()))
-        record.add("new_completions", day, int(outcome.completions.sum()))
+        state.record_completions(day, ids, outcome.completions)
         completed = outcome.completions.astype(np.int64)
         record.add("new_completions_squared", day, int((completed * completed).sum()))
         record.add("new_drops", day, int(outcome.drops.sum()))

@@ -52,9 +52,10 @@ class Recorder:
     def add(self, field: str, day: int, amount: float) -> None:
         self.daily[field][day] += amount
 
-    def add_completions_by_group(self, day: int, groups: np.ndarray) -> None:
-        """One completion per entry of `groups` (sector x len(CADRES) + cadre)."""
-        self.completions_by_group[day] += np.bincount(groups, minlength=N_GROUPS)
+    def add_completions_by_group(self, day: int, groups: np.ndarray, counts: np.ndarray) -> None:
+        """`counts` completions for each entry of `groups` (sector x len(CADRES) + cadre)."""
+        by_group = np.bincount(groups, weights=counts, minlength=N_GROUPS)
+        self.completions_by_group[day] += by_group.astype(np.int64)
 
     def add_sessions(self, starts: np.ndarray, ends: np.ndarray) -> None:
         """Record sessions occupying minutes [start, end) (starts within one tick)."""

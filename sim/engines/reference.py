@@ -199,7 +199,7 @@ class ReferenceEngine:
             day = self._day()
             hours = float(step.minutes[0]) / 60.0
             record.add("new_learning_hours", day, hours)
-            record.add("new_completions", day, int(step.completed[0]))
+            state.record_completions(day, ids, step.completed)
             completed += int(step.completed[0])
             record.add("new_drops", day, int(step.dropped[0]))
             if counting:

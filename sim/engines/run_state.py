@@ -160,15 +160,20 @@ class RunState:
         self.recorder.add("new_logins", day, ids.size)
 
     def credit(self, ids: np.ndarray, courses: np.ndarray, day: int) -> None:
-        """What completing courses does beyond the counts: who completed (by sector and
-        cadre), competencies, then policies."""
-        officers = self.officers
-        groups = officers.sector[ids].astype(np.int64) * len(CADRES) + officers.cadre[ids]
-        self.recorder.add_completions_by_group(day, groups)
+        """What completing courses does beyond the counts: competencies, then policies."""
         rng = self.rng("competency.assessment", day)
         self.competencies.credit(ids, courses, self.catalog, rng)
         assert self.policies is not None
         self.policies.on_completion(ids, courses, day)
+
+    def record_completions(self, day: int, ids: np.ndarray, counts: np.ndarray) -> None:
+        """Completions counted on `day`: the day's total and who made them (by sector and
+        cadre), recorded together so that the two never disagree."""
+        counts = np.asarray(counts, dtype=np.int64)
+        self.recorder.add("new_completions", day, int(counts.sum()))
+        officers = self.officers
+        groups = officers.sector[ids].astype(np.int64) * len(CADRES) + officers.cadre[ids]
+        self.recorder.add_completions_by_group(day, groups, counts)
 
     def turn_away(self, day: int, ids: np.ndarray, when: np.ndarray) -> np.ndarray:
         """The platform is full: no session. Returns each officer's next login (a retry or

@@ -10,9 +10,11 @@ with a Gaussian kernel (Beaumont 2010). The weighted runs are the ensemble: a fo
 median and 10-90% band are weighted quantiles over them, so they carry parameter
 uncertainty and run-to-run noise together.
 
-Why this and not a sequential sampler: one design serves every question asked of it (the
-figures after a cut-off are simply left out of the weights), and on two cores every
-simulation counts. The price is a small effective sample size, reported with each fit.
+Why this and not a sequential sampler: a fixed design runs in parallel in one pass, and
+each cut-off of a backtest is one design (its adoption draws come from that cut-off's
+stage 1; the later figures are left out of its weights). The price is a small effective
+sample size, reported with each fit, and a kernel widened to reach it
+(`behaviour_weights`).
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ import pandas as pd
 from sim.data.published import published
 
 # ASSUMPTION: a published figure is within about 10% of the true value (log-scale sd);
-# single press figures and round numbers ("1 crore", "3.8 crore") are given 15%.
+# round numbers of 10 lakh or more ("1 crore", "3.8 crore") are given 15%.
 SIGMA = 0.10
 SIGMA_ROUND = 0.15
 
@@ -31,6 +31,8 @@ QUANTITIES = {
     "week_learning_hours": "nominal learning hours in the 2024 week",
     "week_participants_meeting_target": "participants reaching 4 hours in the 2024 week",
     "week_participants": "participants in the 2024 week",
+    "week_group_a_participants": "Group A participants in the 2024 week",
+    "week_group_a_meeting_target": "Group A participants reaching 4 hours in the 2024 week",
     "week_daily_completions": "mean daily completions during the 2024 week",
     "pre_week_daily_completions": "mean daily completions in the fortnight before the week",
 }
@@ -86,6 +88,9 @@ def observations() -> pd.DataFrame:
         add(end, quantity, week[final_key], week["source"])
         add(end, quantity, interim[interim_key], "Ministry of Personnel interim, PIB 8 Nov 2024")
     add(end, "week_participants", week["participants"], week["source"])
+    group_a = "interim statement, early Nov 2024 (published_figures.yaml, karmayogi_saptah_2024)"
+    add(end, "week_group_a_participants", week["group_a_participants"], group_a)
+    add(end, "week_group_a_meeting_target", week["group_a_meeting_4h_target"], group_a)
     add(end, "week_daily_completions", week["daily_completions_during_week"], week["source"])
     add(week["window"]["start"], "pre_week_daily_completions",
         week["daily_completions_before_week"], week["source"])  # fmt: skip

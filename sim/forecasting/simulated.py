@@ -65,6 +65,8 @@ def _week_figure(week: pd.DataFrame, daily: pd.DataFrame, quantity: str) -> floa
         "week_completions": "completions",
         "week_learning_hours": "learning_hours",
         "week_participants": "participants",
+        "week_group_a_participants": "participants_group_A",
+        "week_group_a_meeting_target": "meeting_target_group_A",
         "week_participants_meeting_target": "participants_meeting_target",
         "week_daily_completions": "daily_completions",
     }[quantity]

@@ -237,6 +237,14 @@ def _campaigns(output: EngineOutput, daily: pd.DataFrame, scale: int) -> pd.Data
                 "webinar_hours": webinar_hours,
                 "participants": participants,
                 "participants_meeting_target": c.participants_meeting_target * scale,
+                **{
+                    f"participants_group_{g}": c.group_participants[i] * scale
+                    for i, g in enumerate(SERVICE_GROUPS)
+                },
+                **{
+                    f"meeting_target_group_{g}": c.group_meeting_target[i] * scale
+                    for i, g in enumerate(SERVICE_GROUPS)
+                },
                 "completers": c.completers * scale,
                 "mean_hours_per_participant": (learning_hours + webinar_hours) / participants
                 if participants
@@ -254,6 +262,8 @@ def _campaigns(output: EngineOutput, daily: pd.DataFrame, scale: int) -> pd.Data
         "webinar_hours",
         "participants",
         "participants_meeting_target",
+        *[f"participants_group_{g}" for g in SERVICE_GROUPS],
+        *[f"meeting_target_group_{g}" for g in SERVICE_GROUPS],
         "completers",
         "mean_hours_per_participant",
         "daily_completions",

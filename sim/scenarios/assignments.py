@@ -78,7 +78,13 @@ class CourseAssignment(Policy):
         self.assigned_total = self._pending_courses()
         rng = state.streams.fresh(f"policy.assignment.{self.index}.assigned")
         moved = scale_propensity(
-            state.officers, ids, config.login_multiplier, int(env.now), state.routine_clock, rng
+            state.officers,
+            ids,
+            config.login_multiplier,
+            int(env.now),
+            state.routine_clock,
+            rng,
+            state.drive,
         )
         state.reschedule(moved)
         due_end = calendar.minute_of(config.due) + MINUTES_PER_DAY
@@ -88,7 +94,7 @@ class CourseAssignment(Policy):
         rng = state.streams.fresh(f"policy.assignment.{self.index}.due")
         moved = scale_propensity(
             state.officers, ids, 1 / config.login_multiplier, int(env.now),
-            state.routine_clock, rng,
+            state.routine_clock, rng, state.drive,
         )  # fmt: skip
         state.reschedule(moved)
 

@@ -74,7 +74,7 @@ class CampaignPlan:
         inside &= np.isin(
             officers.service_group, [SERVICE_GROUPS.index(g) for g in config.target_groups]
         )
-        if len(config.target_cadres) < len(CADRES):
+        if set(config.target_cadres) != set(CADRES):
             inside &= np.isin(officers.cadre, [CADRES.index(c) for c in config.target_cadres])
         if self.unit_ids is not None:
             inside &= np.isin(officers.ministry_id, self.unit_ids)

@@ -73,14 +73,14 @@ class Karma(Policy):
             moved = [
                 scale_propensity(
                     officers, self.motivated, 1 / config.motivation_multiplier, now,
-                    state.routine_clock, rng,
+                    state.routine_clock, rng, state.drive,
                 )
             ]  # fmt: skip
             self.motivated = self._leaders(config.leaderboard_top_share)
             moved.append(
                 scale_propensity(
                     officers, self.motivated, config.motivation_multiplier, now,
-                    state.routine_clock, rng,
+                    state.routine_clock, rng, state.drive,
                 )
             )  # fmt: skip
             state.reschedule(np.concatenate(moved))

@@ -60,6 +60,8 @@ CASES = [
     Case("retiring_fast", "saptah_2024.yaml", changes=RETIRING),
     Case("retiring_reference", "saptah_2024.yaml", "reference", 1_500, changes=RETIRING),
     Case("growth_fast", "growth_2024_2025.yaml", agents=1_500),
+    # the whole workforce: adoption, onboarding drives, a scoped mandate, the 2026 week
+    Case("national_2026_fast", "sadhana_2026_national.yaml", agents=4_000),
 ]
 
 
