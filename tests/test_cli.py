@@ -20,6 +20,12 @@ runner = CliRunner()
 SMALL = ["--scale", "400"]
 
 
+def default_sigint() -> None:
+    """The child reacts to Ctrl-C even when the suite runs in the background (where the
+    shell hands its children SIGINT ignored)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def invoke(*args: str):
     return runner.invoke(app, [str(a) for a in args])
 
@@ -147,6 +153,7 @@ def test_interrupted_run_leaves_nothing_behind(tmp_path):
         [sys.executable, "-m", "sim.cli", "run", str(CONFIGS / "year_2024.yaml"),
          "--scale", "20", "--out", str(store)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "COLUMNS": "120"},
+        preexec_fn=default_sigint,
     )  # fmt: skip
     time.sleep(4)
     process.send_signal(signal.SIGINT)

@@ -25,6 +25,12 @@ from sim.results.store import ResultsStore
 BIN = Path(sys.executable).parent
 
 
+def default_sigint() -> None:
+    """The child reacts to Ctrl-C even when the suite runs in the background (where the
+    shell hands its children SIGINT ignored)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def write_sweep(tmp_path: Path, seeds: int, scale: int = 2000, grid: str = "", name="t") -> Path:
     path = tmp_path / f"{name}.yaml"
     path.write_text(
@@ -101,6 +107,7 @@ def test_an_interrupted_sweep_resumes_with_what_is_missing(tmp_path):
     process = subprocess.Popen(
         sweep_command(sweep, store, "--executor", "serial"),
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+        preexec_fn=default_sigint,
     )  # fmt: skip
     wait_for_runs(store, 3, process)
     process.send_signal(signal.SIGINT)
