@@ -21,10 +21,16 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def check_known(names, allowed: tuple[str, ...], what: str, empty_ok: bool = True) -> None:
+    """Every name is one of `allowed` (and, unless `empty_ok`, there is at least one)."""
+    unknown = sorted(set(names) - set(allowed))
+    if unknown or (not empty_ok and not names):
+        label = what if empty_ok else f"or empty {what}"
+        raise ValueError(f"unknown {label} {unknown}; allowed: {list(allowed)}")
+
+
 def check_shares(shares: dict[str, float], allowed: tuple[str, ...], what: str) -> None:
-    unknown = sorted(set(shares) - set(allowed))
-    if unknown:
-        raise ValueError(f"unknown {what} {unknown}; allowed: {list(allowed)}")
+    check_known(shares, allowed, what)
     total = sum(shares.values())
     if abs(total - 1.0) > 1e-6:
         raise ValueError(f"{what} shares must add up to 1, they add up to {total:g}")

@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from sim.config.base import NonNegativeFloat, PositiveFloat, Share, Strict
+from sim.config.base import NonNegativeFloat, PositiveFloat, Share, Strict, check_known
 from sim.config.calibrated import calibrated
 from sim.config.vocabulary import CADRES, SECTORS, SERVICE_GROUPS, reference_units, unit_names
 
@@ -107,28 +107,12 @@ class CampaignConfig(Strict):
     webinars: WebinarConfig | None = WebinarConfig()
     stagger: StaggerConfig | None = None
 
-    @field_validator("target_sectors")
+    @field_validator("target_sectors", "target_groups", "target_cadres")
     @classmethod
-    def _sectors(cls, v: list[str]) -> list[str]:
-        unknown = sorted(set(v) - set(SECTORS))
-        if unknown or not v:
-            raise ValueError(f"unknown or empty sectors {unknown}; allowed: {list(SECTORS)}")
-        return v
-
-    @field_validator("target_groups")
-    @classmethod
-    def _groups(cls, v: list[str]) -> list[str]:
-        unknown = sorted(set(v) - set(SERVICE_GROUPS))
-        if unknown or not v:
-            raise ValueError(f"unknown or empty groups {unknown}; allowed: {list(SERVICE_GROUPS)}")
-        return v
-
-    @field_validator("target_cadres")
-    @classmethod
-    def _cadres(cls, v: list[str]) -> list[str]:
-        unknown = sorted(set(v) - set(CADRES))
-        if unknown or not v:
-            raise ValueError(f"unknown or empty cadres {unknown}; allowed: {list(CADRES)}")
+    def _known(cls, v: list[str], info: ValidationInfo) -> list[str]:
+        allowed = {"target_sectors": SECTORS, "target_groups": SERVICE_GROUPS,
+                   "target_cadres": CADRES}[info.field_name]  # fmt: skip
+        check_known(v, allowed, info.field_name.removeprefix("target_"), empty_ok=False)
         return v
 
     @field_validator("target_sectors", "target_groups", "target_cadres", "target_units")

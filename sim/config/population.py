@@ -8,7 +8,14 @@ from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
 
-from sim.config.base import NonNegativeFloat, PositiveFloat, Share, Strict, check_shares
+from sim.config.base import (
+    NonNegativeFloat,
+    PositiveFloat,
+    Share,
+    Strict,
+    check_known,
+    check_shares,
+)
 from sim.config.calibrated import calibrated
 from sim.config.vocabulary import CADRES, SECTORS, SERVICE_GROUPS
 
@@ -129,17 +136,13 @@ class PopulationConfig(Strict):
     @field_validator("sector_propensity_multiplier")
     @classmethod
     def _sector_keys(cls, v: dict[str, float]) -> dict[str, float]:
-        unknown = sorted(set(v) - set(SECTORS))
-        if unknown:
-            raise ValueError(f"unknown sector {unknown}; allowed: {list(SECTORS)}")
+        check_known(v, SECTORS, "sector")
         return v
 
     @field_validator("cadre_propensity_multiplier")
     @classmethod
     def _cadre_keys(cls, v: dict[str, float]) -> dict[str, float]:
-        unknown = sorted(set(v) - set(CADRES))
-        if unknown:
-            raise ValueError(f"unknown cadre {unknown}; allowed: {list(CADRES)}")
+        check_known(v, CADRES, "cadre")
         return v
 
     @model_validator(mode="after")
@@ -164,9 +167,7 @@ class PopulationConfig(Strict):
     @field_validator("group_propensity_multiplier")
     @classmethod
     def _group_keys(cls, v: dict[str, float]) -> dict[str, float]:
-        unknown = sorted(set(v) - set(SERVICE_GROUPS))
-        if unknown:
-            raise ValueError(f"unknown service group {unknown}; allowed: {list(SERVICE_GROUPS)}")
+        check_known(v, SERVICE_GROUPS, "service group")
         return v
 
     @field_validator("onboarding_curve")
