@@ -128,7 +128,8 @@ def run_by_label(runs: pd.DataFrame, label: str) -> pd.Series:
 
 
 def replicates(runs: pd.DataFrame, label: str) -> list[str]:
-    """Run ids of the stored replications of a run (same settings, other seeds)."""
+    """Run ids of the stored replications of a run (same settings, other seeds), or of
+    the draws of one scenario from a posterior (other parameters and seeds)."""
     if "replication_key" not in runs:
         return []
     key = run_by_label(runs, label).get("replication_key")

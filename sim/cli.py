@@ -21,7 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from sim.config import ConfigError, Scenario, load_scenario
-from sim.results.bands import kpi_bands
+from sim.results.bands import kpi_bands, paired_delta_bands
 from sim.results.formatting import kpi_value, percent
 from sim.results.kpis import HEADLINE_KPIS, describe
 from sim.results.run_identity import run_id_for
@@ -84,8 +84,8 @@ def resolve(config: Path, seed: int | None, scale: int | None) -> Scenario:
     return scenario.with_overrides(**changes) if changes else scenario
 
 
-def run_with_progress(scenario: Scenario, engine: str, quiet: bool) -> RunResult:
-    label = f"{scenario.name} ({scenario.agents:,} agents, scale {scenario.scale})"
+def run_with_progress(scenario: Scenario, engine: str, quiet: bool, what: str = "") -> RunResult:
+    label = f"{scenario.name}{what} ({scenario.agents:,} agents, scale {scenario.scale})"
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -107,13 +107,13 @@ def run_with_progress(scenario: Scenario, engine: str, quiet: bool) -> RunResult
 
 
 def obtain(
-    scenario: Scenario, engine: str, store: ResultsStore, rerun: bool, quiet: bool
+    scenario: Scenario, engine: str, store: ResultsStore, rerun: bool, quiet: bool, what: str = ""
 ) -> tuple[str, dict[str, float]]:
     """The run's id and KPIs: from the store if this exact run is there, else simulated."""
     run_id = run_id_for(scenario, engine)
     if not rerun and store.has(run_id):
         return run_id, store.kpis(run_id)
-    result = run_with_progress(scenario, engine, quiet)
+    result = run_with_progress(scenario, engine, quiet, what)
     store.write(result)
     return run_id, result.kpis
 
@@ -167,10 +167,25 @@ def compare(
     json_output: JsonOpt = False,
     engine: EngineOpt = "fast",
     rerun: Annotated[bool, typer.Option("--rerun", help="simulate even if stored")] = False,
+    posterior: Annotated[
+        Path | None,
+        typer.Option(
+            "--posterior",
+            help="a fitted ensemble (sim/data/history_fit/<cut-off>, or `backtest --out`): "
+            "run each scenario at parameter sets drawn from it, for bands with parameter "
+            "uncertainty",
+        ),
+    ] = None,
+    draws: Annotated[
+        int, typer.Option("--draws", min=2, max=1000, help="draws per scenario with --posterior")
+    ] = 16,
 ) -> None:
     """Compare scenarios' KPIs against the first one (runs missing scenarios first)."""
     with user_errors():
         scenarios = [resolve(c, seed, scale) for c in configs]  # validate all before running
+        if posterior is not None:
+            compare_posterior(scenarios, posterior, draws, engine, out, rerun, json_output)
+            return
         for scenario in scenarios:
             check_engine(engine, scenario)
         store = ResultsStore(out)
@@ -222,6 +237,80 @@ def compare(
     console.print(f"runs stored under {store.runs_dir}; query them with DuckDB: {store.database}")
 
 
+def compare_posterior(
+    scenarios: list[Scenario],
+    folder: Path,
+    draws: int,
+    engine: str,
+    out: Path,
+    rerun: bool,
+    json_output: bool,
+) -> None:
+    """`compare --posterior`: each scenario at `draws` parameter sets from the fitted
+    ensemble, paired across scenarios (same parameters and seeds, draw by draw); bands over
+    the draws, and of the paired differences against the first scenario."""
+    from sim.forecasting.posterior import load_posterior, posterior_draws
+
+    fitted = load_posterior(folder)
+    drawn = [posterior_draws(s, fitted, draws) for s in scenarios]  # all checked first
+    for group in drawn:
+        for scenario in group:
+            check_engine(engine, scenario)
+    store = ResultsStore(out)
+    store.clean_staging()
+    if not json_output:
+        err.print(
+            f"{len(scenarios)} scenarios x {draws} draws from the {fitted.label} ({folder}): "
+            f"{len(scenarios) * draws} runs"
+        )
+    runs = [
+        [
+            obtain(d, engine, store, rerun, json_output, f", draw {i + 1}/{draws}")
+            for i, d in enumerate(group)
+        ]
+        for group in drawn
+    ]
+    kpis = [[k for _, k in group] for group in runs]
+    entries = [
+        {
+            "scenario": scenario.name,
+            "run_ids": [run_id for run_id, _ in group],
+            "bands": kpi_bands(group_kpis),
+            "delta_bands": paired_delta_bands(kpis[0], group_kpis),
+        }
+        for scenario, group, group_kpis in zip(scenarios, runs, kpis, strict=True)
+    ]
+    if json_output:
+        payload = {
+            "base": scenarios[0].name,
+            "posterior": {"folder": str(folder), "label": fitted.label, "draws": draws},
+            "runs": entries,
+        }
+        print(json.dumps(payload, indent=2))
+        return
+    table = Table(
+        title=f"KPIs with parameter uncertainty: median [10% - 90%] over {draws} draws from "
+        f"the {fitted.label}; under each, the paired difference from {scenarios[0].name}",
+        title_justify="left",
+    )
+    table.add_column("KPI")
+    for entry in entries:
+        table.add_column(entry["scenario"], justify="right")
+    for name in entries[0]["bands"]:
+        row = [name]
+        for i, entry in enumerate(entries):
+            band, delta = entry["bands"].get(name), entry["delta_bands"].get(name)
+            cell = band_text(band) if band else "-"
+            if band and i > 0 and delta:
+                cell += "\n" + (
+                    band_text(delta, "pct_", percent) if "pct_median" in delta else band_text(delta)
+                )
+            row.append(cell)
+        table.add_row(*row)
+    console.print(table)
+    console.print(f"runs stored under {store.runs_dir}; query them with DuckDB: {store.database}")
+
+
 def replication_bands(store: ResultsStore, run_id: str) -> dict[str, dict[str, float]]:
     """KPI bands over the stored replications of a run (empty if it has none)."""
     key = store.meta(run_id).get("replication_key")
@@ -229,12 +318,19 @@ def replication_bands(store: ResultsStore, run_id: str) -> dict[str, dict[str, f
     return kpi_bands([store.kpis(r) for r in runs]) if len(runs) >= 2 else {}
 
 
+def band_text(band: dict[str, float], prefix: str = "", show=kpi_value) -> str:
+    """ "median [p10 - p90]" of a band (`prefix` picks e.g. the % columns)."""
+    low, mid, high = (band[f"{prefix}{q}"] for q in ("p10", "median", "p90"))
+    return f"{show(mid)} [{show(low)} - {show(high)}]"
+
+
 def print_bands(bands: dict[str, dict[str, dict[str, float]]]) -> None:
     """Median and 10-90% band of the headline KPIs, per scenario with replications."""
     if not bands:
         return
     table = Table(
-        title="Spread over replications (median [10% - 90%], n runs)", title_justify="left"
+        title="Spread over runs: median [10% - 90%], n runs (other seeds, or posterior draws)",
+        title_justify="left",
     )
     table.add_column("KPI")
     for name in bands:
@@ -244,12 +340,7 @@ def print_bands(bands: dict[str, dict[str, dict[str, float]]]) -> None:
         row = [kpi]
         for band in bands.values():
             b = band.get(kpi)
-            row.append(
-                f"{kpi_value(b['median'])} [{kpi_value(b['p10'])} - {kpi_value(b['p90'])}] "
-                f"n={b['n']}"
-                if b
-                else "-"
-            )
+            row.append(f"{band_text(b)} n={b['n']}" if b else "-")
         table.add_row(*row)
     console.print(table)
 

@@ -186,3 +186,19 @@ def test_replications_show_as_bands(tmp_path, monkeypatch):
     open_page(app, "campaign")
     completions = json.dumps(chart_specs(app)[0])
     assert '"area"' in completions  # the 10-90% band under each line
+
+
+def test_posterior_draws_show_as_bands_with_parameter_uncertainty(tmp_path, monkeypatch):
+    from sim.forecasting.posterior import load_posterior, posterior_draws
+
+    store = ResultsStore(tmp_path)
+    scenario = load_scenario(CONFIGS / "sadhana_2026_national.yaml").with_overrides(scale=100_000)
+    fit = load_posterior(ROOT / "sim" / "data" / "history_fit" / "2026-02-28")
+    for draw in posterior_draws(scenario, fit, 3):
+        store.write(simulate(draw))
+    monkeypatch.setenv("KARMASIM_RESULTS", str(tmp_path))
+    app = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    app.run()
+    assert any("over 3 posterior draws" in c.value for c in app.caption)
+    open_page(app, "campaign")
+    assert '"area"' in json.dumps(chart_specs(app)[0])

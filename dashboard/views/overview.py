@@ -33,6 +33,8 @@ for label in chosen:
     )
     shown = [k for k in HEADLINE if k in kpis]
     replications = replicates(runs, label)
+    drawn = isinstance(run.get("draw_of"), str) and run.get("draw_of")
+    spread_of = "posterior draws (parameters and seeds)" if drawn else "seeds"
     bands = kpi_bands([kpis_of(runs.set_index("run_id").loc[r]) for r in replications])
     for row_start in range(0, len(shown), 5):
         columns = st.columns(5)
@@ -51,7 +53,7 @@ for label in chosen:
                 band = bands[name]
                 column.caption(
                     f"median {kpi_value(band['median'])}; 10-90%: {kpi_value(band['p10'])} - "
-                    f"{kpi_value(band['p90'])} over {band['n']} seeds"
+                    f"{kpi_value(band['p90'])} over {band['n']} {spread_of}"
                 )
 
 st.subheader("All KPIs")

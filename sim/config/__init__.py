@@ -25,7 +25,7 @@ from sim.config.loading import (
     scenario_problems,
     validate_scenario,
 )
-from sim.config.paths import get_path, set_path, with_paths
+from sim.config.paths import expand_path, get_path, set_path, with_paths
 from sim.config.platform import (
     APIS,
     AutoscalerConfig,
@@ -103,6 +103,7 @@ __all__ = [
     "Strict",
     "WebinarConfig",
     "WorkforceConfig",
+    "expand_path",
     "get_path",
     "load_model",
     "load_scenario",

@@ -1,6 +1,8 @@
 """Settings addressed by dotted paths, the one way sweeps, calibration, the designer and
 `base:` variants name a field: `behaviour.drop_hazard_per_hour`, and list items by index
-or by name: `campaigns.0.target_hours`, `campaigns.Karmayogi Saptah 2024.target_hours`."""
+or by name: `campaigns.0.target_hours`, `campaigns.Karmayogi Saptah 2024.target_hours`.
+When setting, `*` in place of a list item means every item: `campaigns.*.target_hours`
+sets every campaign's target (none, if the list is empty)."""
 
 from __future__ import annotations
 
@@ -59,9 +61,24 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> None:
     node[key] = value
 
 
+def expand_path(data: dict[str, Any], path: str) -> list[str]:
+    """The concrete paths a path with `*` items stands for in `data` (itself, if none)."""
+    head, star, tail = path.partition(".*")
+    if not star:
+        return [path]
+    if tail and not tail.startswith("."):
+        raise ConfigError(f"path {path!r}: '*' must stand alone between dots")
+    items = get_path(data, head)
+    if not isinstance(items, list):
+        raise ConfigError(f"path {path!r}: {head} is not a list, so '*' names nothing")
+    return [p for i in range(len(items)) for p in expand_path(data, f"{head}.{i}{tail}")]
+
+
 def with_paths(data: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
-    """A deep copy of `data` with each dotted path set to its value."""
+    """A deep copy of `data` with each dotted path (`*` for every list item) set to its
+    value."""
     changed = copy.deepcopy(data)
     for path, value in changes.items():
-        set_path(changed, path, value)
+        for concrete in expand_path(changed, path):
+            set_path(changed, concrete, value)
     return changed

@@ -45,6 +45,9 @@ class Scenario(Strict):
     policies: PoliciesConfig = PoliciesConfig()
     workforce: WorkforceConfig = WorkforceConfig()
     engine: EngineConfig = EngineConfig()
+    # Set on the draws of a fitted posterior (`sim.forecasting.posterior`): the runs of one
+    # scenario's draws share it and are summarised as one band, as replications are.
+    draw_of: Annotated[str, Field(max_length=200)] = ""
 
     @model_validator(mode="before")
     @classmethod
@@ -103,7 +106,12 @@ class Scenario(Strict):
         return max(1, round(self.population.officers / self.scale))
 
     def canonical(self) -> dict[str, Any]:
-        return self.model_dump(mode="json")
+        """Every setting, defaults included (`draw_of` only when set, so that a scenario
+        that is not a draw keeps the identity it had before the field existed)."""
+        data = self.model_dump(mode="json")
+        if not data["draw_of"]:
+            del data["draw_of"]
+        return data
 
     def config_hash(self) -> str:
         """Hash of the fully resolved scenario (defaults included), seed and scale too."""

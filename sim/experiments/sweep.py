@@ -1,7 +1,10 @@
-"""Sweeps: scenarios x a parameter grid x seeds, each run stored once.
+"""Sweeps: scenarios x a parameter grid x seeds (or posterior draws), each run stored once.
 
 Seeds come from `numpy.random.SeedSequence(entropy).spawn(count)`, so every scenario and
-grid point gets the same seeds (common random numbers across them). A task is one
+grid point gets the same seeds (common random numbers across them). With `posterior:`
+instead, each scenario and grid point runs at the same draws from a fitted ensemble
+(`sim.forecasting.posterior`: parameters and seed), so its band carries parameter
+uncertainty as well as noise. A task is one
 replication: it simulates, writes its full results atomically to the store and returns a
 small summary. Run ids are content-addressed, so a task whose run is already stored is
 skipped: an interrupted sweep started again runs only what is missing, and a task rerun
@@ -19,7 +22,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import numpy as np
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from sim.config import (
     ConfigError,
@@ -30,6 +33,7 @@ from sim.config import (
     validate_scenario,
     with_paths,
 )
+from sim.forecasting.posterior import load_posterior, posterior_draws
 from sim.results.kpis import HEADLINE_KPIS
 from sim.results.run_identity import run_id_for
 
@@ -39,13 +43,32 @@ class SeedsConfig(Strict):
     entropy: Annotated[int, Field(ge=0)] = 0
 
 
+class PosteriorConfig(Strict):
+    """Draw each task's fitted parameters from a fitted ensemble (parameter uncertainty)."""
+
+    fit: Path  # the ensemble's folder, relative to the sweep file
+    draws: Annotated[int, Field(ge=2, le=10_000)] = 16
+    seed: Annotated[int, Field(ge=0)] = 0  # picks the draws; the same for every scenario
+
+
 class SweepConfig(Strict):
     name: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,64}$")]
     description: str = ""
     scenarios: Annotated[list[Path], Field(min_length=1)]
     scale: Annotated[int, Field(ge=1)] | None = None
-    seeds: SeedsConfig = SeedsConfig()
+    seeds: SeedsConfig | None = None  # replications (other seeds) ...
+    posterior: PosteriorConfig | None = None  # ... or draws (other parameters and seeds)
     grid: dict[str, Annotated[list[Any], Field(min_length=1)]] = {}
+
+    @model_validator(mode="after")
+    def _seeds_or_draws(self) -> SweepConfig:
+        if self.seeds is not None and self.posterior is not None:
+            raise ValueError(
+                "give seeds or posterior, not both: each posterior draw has its own seed"
+            )
+        if self.seeds is None and self.posterior is None:
+            self.seeds = SeedsConfig()
+        return self
 
     @field_validator("grid")
     @classmethod
@@ -81,7 +104,7 @@ def load_sweep(path: Path) -> tuple[SweepConfig, list[Task]]:
     """Read a sweep file and expand it into validated tasks (all checked before any runs)."""
     path = Path(path)
     config = load_model(path, SweepConfig)
-    seeds = sweep_seeds(config.seeds)
+    fitted = load_posterior(path.parent / config.posterior.fit) if config.posterior else None
     names = list(config.grid)
     tasks = []
     for scenario_path in config.scenarios:
@@ -93,12 +116,19 @@ def load_sweep(path: Path) -> tuple[SweepConfig, list[Task]]:
                 raise ConfigError(f"{path}: grid {error}") from None
             point = tuple(zip(names, values, strict=True))
             where = f"{path} ({scenario_path}, {', '.join(f'{n}={v}' for n, v in point)})"
-            for replication, seed in enumerate(seeds):
-                data["seed"] = seed
-                if config.scale is not None:
-                    data["scale"] = config.scale
-                scenario = validate_scenario(data, source=where)
-                tasks.append(Task(scenario, str(base.get("name")), point, replication))
+            if config.scale is not None:
+                data["scale"] = config.scale
+            if config.posterior is not None and fitted is not None:
+                data["seed"] = config.posterior.seed
+                point_scenario = validate_scenario(data, source=where)
+                runs = posterior_draws(point_scenario, fitted, config.posterior.draws)
+            else:
+                runs = []
+                for seed in sweep_seeds(config.seeds or SeedsConfig()):
+                    data["seed"] = seed
+                    runs.append(validate_scenario(data, source=where))
+            name = str(base.get("name"))
+            tasks += [Task(s, name, point, replication) for replication, s in enumerate(runs)]
     return config, tasks
 
 

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from sim.config import expand_path, load_scenario
 from sim.forecasting.fit import Ensemble, figure_key, weighted_quantiles
 from sim.forecasting.observations import QUANTITIES, observations
 from sim.forecasting.priors import FitConfig
@@ -82,9 +83,10 @@ def fitted_variant(ensemble: Ensemble, fit: FitConfig, scenario: Path, folder: P
     that `karmasim run` can simulate it at any scale."""
     best = int(np.argmax(ensemble.weights))
     values = ensemble.parameters.iloc[best]
+    settings = load_scenario(scenario).canonical()
     changes: dict = {}
     for prior in fit.parameters:
-        for path in prior.paths:
+        for path in (p for pattern in prior.paths for p in expand_path(settings, pattern)):
             node = changes
             *parents, last = path.split(".")
             for key in parents:
@@ -121,6 +123,7 @@ def save(ensemble: Ensemble, fit: FitConfig, folder: Path, scenario: Path | None
         "adoption_effective_draws": round(ensemble.adoption_ess, 1),
         "scale": fit.scale,
         "seed": fit.seed,
+        "priors": [prior.model_dump(mode="json") for prior in fit.parameters],
     }
     (folder / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", "utf-8")
 

@@ -115,7 +115,7 @@ def growth_series(result: RunResult) -> pd.DataFrame:
             "completions_cumulative": result.daily.set_index("date")["cum_platform_completions"],
         }
     )
-    return frame[frame.index.dayofweek == 6].rename_axis("date").reset_index()
+    return frame[frame.index.day_of_week == 6].rename_axis("date").reset_index()
 
 
 def _run_one(job: tuple[Scenario, pd.DataFrame]) -> RunOutput:

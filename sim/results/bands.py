@@ -40,3 +40,28 @@ def series_bands(frames: list[pd.DataFrame], key: str, columns: list[str]) -> pd
         result[f"{column}_median"] = mid[:, j]
         result[f"{column}_p90"] = high[:, j]
     return result
+
+
+def paired_delta_bands(
+    base: list[dict[str, float]], other: list[dict[str, float]]
+) -> dict[str, dict[str, float]]:
+    """Bands of the run-by-run difference `other[i] - base[i]` (and of it in % of the base
+    run), for runs paired by common seeds and parameters: the band of a difference is much
+    narrower than the difference of two bands when the noise is shared."""
+    if len(base) != len(other):
+        raise ValueError(f"paired runs: {len(base)} base runs against {len(other)}")
+    bands = {}
+    for name in (k for k in base[0] if all(k in r for r in base + other)):
+        before = np.array([r[name] for r in base], dtype=float)
+        delta = np.array([r[name] for r in other], dtype=float) - before
+        low, mid, high = np.quantile(delta, QUANTILES)
+        band = {"p10": float(low), "median": float(mid), "p90": float(high), "n": len(base)}
+        if np.all(before != 0):
+            pct = np.quantile(100.0 * delta / np.abs(before), QUANTILES)
+            band |= {
+                "pct_p10": float(pct[0]),
+                "pct_median": float(pct[1]),
+                "pct_p90": float(pct[2]),
+            }
+        bands[name] = band
+    return bands

@@ -12,7 +12,12 @@ from sim.config import Scenario
 
 
 def replication_key(scenario: Scenario, engine: str) -> str:
-    """Runs that differ only in their seed share this key: they are replications."""
+    """Runs that differ only in their seed share this key: they are replications. The
+    draws of a posterior for one scenario (`Scenario.draw_of`) share one too: their
+    spread is the band with parameter uncertainty."""
+    if scenario.draw_of:
+        text = f"draw of {scenario.draw_of}"
+        return hashlib.sha256(f"{text}:{engine}:{__version__}".encode()).hexdigest()[:16]
     settings = {k: v for k, v in scenario.canonical().items() if k != "seed"}
     text = json.dumps(settings, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(f"{text}:{engine}:{__version__}".encode()).hexdigest()[:16]

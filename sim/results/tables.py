@@ -359,6 +359,7 @@ def summarise(output: EngineOutput, engine: str) -> RunResult:
         "engine": engine,
         "config_hash": scenario.config_hash(),
         "replication_key": replication_key(scenario, engine),
+        "draw_of": scenario.draw_of,
         "seed": scenario.seed,
         "scale": scale,
         "agents": output.population.officers.n,
