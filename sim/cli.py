@@ -19,13 +19,15 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from sim.config import ConfigError, Scenario, load_scenario
+from sim.experiments.executors import ExecutorError
 from sim.results.bands import kpi_bands, paired_delta_bands
 from sim.results.formatting import kpi_value, percent
 from sim.results.kpis import HEADLINE_KPIS, describe
 from sim.results.run_identity import run_id_for
-from sim.results.store import ResultsStore, StoreError
+from sim.results.store import ResultsStore, StoreError, writable_folder
 from sim.results.tables import RunResult
 from sim.simulate import ENGINES, EngineError, check_engine, simulate
 
@@ -35,8 +37,10 @@ app = typer.Typer(
     help="karmayogi-sim: simulate Mission Karmayogi learning campaigns and platform load.",
 )
 # Wide tables when output goes to a file or a pipe (rich would wrap them at 80 columns).
-console = Console(width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True, soft_wrap=True)  # error messages stay on one line
+# Markup off: names, paths and messages are the user's text, and "[/x]" in them must print
+# as it is (styles are given as Text where wanted).
+console = Console(width=None if sys.stdout.isatty() else 160, markup=False)
+err = Console(stderr=True, soft_wrap=True, markup=False)  # error messages stay on one line
 
 ConfigArg = Annotated[Path, typer.Argument(help="scenario YAML file", show_default=False)]
 SeedOpt = Annotated[int | None, typer.Option("--seed", help="override the config's seed", min=0)]
@@ -66,8 +70,8 @@ class UserError(Exception):
 def user_errors() -> Iterator[None]:
     try:
         yield
-    except (ConfigError, EngineError, UserError, StoreError) as error:
-        err.print(f"[bold red]error:[/] {error}", highlight=False)
+    except (ConfigError, EngineError, UserError, StoreError, ExecutorError) as error:
+        err.print(Text.assemble(("error: ", "bold red"), str(error)), highlight=False)
         raise typer.Exit(2) from None
     except KeyboardInterrupt:
         err.print("interrupted: nothing was written for the unfinished run")
@@ -87,7 +91,7 @@ def resolve(config: Path, seed: int | None, scale: int | None) -> Scenario:
 def run_with_progress(scenario: Scenario, engine: str, quiet: bool, what: str = "") -> RunResult:
     label = f"{scenario.name}{what} ({scenario.agents:,} agents, scale {scenario.scale})"
     with Progress(
-        TextColumn("[bold]{task.description}"),
+        TextColumn("{task.description}", style="bold", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("days"),
@@ -132,7 +136,7 @@ def run(
         scenario = resolve(config, seed, scale)
         check_engine(engine, scenario)
         store = ResultsStore(out)
-        store.clean_staging()
+        store.prepare()
         result = run_with_progress(scenario, engine, quiet=json_output)
         folder = store.write(result)
     if json_output:
@@ -189,7 +193,7 @@ def compare(
         for scenario in scenarios:
             check_engine(engine, scenario)
         store = ResultsStore(out)
-        store.clean_staging()
+        store.prepare()
         runs = [obtain(s, engine, store, rerun, quiet=json_output) for s in scenarios]
     base_kpis = runs[0][1]
     names = list(dict.fromkeys(k for _, kpis in runs for k in kpis))
@@ -257,7 +261,7 @@ def compare_posterior(
         for scenario in group:
             check_engine(engine, scenario)
     store = ResultsStore(out)
-    store.clean_staging()
+    store.prepare()
     if not json_output:
         err.print(
             f"{len(scenarios)} scenarios x {draws} draws from the {fitted.label} ({folder}): "
@@ -399,41 +403,22 @@ def sweep(
     json_output: JsonOpt = False,
 ) -> None:
     """Run a sweep; runs already stored are skipped, so an interrupted sweep resumes."""
-    from sim.experiments.executors import make_executor
-    from sim.experiments.sweep import load_sweep, run_sweep, write_manifest
+    from sim.experiments.executors import make_executor, scheduler_address
+    from sim.experiments.sweep import load_sweep, write_manifest
 
     with user_errors():
         if executor not in ("serial", "processes", "dask"):
             raise UserError(f"unknown executor {executor!r}; choose serial, processes or dask")
         config, tasks = load_sweep(sweep_file)
+        if cluster:
+            cluster = scheduler_address(cluster)  # its form, before anything else
         store = ResultsStore(out)
-        store.root.mkdir(parents=True, exist_ok=True)
         kind = "dask" if cluster else executor
         where = f" on {cluster}" if cluster else ""
-        err.print(f"sweep {config.name}: {len(tasks)} runs, executor {kind}{where}")
-        with (
-            make_executor(executor, workers, cluster) as pool,
-            Progress(
-                TextColumn("[bold]{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TextColumn("{task.fields[status]}"),
-                TimeElapsedColumn(),
-                console=err,
-                disable=json_output or not err.is_terminal,
-            ) as bar,
-        ):
-            job = bar.add_task(config.name, total=len(tasks), status="")
-
-            def show(report) -> None:
-                done = report.ran + report.skipped
-                remaining = report.total - done - len(report.failed)
-                status = f"done {done}, failed {len(report.failed)}, remaining {remaining}"
-                bar.update(job, completed=done + len(report.failed), status=status)
-                if not err.is_terminal and not json_output:
-                    err.print(status)
-
-            report = run_sweep(tasks, store.root, pool, progress=show)
+        with make_executor(executor, workers, cluster) as pool:  # connects, or fails
+            store.prepare()
+            err.print(f"sweep {config.name}: {len(tasks)} runs, executor {kind}{where}")
+            report = _run_sweep_with_progress(config.name, tasks, store, pool, json_output)
         manifest = write_manifest(store.root, config, report)
     groups: dict[tuple[str, str], list[str]] = {}
     for row in report.rows:
@@ -461,9 +446,36 @@ def sweep(
         )
         print_bands(bands)
         for run_id, error in report.failed:
-            err.print(f"[red]failed[/] {run_id}: {error}", highlight=False)
+            err.print(Text.assemble(("failed ", "red"), f"{run_id}: {error}"), highlight=False)
     if report.failed:
         raise typer.Exit(1)
+
+
+def _run_sweep_with_progress(name: str, tasks, store: ResultsStore, pool, quiet: bool):
+    """Run the sweep's tasks on `pool` with a progress bar (a status line per task when
+    the output is not a terminal)."""
+    from sim.experiments.sweep import run_sweep
+
+    with Progress(
+        TextColumn("{task.description}", style="bold", markup=False),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[status]}"),
+        TimeElapsedColumn(),
+        console=err,
+        disable=quiet or not err.is_terminal,
+    ) as bar:
+        job = bar.add_task(name, total=len(tasks), status="")
+
+        def show(report) -> None:
+            done = report.ran + report.skipped
+            remaining = report.total - done - len(report.failed)
+            status = f"done {done}, failed {len(report.failed)}, remaining {remaining}"
+            bar.update(job, completed=done + len(report.failed), status=status)
+            if not err.is_terminal and not quiet:
+                err.print(status)
+
+        return run_sweep(tasks, store.root, pool, progress=show)
 
 
 @app.command()
@@ -487,8 +499,9 @@ def calibrate(
         scenario = resolve(config, None, scale)
         if not scenario.campaigns:
             raise UserError(f"{config}: calibration needs the 2024 campaign week in the scenario")
+        folder = writable_folder(out / "calibration")
         with Progress(
-            TextColumn("[bold]fitting"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("fitting", style="bold"), BarColumn(), MofNCompleteColumn(),
             TextColumn("best loss {task.fields[best]}"), TimeElapsedColumn(),
             console=err, transient=True, disable=json_output or not err.is_terminal,
         ) as bar:  # fmt: skip
@@ -499,8 +512,6 @@ def calibrate(
                 progress=lambda n, best: bar.update(job, completed=n, best=f"{best:.4f}"),
                 seeds=[scenario.seed + i for i in range(seeds)],
             )
-        folder = out / "calibration"
-        folder.mkdir(parents=True, exist_ok=True)
         payload = {
             "scenario": scenario.name,
             "scale": scale,
@@ -548,16 +559,16 @@ def calibration_report_command(
     with user_errors():
         scenario = resolve(config, None, scale)
         seed_list = [scenario.seed + i for i in range(seeds)]
+        folder = writable_folder(out / "calibration")
         with Progress(
-            TextColumn("[bold]report"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            TextColumn("report", style="bold"), BarColumn(), MofNCompleteColumn(),
+            TimeElapsedColumn(),
             console=err, transient=True, disable=json_output or not err.is_terminal,
         ) as bar:  # fmt: skip
             job = bar.add_task("report", total=seeds)
             report, dailies = calibration_report(
                 scenario, seed_list, progress=lambda n: bar.update(job, completed=n)
             )
-        folder = out / "calibration"
-        folder.mkdir(parents=True, exist_ok=True)
         report.to_csv(folder / "report.csv", index=False)
         chart = folder / "daily_completions.png"
         plot_daily_completions(dailies, chart)
@@ -615,7 +626,7 @@ def capacity(
             scenario = scenario.with_overrides(platform=platform)
         check_engine(engine, scenario)
         store = ResultsStore(out)
-        store.clean_staging()
+        store.prepare()
         run_id, kpis = obtain(scenario, engine, store, rerun=False, quiet=json_output)
         windows = [(c.start, c.end) for c in scenario.campaigns]
         plan = capacity_plan(
@@ -648,8 +659,11 @@ def capacity(
         return
     quantile = f"{plan['latency_quantile']:.0%}"
     console.print(
-        f"[bold]{scenario.name}[/]: capacity plan for {quantile} of requests within "
-        f"{plan['latency_target_ms']:.0f} ms (run {run_id})"
+        Text.assemble(
+            (scenario.name, "bold"),
+            f": capacity plan for {quantile} of requests within "
+            f"{plan['latency_target_ms']:.0f} ms (run {run_id})",
+        )
     )
     console.print(
         f"peak {kpi_value(plan['peak_concurrent_learners'])} learners on the platform, "
@@ -721,7 +735,7 @@ def forecast(
     with user_errors():
         settings, scenario = load_forecast(config)
         store = ResultsStore(out)
-        store.clean_staging()
+        store.prepare()
         run_id, _ = obtain(scenario, "fast", store, rerun=False, quiet=json_output)
         table = run_forecast(settings, scenario, store.table(run_id, "load"))
         image = plot_forecast(table, settings.description or settings.name, plot)
@@ -785,12 +799,12 @@ def backtest(
                     f"--cutoff {date}: outside the scenario's calendar "
                     f"{scenario.calendar.start}..{scenario.calendar.end}"
                 )
-        folder = out / "backtest"
+        folder = writable_folder(out / "backtest")
         ensembles = []
         with Progress(
-            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("runs"), TimeElapsedColumn(), console=err, transient=True,
-            disable=json_output or not err.is_terminal,
+            TextColumn("{task.description}", style="bold", markup=False), BarColumn(),
+            MofNCompleteColumn(), TextColumn("runs"), TimeElapsedColumn(), console=err,
+            transient=True, disable=json_output or not err.is_terminal,
         ) as bar:  # fmt: skip
             for date in dates:
                 job = bar.add_task(f"cut-off {date}", total=fit.runs)
@@ -868,7 +882,7 @@ def kpis(
     for column in ("KPI", "unit", "scales", "meaning"):
         table.add_column(column)
     for k in KPIS.values():
-        name = f"[bold]{k.name}[/]" if k.headline else k.name
+        name = Text(k.name, style="bold" if k.headline else "")
         table.add_row(name, k.unit, "yes" if k.scales else "no", k.description)
     console.print(table)
     console.print("bold: headline KPIs (overview cards, bands, sweep summaries)")

@@ -10,23 +10,27 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.stats import norm
 from typer.testing import CliRunner
 
 from sim.cli import app
 from sim.config import SECTORS, validate_scenario
+from sim.config.vocabulary import reference_units
 from sim.engines.run_state import build_run
 from sim.forecasting.adoption import (
     adoption_posterior,
     expected_registered,
+    expected_states_signed,
+    expected_unit_registered,
     sector_settings,
     user_figures,
 )
 from sim.forecasting.backtest import backtest_table
 from sim.forecasting.fit import Ensemble, behaviour_weights, figure_key, weighted_quantiles
-from sim.forecasting.observations import observations
+from sim.forecasting.observations import observations, split_quantity
 from sim.forecasting.priors import load_fit
 from tests.conftest import CONFIGS
-from tests.test_whole_workforce import universe
+from tests.test_whole_workforce import logistic, universe
 
 
 def test_the_closed_form_matches_the_simulated_registrations():
@@ -47,6 +51,69 @@ def test_the_closed_form_matches_the_simulated_registrations():
             n = in_sector.sum()
             sd = np.sqrt(n * (mean / scenario.scale / n) * (1 - mean / scenario.scale / n))
             assert abs(simulated - mean) <= 4 * sd * scenario.scale + scenario.scale, (sector, j)
+
+
+def test_a_state_with_its_own_midpoint_registers_on_it():
+    """A named unit skips the random offset: its registered users are binomial around
+    its own logistic, which the adoption stage's unit figure computes."""
+    own = dt.date(2025, 3, 20)
+    changes = {"population.adoption.state.unit_spread_days": 80,
+               "population.adoption.state.unit_midpoints": {"Uttar Pradesh": str(own)},
+               "population.adoption.local.unit_midpoints": {"Uttar Pradesh": str(own)}}  # fmt: skip
+    scenario = validate_scenario(universe(scale=500, **changes))
+    run = build_run(scenario)
+    officers = run.officers
+    up = officers.ministry_id == run.population.organisations.ministry_ids()["Uttar Pradesh"]
+    fit, _ = load_fit(CONFIGS / "fits" / "history.yaml")
+    settings = sector_settings(scenario, fit, {}, 1)
+    dates = [own + dt.timedelta(days=d) for d in (-40, 0, 40)]
+    expected = expected_unit_registered(scenario, settings, "Uttar Pradesh", dates)[0]
+    for j, date in enumerate(dates):
+        day = (date - scenario.calendar.start).days
+        simulated = int((officers.onboarded_day[up] <= day).sum())
+        n, p = int(up.sum()), expected[j] / scenario.scale / up.sum()
+        assert abs(simulated - n * p) <= 4 * np.sqrt(n * p * (1 - p)) + 1, (date, simulated, n * p)
+    states = reference_units()["states"]
+    share = states["Uttar Pradesh"] / sum(states.values())  # UP's share of state staff
+    by_hand = (
+        scenario.population.officers
+        * share
+        * (0.6875 * 0.5 * logistic(1 / 30) + 0.15625 * 0.1 * logistic(1 / 60))
+    )  # state and local staff at their saturation, one day past the midpoint
+    assert expected[1] == pytest.approx(by_hand)
+
+
+def test_the_count_of_states_with_an_mou_is_worked_out_by_hand():
+    """Each state signs ln(19) widths before its midpoint: with no spread, the 35 unnamed
+    states all sign on one day; a named state signs on its own; with a spread, half the
+    unnamed ones have signed on the sector's signing day."""
+    midpoint, width = dt.date(2025, 6, 1), 10.0
+    named = dt.date(2025, 1, 1)
+    settings = {"state": {"midpoint": np.array([float(midpoint.toordinal())]),
+                          "width_days": np.array([width]), "saturation": np.array([0.5]),
+                          "unit_spread_days": np.array([0.0]),
+                          "unit:Uttar Pradesh": np.array([float(named.toordinal())])}}  # fmt: skip
+    signing = midpoint.toordinal() - np.log(19.0) * width  # 29.44 days before the midpoint
+    day_before = dt.date.fromordinal(int(np.floor(signing)) - 2)
+    day_of = dt.date.fromordinal(int(np.ceil(signing)))
+    before_named = named - dt.timedelta(days=40)
+    counts = expected_states_signed(settings, [before_named, day_before, day_of])[0]
+    assert counts.tolist() == [0.0, 1.0, 36.0]
+    settings["state"]["unit_spread_days"] = np.array([30.0])
+    exactly = dt.date.fromordinal(int(signing) - 1)  # its day end is `signing` rounded down
+    half = expected_states_signed(settings, [exactly])[0, 0] - 1.0
+    shortfall = signing - (exactly.toordinal() + 1)  # days short of the signing day
+    assert half == pytest.approx(35 * norm.cdf(-shortfall / 30.0))
+
+
+def test_state_figures_name_their_state_and_are_in_the_record():
+    table = observations()
+    assert split_quantity("registered_users@Uttar Pradesh") == ("registered_users", "Uttar Pradesh")
+    assert split_quantity("states_with_mou") == ("states_with_mou", None)
+    up = table[table["quantity"].str.endswith("@Uttar Pradesh")]
+    assert sorted(up["value"]) == [1_000_000, 1_880_000, 7_200_000]
+    assert set(table.loc[table["quantity"] == "states_with_mou", "value"]) == {24, 28}
+    assert len(table[table["quantity"] == "registered_users@Maharashtra"]) == 2
 
 
 def test_the_adoption_stage_recovers_known_parameters():

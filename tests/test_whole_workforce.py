@@ -161,6 +161,27 @@ def test_completions_by_group_add_up_day_by_day_on_both_engines():
         assert 0 < result.kpis["campaign_completions_state_share"] <= 1
 
 
+def test_units_and_groups_tell_the_same_story_on_both_engines():
+    """The ministries-and-states table and the groups table count the same officers:
+    registered, with a completion so far, and completions, day by day; those with a
+    completion are the officers with completions, and never more than the registered."""
+    data = universe(scale=4000, campaigns=[_chandigarh(target_units=[], means="appeal")])
+    scenario = validate_scenario(data)
+    for engine in (FastEngine, ReferenceEngine):
+        output = engine(scenario).run()
+        result = summarise(output, engine.name)
+        columns = ["registered", "completers", "new_completions"]
+        by_unit = result.units.groupby("date")[columns].sum()
+        by_group = result.groups.groupby("date")[columns].sum()
+        pd.testing.assert_frame_equal(by_unit, by_group)
+        officers = output.population.officers
+        ever = ((officers.completions > 0) | (officers.prior_completions > 0)).sum()
+        assert by_unit["completers"].iloc[-1] == ever * scenario.scale > 0
+        assert (np.diff(by_unit["completers"]) >= 0).all()
+        assert (by_unit["completers"] <= by_unit["registered"]).all()
+        assert by_unit["new_completions"].sum() == result.daily["new_completions"].sum()
+
+
 def test_onboarding_drives_make_newcomers_learn_sooner():
     drive = {"drive_share": 1.0}
     adoption = copy.deepcopy(UNIVERSE["population"]["adoption"])
@@ -232,6 +253,10 @@ def test_first_time_learners_learn_in_the_window_on_both_engines():
          "have officers but no adoption"),
         ({"campaigns": [_chandigarh(start="2025-06-01", planned_end="2025-06-05")]},
          "outside the calendar"),
+        ({"population.adoption.state.unit_midpoints": {"Atlantis": "2025-01-01"}},
+         "unknown adoption.state.unit_midpoints unit \\['Atlantis'\\]"),
+        ({"population.adoption.central.unit_midpoints": {"Uttar Pradesh": "2025-01-01"}},
+         "unknown adoption.central.unit_midpoints unit"),
     ],
 )  # fmt: skip
 def test_bad_whole_workforce_settings_name_the_problem(changes, message):

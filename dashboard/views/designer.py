@@ -12,7 +12,14 @@ import streamlit as st
 import yaml
 from data import store
 
-from sim.config import load_settings, scenario_problems, validate_scenario, with_paths
+from sim.config import (
+    ConfigError,
+    load_settings,
+    scenario_problems,
+    upload_settings,
+    validate_scenario,
+    with_paths,
+)
 from sim.simulate import simulate
 
 CONFIGS = Path(__file__).resolve().parents[2] / "configs"
@@ -30,12 +37,12 @@ else:
     upload = st.file_uploader("Scenario YAML", type=["yaml", "yml"])
     if upload is not None:
         try:
-            data = yaml.safe_load(upload.getvalue().decode("utf-8"))
-        except (yaml.YAMLError, UnicodeDecodeError) as error:
-            st.error(f"This file is not readable YAML: {error}")
-        if data is not None and not isinstance(data, dict):
-            st.error("The file must hold a mapping of settings (name:, calendar:, ...).")
-            data = None
+            text = upload.getvalue().decode("utf-8")
+            data = upload_settings(text, upload.name, CONFIGS)
+        except UnicodeDecodeError:
+            st.error(f"{upload.name}: not UTF-8 text")
+        except ConfigError as error:
+            st.error(str(error))
 if data is None:
     st.info("Choose or upload a scenario to edit its levers.")
     st.stop()
@@ -65,7 +72,11 @@ def as_date(value) -> dt.date:
 
 levers["name"] = st.text_input("Name of the new scenario", f"{data['name']}-custom")
 note("name")
-levers["seed"] = st.number_input("Seed", 0, 2**31, int(data["seed"]))
+EDITABLE_SEED = (1 << 53) - 1  # the largest whole number a browser's widget holds exactly
+if int(data["seed"]) <= EDITABLE_SEED:
+    levers["seed"] = st.number_input("Seed", 0, EDITABLE_SEED, int(data["seed"]))
+else:
+    st.caption(f"Seed {data['seed']} is kept as it is (too large to edit here).")
 note("seed")
 if data["campaigns"]:
     st.subheader("Campaign")

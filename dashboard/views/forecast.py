@@ -14,7 +14,7 @@ import streamlit as st
 
 from sim.forecasting import backtest as bt
 from sim.forecasting.fit import Ensemble, weighted_quantiles
-from sim.forecasting.observations import QUANTITIES, observations
+from sim.forecasting.observations import QUANTITIES, describe_quantity, observations
 from sim.results.formatting import kpi_value, percent
 
 SERIES = {
@@ -105,7 +105,7 @@ else:
     st.dataframe(
         pd.DataFrame({
             "date": later["date"].astype(str),
-            "figure": later["quantity"].map(QUANTITIES),
+            "figure": later["quantity"].map(describe_quantity),
             "published": later["published"].map(kpi_value),
             "forecast": later["median"].map(kpi_value),
             "10% - 90%": band_text(later["p10"], later["p90"]),

@@ -5,7 +5,7 @@ unit in the name or the docstring, so a planner can read a YAML file and know wh
 number does. Unknown keys are errors (a typo must never silently fall back to a default).
 """
 
-from sim.config.base import NonNegativeFloat, PositiveFloat, Share, Strict
+from sim.config.base import NonNegativeFloat, PositiveFloat, SafeName, Share, Strict
 from sim.config.behaviour import BehaviourConfig, SessionConfig
 from sim.config.calendar import CalendarConfig
 from sim.config.campaign import (
@@ -23,6 +23,7 @@ from sim.config.loading import (
     load_scenario,
     load_settings,
     scenario_problems,
+    upload_settings,
     validate_scenario,
 )
 from sim.config.paths import expand_path, get_path, set_path, with_paths
@@ -100,6 +101,7 @@ __all__ = [
     "SessionConfig",
     "Share",
     "StaggerConfig",
+    "SafeName",
     "Strict",
     "WebinarConfig",
     "WorkforceConfig",
@@ -110,6 +112,7 @@ __all__ = [
     "load_settings",
     "scenario_problems",
     "set_path",
+    "upload_settings",
     "validate_scenario",
     "with_paths",
 ]

@@ -8,12 +8,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from sim.config.errors import ConfigError, ModelT, problems, validated
 from sim.config.merging import merge_settings
 from sim.config.scenario import Scenario
+from sim.config.yaml_reader import parse_yaml, read_yaml
 
 
 def scenario_problems(data: dict[str, Any]) -> list[tuple[str, str]]:
@@ -28,23 +28,6 @@ def scenario_problems(data: dict[str, Any]) -> list[tuple[str, str]]:
 
 def validate_scenario(data: Any, source: str = "scenario") -> Scenario:
     return validated(Scenario, data, source)
-
-
-def read_yaml(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise ConfigError(f"{path}: is a directory, not a file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: cannot be read ({error})") from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ConfigError(f"{path}: not valid YAML{where}") from None
 
 
 def load_model(path: str | Path, model: type[ModelT]) -> ModelT:
@@ -65,6 +48,29 @@ def _resolve_base(path: Path, data: Any, seen: tuple[Path, ...] = ()) -> Any:
         raise ConfigError(f"{base_path}: expected a mapping of settings")
     changes = {k: v for k, v in data.items() if k != "base"}
     return merge_settings(base, changes, source=str(path))
+
+
+def upload_settings(text: str, source: str, built_ins: Path) -> dict[str, Any]:
+    """The settings of an uploaded scenario (read with the bounded reader), with a
+    `base:` naming one of the built-in scenarios in `built_ins` applied; not yet
+    validated. An upload has no folder of its own, so a base can only be a built-in."""
+    data = parse_yaml(text, source)
+    if not isinstance(data, dict):
+        raise ConfigError(
+            f"{source}: expected a mapping of settings (name:, calendar:, ...), "
+            f"got {type(data).__name__}"
+        )
+    if "base" not in data:
+        return data
+    name = str(data["base"])
+    known = {p.name: p for p in built_ins.glob("*.yaml")}
+    if Path(name).name not in known or Path(name).name != name.removeprefix("configs/"):
+        raise ConfigError(
+            f"{source}: base: {name!r} is not a built-in scenario; an upload can start from "
+            f"one of {', '.join(sorted(known))}"
+        )
+    changes = {k: v for k, v in data.items() if k != "base"}
+    return merge_settings(load_settings(known[Path(name).name]), changes, source=source)
 
 
 def load_settings(path: str | Path) -> Any:

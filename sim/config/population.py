@@ -17,7 +17,7 @@ from sim.config.base import (
     check_shares,
 )
 from sim.config.calibrated import calibrated
-from sim.config.vocabulary import CADRES, SECTORS, SERVICE_GROUPS
+from sim.config.vocabulary import CADRES, SECTORS, SERVICE_GROUPS, reference_units
 
 # ASSUMPTION (no breakdown is published for the platform): each sector's staff by cadre, an
 # order-of-magnitude reading of public employment structures. Central: the central armed
@@ -44,6 +44,9 @@ class SectorAdoption(Strict):
     `midpoint` shifted by a normal offset with sd `unit_spread_days` (states sign their MoUs
     at different times). Nobody registers before the platform's launch.
 
+    `unit_midpoints` names units whose own midpoint is known or fitted (a state with
+    published registrations); the others take the random offset.
+
     `drive_share` of those who register during the run do so in an onboarding drive: they
     do the onboarding courses first (`workforce.onboarding_courses`, at
     `workforce.onboarding_logins_per_day`).
@@ -53,6 +56,7 @@ class SectorAdoption(Strict):
     width_days: Annotated[float, Field(gt=0.0, le=3650.0)]
     saturation: Share
     unit_spread_days: Annotated[float, Field(ge=0.0, le=3650.0)] = 0.0
+    unit_midpoints: dict[str, dt.date] = {}
     drive_share: Share = 0.0
 
 
@@ -65,9 +69,11 @@ class PropensityConfig(Strict):
     """Routine logins per working day, lognormal across officers (heavy-tailed on purpose:
     most officers rarely log in, a few log in daily)."""
 
-    median_logins_per_working_day: PositiveFloat = calibrated("median_logins")
+    median_logins_per_working_day: Annotated[float, Field(gt=0.0, le=50.0)] = calibrated(
+        "median_logins"
+    )
     sigma: Annotated[float, Field(ge=0.0, le=4.0)] = 1.6
-    max_logins_per_working_day: PositiveFloat = 3.0
+    max_logins_per_working_day: Annotated[float, Field(gt=0.0, le=50.0)] = 3.0
 
 
 class PopulationConfig(Strict):
@@ -162,6 +168,10 @@ class PopulationConfig(Strict):
         missing = sorted(set(staffed) - set(self.adoption))
         if missing:
             raise ValueError(f"adoption: sectors {missing} have officers but no adoption")
+        units = reference_units()
+        for sector, adoption in self.adoption.items():
+            allowed = tuple(units["central"] if sector == "central" else units["states"])
+            check_known(adoption.unit_midpoints, allowed, f"adoption.{sector}.unit_midpoints unit")
         return self
 
     @field_validator("group_propensity_multiplier")

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
-from sim.config.base import Strict
+from sim.config.base import SafeName, Strict
 from sim.config.behaviour import BehaviourConfig
 from sim.config.calendar import CalendarConfig
 from sim.config.campaign import CampaignConfig
@@ -30,7 +30,7 @@ class EngineConfig(Strict):
 class Scenario(Strict):
     """One validated scenario: everything a run needs besides the seed and scale overrides."""
 
-    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,64}$")]
+    name: SafeName
     description: str = ""
     seed: Annotated[int, Field(ge=0, le=2**63 - 1)] = 0
     scale: Annotated[int, Field(ge=1, le=1_000_000)] = 1

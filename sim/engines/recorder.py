@@ -35,13 +35,14 @@ DAILY_FIELDS = (
 
 
 class Recorder:
-    def __init__(self, n_days: int) -> None:
+    def __init__(self, n_days: int, n_units: int = 1) -> None:
         self.n_days = n_days
         self.horizon = n_days * MINUTES_PER_DAY
         self.daily = {name: np.zeros(n_days) for name in DAILY_FIELDS}
         self.session_starts = np.zeros(self.horizon, dtype=np.int64)
         self.webinar_joins = np.zeros(self.horizon, dtype=np.int64)
         self.completions_by_group = np.zeros((n_days, N_GROUPS), dtype=np.int64)
+        self.completions_by_unit = np.zeros((n_days, n_units), dtype=np.int64)  # ministry/state
         # +1 where a session starts, -1 where it ends; the running sum is the concurrency
         self._session_delta = np.zeros(self.horizon + 1, dtype=np.int64)
         self._webinar_delta = np.zeros(self.horizon + 1, dtype=np.int64)
@@ -56,6 +57,12 @@ class Recorder:
         """`counts` completions for each entry of `groups` (sector x len(CADRES) + cadre)."""
         by_group = np.bincount(groups, weights=counts, minlength=N_GROUPS)
         self.completions_by_group[day] += by_group.astype(np.int64)
+
+    def add_completions_by_unit(self, day: int, units: np.ndarray, counts: np.ndarray) -> None:
+        """`counts` completions for each entry of `units` (ministry or state ids)."""
+        n_units = self.completions_by_unit.shape[1]
+        by_unit = np.bincount(units, weights=counts, minlength=n_units)
+        self.completions_by_unit[day] += by_unit.astype(np.int64)
 
     def add_sessions(self, starts: np.ndarray, ends: np.ndarray) -> None:
         """Record sessions occupying minutes [start, end) (starts within one tick)."""

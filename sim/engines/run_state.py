@@ -168,12 +168,16 @@ class RunState:
 
     def record_completions(self, day: int, ids: np.ndarray, counts: np.ndarray) -> None:
         """Completions counted on `day`: the day's total and who made them (by sector and
-        cadre), recorded together so that the two never disagree."""
+        cadre, by ministry or state, and each officer's first), recorded together so that
+        they never disagree."""
         counts = np.asarray(counts, dtype=np.int64)
         self.recorder.add("new_completions", day, int(counts.sum()))
         officers = self.officers
         groups = officers.sector[ids].astype(np.int64) * len(CADRES) + officers.cadre[ids]
         self.recorder.add_completions_by_group(day, groups, counts)
+        self.recorder.add_completions_by_unit(day, officers.ministry_id[ids], counts)
+        first = ids[(counts > 0) & (officers.first_completion_day[ids] == NO_DAY)]
+        officers.first_completion_day[first] = day
 
     def turn_away(self, day: int, ids: np.ndarray, when: np.ndarray) -> np.ndarray:
         """The platform is full: no session. Returns each officer's next login (a retry or
@@ -319,7 +323,7 @@ def build_run(scenario: Scenario, timer: StepTimer | None = None) -> RunState:
         mix_table=mix_table,
         competencies=competencies,
         routine_clock=routine_clock(calendar, offer_factor(scenario.catalog, calendar.dates)),
-        recorder=Recorder(calendar.n_days),
+        recorder=Recorder(calendar.n_days, population.organisations.n_ministries),
         platform=PlatformRuntime(scenario.platform, scenario.scale, calendar.horizon_minutes),
         plans=campaign_plans(scenario, calendar, population),
         timer=timer,

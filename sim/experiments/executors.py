@@ -11,6 +11,7 @@ import concurrent.futures as cf
 import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 Outcome = tuple[Any, Any]  # (task, result) or (task, exception)
 
@@ -63,6 +64,31 @@ class ProcessExecutor(Executor):
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
+CONNECT_TIMEOUT_S = 5
+SCHEMES = ("tcp", "tls", "ucx", "ws", "wss")
+
+
+class ExecutorError(RuntimeError):
+    """The cluster asked for cannot be used (a bad address, nobody listening)."""
+
+
+def scheduler_address(address: str) -> str:
+    """A Dask scheduler address checked for its form (scheme://host:port), so that a typo
+    is one clear message instead of a connection attempt."""
+    text = address.strip()
+    parts = urlsplit(text if "://" in text else f"tcp://{text}")
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if parts.scheme not in SCHEMES or not parts.hostname or port is None or parts.path:
+        raise ExecutorError(
+            f"{address!r} is not a Dask scheduler address; expected tcp://HOST:PORT "
+            "(for example tcp://127.0.0.1:8786)"
+        )
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 class DaskExecutor(Executor):
     """Tasks on a Dask distributed cluster: `address` of a running scheduler
     (tcp://host:8786), or a local cluster of `workers` single-threaded processes."""
@@ -74,7 +100,14 @@ class DaskExecutor(Executor):
 
         self._cluster = None
         if address:
-            self.client = Client(address, timeout="30s")
+            address = scheduler_address(address)
+            try:
+                self.client = Client(address, timeout=f"{CONNECT_TIMEOUT_S}s")
+            except (OSError, TimeoutError) as error:
+                raise ExecutorError(
+                    f"cannot reach a Dask scheduler at {address} within {CONNECT_TIMEOUT_S} s "
+                    f"({type(error).__name__}); is `dask scheduler` running there?"
+                ) from None
         else:
             self._cluster = LocalCluster(
                 n_workers=workers or os.cpu_count() or 1,

@@ -26,6 +26,7 @@ from pydantic import Field, field_validator, model_validator
 
 from sim.config import (
     ConfigError,
+    SafeName,
     Scenario,
     Strict,
     load_model,
@@ -52,11 +53,11 @@ class PosteriorConfig(Strict):
 
 
 class SweepConfig(Strict):
-    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,64}$")]
+    name: SafeName
     description: str = ""
     scenarios: Annotated[list[Path], Field(min_length=1)]
     scale: Annotated[int, Field(ge=1)] | None = None
-    seeds: SeedsConfig | None = None  # replications (other seeds) ...
+    seeds: SeedsConfig | None = None  # replications (other seeds; default 10) ...
     posterior: PosteriorConfig | None = None  # ... or draws (other parameters and seeds)
     grid: dict[str, Annotated[list[Any], Field(min_length=1)]] = {}
 
@@ -66,8 +67,6 @@ class SweepConfig(Strict):
             raise ValueError(
                 "give seeds or posterior, not both: each posterior draw has its own seed"
             )
-        if self.seeds is None and self.posterior is None:
-            self.seeds = SeedsConfig()
         return self
 
     @field_validator("grid")

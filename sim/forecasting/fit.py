@@ -29,7 +29,7 @@ import pandas as pd
 from scipy.stats import qmc
 
 from sim.config import Scenario
-from sim.forecasting.adoption import USER_QUANTITIES, adoption_posterior, log_likelihood
+from sim.forecasting.adoption import adoption_posterior, is_adoption_figure, log_likelihood
 from sim.forecasting.observations import observations
 from sim.forecasting.priors import FitConfig, scenario_with
 from sim.forecasting.simulated import simulated_figures
@@ -168,7 +168,7 @@ def behaviour_weights(
     widened (every error times the same factor h >= 1, the smallest that gives at least
     `min_effective` effective runs): the ABC tolerance chosen adaptively, as a quantile of
     the distances is in rejection ABC. Wider bands are the price of few simulations."""
-    rows = observed[~observed["quantity"].isin(USER_QUANTITIES)].reset_index(drop=True)
+    rows = observed[~observed["quantity"].map(is_adoption_figure)].reset_index(drop=True)
     if rows.empty:
         return np.full(len(figures), 1.0 / len(figures))
     keys = [figure_key(d, q) for d, q in zip(rows["date"], rows["quantity"], strict=True)]

@@ -35,7 +35,23 @@ QUANTITIES = {
     "week_group_a_meeting_target": "Group A participants reaching 4 hours in the 2024 week",
     "week_daily_completions": "mean daily completions during the 2024 week",
     "pre_week_daily_completions": "mean daily completions in the fortnight before the week",
+    "users_with_a_completion": "users who have completed at least one course",
+    "states_with_mou": "states and union territories that have signed an MoU",
 }
+# A figure of one ministry or state is its quantity and the unit's name: "quantity@unit".
+UNIT_QUANTITIES = ("registered_users", "users_with_a_completion", "completions_cumulative")
+
+
+def split_quantity(quantity: str) -> tuple[str, str | None]:
+    """("registered_users", "Odisha") for "registered_users@Odisha"; (quantity, None) for a
+    platform-wide figure."""
+    base, _, unit = quantity.partition("@")
+    return base, unit or None
+
+
+def describe_quantity(quantity: str) -> str:
+    base, unit = split_quantity(quantity)
+    return QUANTITIES[base] + (f", {unit}" if unit else "")
 
 
 @dataclass(frozen=True)
@@ -74,6 +90,29 @@ def observations() -> pd.DataFrame:
     snapshot = figures["platform_snapshot_2024_10_26"]
     add(dt.date(2024, 10, 26), "completions_cumulative",
         snapshot["course_completions_cumulative"], snapshot["source"])  # fmt: skip
+
+    for point in figures["platform_growth"]:
+        if "users_with_a_completion" in point:
+            add(point["date"], "users_with_a_completion", point["users_with_a_completion"],
+                point["source"])  # fmt: skip
+    states = figures["state_onboarding"]
+    for point in states["states_with_mou"]:
+        add(point["date"], "states_with_mou", point["count"],
+            "Personnel Ministry statements (published_figures.yaml, state_onboarding)")  # fmt: skip
+    up = states["uttar_pradesh_2026_01"]
+    for key, quantity in (
+        ("onboarded", "registered_users"),
+        ("users_with_a_completion", "users_with_a_completion"),
+        ("completions", "completions_cumulative"),
+    ):
+        add(dt.date(2026, 1, 6), f"{quantity}@Uttar Pradesh", up[key], up["source"])
+    # ASSUMPTION: Maharashtra's "enrolled" officers are its registered users.
+    for point in states["maharashtra"]:
+        source = point.get("source", "Maharashtra state figure (published_figures.yaml)")
+        add(point["date"], "registered_users@Maharashtra", point["enrolled"], source)
+    odisha = states["odisha"]
+    add(dt.date(2024, 11, 30), "registered_users@Odisha", odisha["onboarded_2024_11_30"],
+        odisha["source"])  # fmt: skip
 
     week = figures["karmayogi_saptah_2024"]
     interim = figures["karmayogi_saptah_2024_interim"]

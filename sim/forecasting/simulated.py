@@ -7,7 +7,12 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from sim.forecasting.adoption import expected_states_signed, sector_settings
+from sim.forecasting.observations import split_quantity
+from sim.forecasting.priors import FitConfig
 from sim.results.tables import RunResult
+
+NO_FIT = FitConfig(scenario="none", parameters=[])  # the scenario's own adoption settings
 
 WEEK_2024 = "Karmayogi Saptah 2024"  # the campaign the `week_*` figures are about
 
@@ -33,11 +38,21 @@ def simulated_figures(result: RunResult, wanted: pd.DataFrame) -> np.ndarray:
         "central_users": _registered(groups, ["central"]),
         "state_users": _registered(groups, ["state", "local"]),
     }
+    registered["users_with_a_completion"] = groups.groupby("date")["completers"].sum()
     cumulative = daily["cum_platform_completions"]
     week = result.campaigns[result.campaigns["campaign"] == WEEK_2024]
+    units = result.units.set_index(["unit", "date"]).sort_index()
     values = []
     for date, quantity in zip(wanted["date"], wanted["quantity"], strict=True):
-        if quantity in registered:
+        base, unit = split_quantity(quantity)
+        if unit is not None:
+            values.append(_unit_figure(units, unit, base, date))
+        elif quantity == "states_with_mou":
+            # not observable at sampled scale (small states have no agents): the run's
+            # expected count given its adoption settings, as the adoption stage fits it
+            settings = sector_settings(result.scenario, NO_FIT, {}, 1)
+            values.append(float(expected_states_signed(settings, [date])[0, 0]))
+        elif quantity in registered:
             values.append(_on(registered[quantity], date))
         elif quantity == "completions_cumulative":
             values.append(_on(cumulative, date))
@@ -50,6 +65,17 @@ def simulated_figures(result: RunResult, wanted: pd.DataFrame) -> np.ndarray:
         else:
             raise KeyError(f"no simulated figure for {quantity!r}")
     return np.array(values, dtype=float)
+
+
+def _unit_figure(units: pd.DataFrame, unit: str, base: str, date: dt.date) -> float:
+    """One ministry's or state's figure at the end of `date` (NaN outside the run)."""
+    if unit not in units.index.get_level_values("unit"):
+        raise KeyError(f"no ministry or state named {unit!r} in the run")
+    rows = units.loc[unit]
+    if base == "completions_cumulative":
+        return _on(rows["new_completions"].cumsum(), date)
+    column = {"registered_users": "registered", "users_with_a_completion": "completers"}[base]
+    return _on(rows[column], date)
 
 
 def _week_figure(week: pd.DataFrame, daily: pd.DataFrame, quantity: str) -> float:

@@ -29,7 +29,7 @@ import yaml
 
 from sim.results.tables import RunResult, kpis_json
 
-TABLES = ("daily", "load", "hourly", "competencies", "orgs", "campaigns", "groups")
+TABLES = ("daily", "load", "hourly", "competencies", "orgs", "campaigns", "groups", "units")
 DATABASE = "karmasim.duckdb"
 
 
@@ -42,6 +42,19 @@ def _write_parquet(frame: pd.DataFrame, path: Path, run_id: str) -> None:
     # No pandas metadata blob: the files stay byte-identical for identical results.
     table = table.replace_schema_metadata(None)
     pq.write_table(table, path, compression="zstd")
+
+
+def writable_folder(folder: Path) -> Path:
+    """`folder`, created if needed, after proving a file can be written in it."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".probe.{os.getpid()}.{uuid.uuid4().hex[:8]}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise StoreError(f"cannot write results to {folder}: {reason}") from None
+    return folder
 
 
 class ResultsStore:
@@ -125,6 +138,12 @@ class ResultsStore:
             raise
         except duckdb.Error as error:
             raise StoreError(f"cannot update the views in {self.database}: {error}") from None
+
+    def prepare(self) -> None:
+        """Check, before any simulation, that runs can be written here (one `StoreError`
+        naming the folder if not), and clear what dead writers left in staging."""
+        writable_folder(self.root)
+        self.clean_staging()
 
     def clean_staging(self) -> int:
         """Remove leftovers of runs whose writer died (their pid no longer exists)."""

@@ -45,6 +45,7 @@ class RunResult:
     orgs: pd.DataFrame
     campaigns: pd.DataFrame
     groups: pd.DataFrame
+    units: pd.DataFrame
     meta: dict[str, Any] = field(default_factory=dict)
 
 
@@ -80,21 +81,52 @@ def _daily(output: EngineOutput, scale: int) -> pd.DataFrame:
     return frame
 
 
+def running_counts(days: np.ndarray, keys: np.ndarray, n_keys: int, n_days: int) -> np.ndarray:
+    """How many of the officers have reached their day by the end of each day, per key:
+    shape (n_days, n_keys). Days before the run count from its first day."""
+    day = np.clip(days.astype(np.int64), 0, n_days - 1)
+    flat = np.bincount(day * n_keys + keys.astype(np.int64), minlength=n_days * n_keys)
+    return np.cumsum(flat.reshape(n_days, n_keys), axis=0)
+
+
+def registration_days(output: EngineOutput) -> tuple[np.ndarray, np.ndarray]:
+    """Who registered in or before the run, and the day: everyone onboarded by then,
+    including those who left since (their accounts stay registered)."""
+    officers = output.population.officers
+    registered = np.flatnonzero(officers.onboarded_day != NOT_REGISTERED)
+    return registered, officers.onboarded_day[registered]
+
+
+def first_completion_days(output: EngineOutput) -> tuple[np.ndarray, np.ndarray]:
+    """Who has completed a course, and from which day: their first completion in the run,
+    or the first day for those with completions before it."""
+    officers = output.population.officers
+    before = officers.prior_completions > 0
+    completed = np.flatnonzero(before | (officers.first_completion_day != NO_DAY))
+    day = np.where(before[completed], 0, officers.first_completion_day[completed])
+    return completed, day
+
+
+def group_of(officers, rows: np.ndarray) -> np.ndarray:
+    """The (sector, cadre) group index of each officer in `rows` (sector-major)."""
+    return officers.sector[rows].astype(np.int64) * len(CADRES) + officers.cadre[rows]
+
+
 def registered_by_group(output: EngineOutput) -> np.ndarray:
-    """Registered users (agents) at the end of each day by (sector, cadre) group: everyone
-    onboarded by then, including those who left since (their accounts stay registered)."""
-    officers, n_days = output.population.officers, output.calendar.n_days
-    registered = officers.onboarded_day != NOT_REGISTERED
-    day = np.clip(officers.onboarded_day[registered].astype(np.int64), 0, n_days - 1)
-    group = officers.sector[registered].astype(np.int64) * len(CADRES) + officers.cadre[registered]
-    flat = np.bincount(day * N_GROUPS + group, minlength=n_days * N_GROUPS)
-    return np.cumsum(flat.reshape(n_days, N_GROUPS), axis=0)
+    """Registered users (agents) at the end of each day by (sector, cadre) group."""
+    rows, days = registration_days(output)
+    groups = group_of(output.population.officers, rows)
+    return running_counts(days, groups, N_GROUPS, output.calendar.n_days)
 
 
 def _groups(output: EngineOutput, scale: int) -> pd.DataFrame:
-    """Per day and (sector, cadre): registered users and completions, for growth series
-    and the sector and frontline shares of a campaign."""
+    """Per day and (sector, cadre): registered users, officers with a completion so far,
+    and completions, for growth series and the sector and frontline shares of a
+    campaign."""
     n_days = output.calendar.n_days
+    officers = output.population.officers
+    completed, first_days = first_completion_days(output)
+    completers = running_counts(first_days, group_of(officers, completed), N_GROUPS, n_days)
     sectors = np.repeat(np.array(SECTORS), len(CADRES))
     cadres = np.tile(np.array(CADRES), len(SECTORS))
     return pd.DataFrame(
@@ -103,7 +135,36 @@ def _groups(output: EngineOutput, scale: int) -> pd.DataFrame:
             "sector": np.tile(sectors, n_days),
             "cadre": np.tile(cadres, n_days),
             "registered": (registered_by_group(output) * scale).ravel(),
+            "completers": (completers * scale).ravel(),
             "new_completions": (output.recorder.completions_by_group * scale).ravel(),
+        }
+    )
+
+
+def _units(output: EngineOutput, scale: int) -> pd.DataFrame:
+    """Per day and ministry or state (state and local-body staff together): registered
+    users, officers with a completion so far, and completions, for the published figures
+    of single states."""
+    n_days = output.calendar.n_days
+    officers = output.population.officers
+    names = output.population.organisations.ministry_ids()
+    n_units = output.population.organisations.n_ministries
+    registered_rows, registered_days = registration_days(output)
+    registered = running_counts(
+        registered_days, officers.ministry_id[registered_rows], n_units, n_days
+    )
+    completed, first_days = first_completion_days(output)
+    completers = running_counts(first_days, officers.ministry_id[completed], n_units, n_days)
+    units = np.empty(n_units, dtype=object)
+    for name, unit_id in names.items():
+        units[unit_id] = name
+    return pd.DataFrame(
+        {
+            "date": np.repeat(pd.to_datetime(output.calendar.dates.date), n_units),
+            "unit": np.tile(units, n_days),
+            "registered": (registered * scale).ravel(),
+            "completers": (completers * scale).ravel(),
+            "new_completions": (output.recorder.completions_by_unit * scale).ravel(),
         }
     )
 
@@ -382,6 +443,7 @@ def summarise(output: EngineOutput, engine: str) -> RunResult:
         orgs=orgs,
         campaigns=campaigns,
         groups=_groups(output, scale),
+        units=_units(output, scale),
         meta=meta,
     )
 

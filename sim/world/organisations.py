@@ -36,6 +36,11 @@ class Organisations:
     def n_ministries(self) -> int:
         return int(self.table["ministry_id"].max()) + 1
 
+    def ministry_ids(self) -> dict[str, int]:
+        """The id of each ministry or state by name."""
+        pairs = self.table[["ministry", "ministry_id"]].drop_duplicates()
+        return dict(zip(pairs["ministry"], pairs["ministry_id"].astype(int), strict=True))
+
     def column(self, name: str) -> np.ndarray:
         return self.table[name].to_numpy()
 

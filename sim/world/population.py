@@ -60,6 +60,7 @@ OFFICER_ATTRIBUTES: dict[str, Attribute] = {
     "first_active_day": Attribute(np.int16, NO_DAY, "first day with learning in the run"),
     "last_active_day": Attribute(np.int16, NO_DAY, "last day with a session"),
     "prior_completions": Attribute(np.int16, 0, "completions before the simulated period"),
+    "first_completion_day": Attribute(np.int16, NO_DAY, "day of the first completion in the run"),
     "in_progress_at_start": Attribute(np.bool_, False, "had a course in progress at start"),
     # workforce and policies
     "present": Attribute(np.bool_, False, "on the platform now: onboarded, not retired"),
@@ -109,6 +110,7 @@ class Officers:
     first_active_day: np.ndarray
     last_active_day: np.ndarray
     prior_completions: np.ndarray
+    first_completion_day: np.ndarray
     in_progress_at_start: np.ndarray
     left_day: np.ndarray
     karma_month: np.ndarray
@@ -161,7 +163,7 @@ def _onboarding_days(
 def _adoption_days(
     config: PopulationConfig,
     officers: Officers,
-    n_units: int,
+    organisations: Organisations,
     start: dt.date,
     n_days: int,
     streams: RandomStreams,
@@ -172,7 +174,10 @@ def _adoption_days(
     run (beyond the saturation share, or after its last day)."""
     assert config.adoption is not None
     u = streams.fresh("population.adoption").random(officers.n)
-    unit_offsets = streams.fresh("population.adoption.units").standard_normal(n_units)
+    unit_offsets = streams.fresh("population.adoption.units").standard_normal(
+        organisations.n_ministries
+    )
+    unit_ids = organisations.ministry_ids()
     launch = (config.first_onboarding - start).days
     days = np.full(officers.n, float(NOT_REGISTERED))
     for code, sector in enumerate(SECTORS):
@@ -183,7 +188,10 @@ def _adoption_days(
         q = u[rows] / adoption.saturation
         registers = q < 1.0
         rows, q = rows[registers], q[registers]
-        offset = adoption.unit_spread_days * unit_offsets[officers.ministry_id[rows]]
+        offsets = adoption.unit_spread_days * unit_offsets
+        for unit, midpoint_of_unit in adoption.unit_midpoints.items():
+            offsets[unit_ids[unit]] = (midpoint_of_unit - adoption.midpoint).days
+        offset = offsets[officers.ministry_id[rows]]
         midpoint = (adoption.midpoint - start).days + offset
         with np.errstate(divide="ignore"):
             when = midpoint + adoption.width_days * np.log(q / (1.0 - q))
@@ -277,7 +285,7 @@ def build_population(
     _draw_officers(config, organisations, officers, slice(0, n_agents), streams, "population")
     if config.adoption is not None:
         officers.onboarded_day[:] = _adoption_days(
-            config, officers, organisations.n_ministries, start, n_days, streams
+            config, officers, organisations, start, n_days, streams
         )
         # Those who register during the run may do so in their sector's onboarding drive.
         during = (officers.onboarded_day > 0) & (officers.onboarded_day != NOT_REGISTERED)

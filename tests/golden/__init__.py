@@ -23,7 +23,7 @@ from sim.simulate import simulate
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN_FILE = Path(__file__).with_name("fingerprints.json")
-TABLES = ("daily", "load", "hourly", "competencies", "orgs", "campaigns", "groups")
+TABLES = ("daily", "load", "hourly", "competencies", "orgs", "campaigns", "groups", "units")
 
 
 @dataclass(frozen=True)
