@@ -119,6 +119,8 @@ def obtain(
         return run_id, store.kpis(run_id)
     result = run_with_progress(scenario, engine, quiet, what)
     store.write(result)
+    if store.warning and not quiet:
+        err.print(Text.assemble(("warning: ", "yellow"), store.warning), highlight=False)
     return run_id, result.kpis
 
 
@@ -139,6 +141,8 @@ def run(
         store.prepare()
         result = run_with_progress(scenario, engine, quiet=json_output)
         folder = store.write(result)
+        if store.warning:
+            err.print(Text.assemble(("warning: ", "yellow"), store.warning), highlight=False)
     if json_output:
         payload = {
             "run_id": result.run_id,
