@@ -90,6 +90,8 @@ def resolve(config: Path, seed: int | None, scale: int | None) -> Scenario:
 
 def run_with_progress(scenario: Scenario, engine: str, quiet: bool, what: str = "") -> RunResult:
     label = f"{scenario.name}{what} ({scenario.agents:,} agents, scale {scenario.scale})"
+    if not quiet and not err.is_terminal:  # a log line instead of the bar
+        err.print(f"simulating {label}", highlight=False)
     with Progress(
         TextColumn("{task.description}", style="bold", markup=False),
         BarColumn(),

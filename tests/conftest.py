@@ -5,10 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from sim.config import Scenario, load_scenario
 from sim.results.tables import RunResult
 from sim.simulate import simulate
+
+# Property tests draw the same examples on every run (a failure found once is found again;
+# CI never fails on a draw nobody can reproduce). `--hypothesis-profile explore` searches.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.register_profile("explore", max_examples=2000)
+settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIGS = ROOT / "configs"

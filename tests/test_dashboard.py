@@ -4,6 +4,8 @@ is shown. The store holds two small runs (1 agent per 2,000 officers)."""
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 from conftest import CONFIGS, ROOT
@@ -144,7 +146,20 @@ def test_designer_policy_levers_are_checked_next_to_their_field(app):
     assert "gap_targeted" in app.code[0].value  # the scenario as YAML
 
 
-def test_designer_quick_run_lands_in_the_store_and_the_comparison(app, store_root):
+@pytest.fixture
+def private_store(store_root, tmp_path, monkeypatch) -> Path:
+    """A copy of the shared store for a test that writes to it, so that no other test
+    depends on running before or after it."""
+    root = tmp_path / "store"
+    shutil.copytree(store_root, root)
+    monkeypatch.setenv("KARMASIM_RESULTS", str(root))
+    return root
+
+
+def test_designer_quick_run_lands_in_the_store_and_the_comparison(private_store):
+    app = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    app.run()
+    store_root = private_store
     open_page(app, "designer")
     app.text_input[0].set_value("designer-test").run()
     seats = next(n for n in app.number_input if n.label == "Webinar seats")

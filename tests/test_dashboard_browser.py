@@ -35,12 +35,6 @@ PAGES = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def store_root(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("browser-store")
@@ -50,29 +44,41 @@ def store_root(tmp_path_factory) -> Path:
     return root
 
 
+def _start_streamlit(store_root: Path) -> tuple[subprocess.Popen, str]:
+    """Streamlit on a port the system picks: a port found free can be taken before
+    Streamlit binds it, so a start that finds it in use is retried on another."""
+    env = {**os.environ, "KARMASIM_RESULTS": str(store_root)}
+    for _ in range(5):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+             "--server.port", str(port), "--server.address", "127.0.0.1",
+             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT,
+        )  # fmt: skip
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.read() == b"ok":
+                        return process, url
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    output = process.stdout.read().decode() if process.stdout else ""
+                    process.kill()
+                    if "already in use" in output:
+                        break  # taken in the meantime: another port
+                    pytest.fail(f"streamlit did not start:\n{output}")
+                time.sleep(0.5)
+    pytest.fail("no free port for streamlit after 5 tries")
+
+
 @pytest.fixture(scope="module")
 def server(store_root):
-    port = free_port()
-    env = {**os.environ, "KARMASIM_RESULTS": str(store_root)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read() == b"ok":
-                    break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read().decode() if process.stdout else ""
-                process.kill()
-                pytest.fail(f"streamlit did not start:\n{output}")
-            time.sleep(0.5)
+    process, url = _start_streamlit(store_root)
     yield url
     process.terminate()
     process.wait(timeout=20)

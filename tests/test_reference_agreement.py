@@ -7,11 +7,23 @@ spring 2025 with onboarding drives and a directive to two states' staff. Two-sam
 at the 0.1% level compare per-officer completions and hours, daily completions and the
 hour-of-day profile of session starts.
 
+The chi-square tests compare shapes; `test_total_completions_agree` compares the totals
+(5% more completions every day would pass a shape test, not this one).
+
 Both engines draw the same population, initial state and campaign take-up times (these
 come from named policy streams); sessions, courses and next logins use each engine's own
-streams. The samples are therefore positively correlated and the tests conservative;
-`test_the_tests_catch_a_wrong_engine` shows they still reject an engine whose drop-out
-hazard is 30% off.
+streams. The samples are therefore positively correlated and the tests conservative.
+What they can and cannot catch at these sizes, measured:
+- `test_the_tests_catch_a_wrong_engine`: routine sittings 20% too long (ordinary month)
+  and engaged sittings 40% too long (campaign week) are rejected;
+- `test_the_totals_test_catches_six_percent_more_completions`: a 6% shift in total
+  completions is rejected in the campaign week (21,000 simulated completions); in the
+  ordinary month (5,800) only shifts above about 8% would be;
+- a 30% error in the drop-out hazard moves completions by about 4% and is below what
+  20,000 agents can detect: `tests/test_rules_theory.py` tests that rule against its
+  closed form instead;
+- the false-alarm rate of the totals test over 20 seeds is measured by
+  `benchmarks/agreement_totals.py` (figures in its output and the closing note).
 """
 
 from __future__ import annotations
@@ -163,6 +175,19 @@ def completion_dispersion(run: Run) -> float:
     return float(squared / max(run.daily["new_completions"].sum(), 1.0))
 
 
+def totals_p_value(total_a: float, dispersion_a: float, total_b: float, dispersion_b: float):
+    """Two-sided p-value that two runs' totals of clustered counts differ by chance: each
+    total's variance is the total times its dispersion (Poisson, inflated by the
+    clustering); shared populations make the difference's variance smaller, so the test
+    is conservative."""
+    z = (total_a - total_b) / np.sqrt(total_a * dispersion_a + total_b * dispersion_b)
+    return float(2 * stats.norm.sf(abs(z)))
+
+
+def completion_totals(run: Run) -> tuple[float, float]:
+    return float(run.daily_agents("new_completions").sum()), completion_dispersion(run)
+
+
 def completions_histogram(run: Run, top: int = 8) -> np.ndarray:
     return np.bincount(np.minimum(run.completions(), top), minlength=top + 1)
 
@@ -196,6 +221,18 @@ def test_daily_completions_agree(pair):
         dispersion=completion_dispersion(reference),
     )
     assert p > ALPHA
+
+
+def test_total_completions_agree(pair):
+    fast, reference = pair
+    assert totals_p_value(*completion_totals(fast), *completion_totals(reference)) > ALPHA
+
+
+def test_the_totals_test_catches_six_percent_more_completions():
+    fast, reference = run_of("campaign_week", "fast"), run_of("campaign_week", "reference")
+    total, dispersion = completion_totals(fast)
+    assert totals_p_value(1.06 * total, dispersion, *completion_totals(reference)) < ALPHA
+    assert totals_p_value(0.94 * total, dispersion, *completion_totals(reference)) < ALPHA
 
 
 def test_hour_of_day_profile_of_logins_agrees(pair):

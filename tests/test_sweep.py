@@ -8,7 +8,6 @@ import contextlib
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -125,39 +124,34 @@ def test_an_interrupted_sweep_resumes_with_what_is_missing(tmp_path):
     assert len(ResultsStore(store).run_ids()) == 12
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def dask_cluster(tmp_path):
-    """A real scheduler and two single-threaded workers (no nanny: a killed worker stays dead)."""
-    port = free_port()
-    address = f"tcp://127.0.0.1:{port}"
+    """A real scheduler on a port it picks itself (no race for a free port: its address is
+    read from the scheduler file) and two single-threaded workers (no nanny: a killed
+    worker stays dead)."""
     logs = tmp_path / "dask-logs"
     logs.mkdir()
-    commands = {
-        "scheduler": ["scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
-        **{
-            name: ["worker", address, "--nthreads", "1", "--no-nanny", "--no-dashboard",
-                   "--name", name]
-            for name in ("worker-a", "worker-b")
-        },
-    }  # fmt: skip
+    scheduler_file = tmp_path / "scheduler.json"
     with contextlib.ExitStack() as stack:
         processes = {}
-        for name, arguments in commands.items():
+
+        def start(name: str, arguments: list[str]) -> None:
             log = stack.enter_context(open(logs / f"{name}.log", "w"))
             processes[name] = subprocess.Popen(
                 [str(BIN / "dask"), *arguments], stdout=log, stderr=subprocess.STDOUT, cwd=ROOT
             )
-        from dask.distributed import Client
 
-        with Client(address, timeout="60s") as client:
-            client.wait_for_workers(2, timeout=60)
         try:
+            arguments = ["scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard"]
+            start("scheduler", [*arguments, "--scheduler-file", str(scheduler_file)])
+            address = _scheduler_address(scheduler_file, processes["scheduler"], logs)
+            for name in ("worker-a", "worker-b"):
+                start(name, ["worker", address, "--nthreads", "1", "--no-nanny",
+                             "--no-dashboard", "--name", name])  # fmt: skip
+            from dask.distributed import Client
+
+            with Client(address, timeout="60s") as client:
+                client.wait_for_workers(2, timeout=60)
             yield address, [processes["worker-a"], processes["worker-b"]]
         finally:
             for process in processes.values():
@@ -168,6 +162,18 @@ def dask_cluster(tmp_path):
                     process.wait(timeout=3)
                 except subprocess.TimeoutExpired:
                     process.kill()
+
+
+def _scheduler_address(scheduler_file: Path, scheduler, logs: Path) -> str:
+    """The address the scheduler wrote once it listens (waiting up to a minute)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert scheduler.poll() is None, (logs / "scheduler.log").read_text()
+        try:
+            return json.loads(scheduler_file.read_text())["address"]
+        except (FileNotFoundError, ValueError, KeyError):
+            time.sleep(0.1)
+    raise AssertionError((logs / "scheduler.log").read_text())
 
 
 def test_dask_cluster_survives_a_dead_worker(tmp_path, dask_cluster):
@@ -185,8 +191,9 @@ def test_dask_cluster_survives_a_dead_worker(tmp_path, dask_cluster):
     summary = json.loads(stdout)
     assert summary["ran"] + summary["already_stored"] == 16 and not summary["failed"]
     assert "executor dask on " + address in stderr.decode()
-    run_ids = ResultsStore(store).run_ids()
-    assert len(run_ids) == len(set(run_ids)) == 16  # every run exactly once
+    _, tasks = load_sweep(sweep)
+    assert ResultsStore(store).run_ids() == sorted(t.run_id for t in tasks)  # none lost
     manifest = json.loads(Path(summary["manifest"]).read_text())
-    assert sorted(row["run_id"] for row in manifest["tasks"]) == run_ids
+    reported = [(r["scenario"], r["point"], r["replication"]) for r in manifest["tasks"]]
+    assert len(reported) == len(set(reported)) == 16  # every task reported exactly once
     assert workers[0].poll() is not None and workers[1].poll() is None

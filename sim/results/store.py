@@ -122,9 +122,9 @@ class ResultsStore:
         run through globs, so this happens once; if another process holds the database
         open, the views wait for the next write and `warning` says so."""
         self.warning = None
-        marker = self._views_marker
-        if self.database.exists() and marker.exists() and marker.read_text() == VIEWS_SIGNATURE:
-            return
+        marker, signature = self._views_marker, f"{VIEWS_SIGNATURE} over {self.runs_dir}"
+        if self.database.exists() and marker.exists() and marker.read_text() == signature:
+            return  # (a store moved elsewhere has a different signature: views rebuilt)
         try:
             self._refresh_views()
         except duckdb.IOException as error:
@@ -133,7 +133,7 @@ class ResultsStore:
                 f"created now ({str(error).splitlines()[0]}); they will be at the next write"
             )
             return
-        self._views_marker.write_text(VIEWS_SIGNATURE, "utf-8")
+        marker.write_text(signature, "utf-8")
 
     @property
     def _views_marker(self) -> Path:
