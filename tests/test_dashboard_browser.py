@@ -111,8 +111,9 @@ def no_exceptions(page: Page) -> None:
 
 def test_every_page_renders_cards_and_charts(page, server):
     visit(page, server, "overview")
-    expect(page.locator('[data-testid="stMetric"]').first).to_be_visible()
-    assert page.locator('[data-testid="stMetric"]').count() >= 10
+    # at least 10 cards (two runs' headline KPIs): wait for the tenth, which can render
+    # after the first on a busy machine
+    expect(page.locator('[data-testid="stMetric"]').nth(9)).to_be_visible()
     no_exceptions(page)
     page.screenshot(path=SCREENSHOTS / "overview.png", full_page=True)
 
