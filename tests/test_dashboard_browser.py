@@ -159,3 +159,38 @@ def test_designer_changes_a_lever_and_runs_a_quick_scenario(page, server, store_
     visit(page, server, "overview")
     expect(page.get_by_text("browser-run · fast").first).to_be_visible()
     page.screenshot(path=SCREENSHOTS / "overview-with-new-run.png", full_page=True)
+
+
+LAUGHS = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 10)
+)
+
+
+def test_designer_uploads_are_checked_before_use(page, server, store_root, tmp_path):
+    """A hostile upload gets one message on the page and no run; a variant of a built-in
+    scenario (base:) is accepted and its change shows in the levers."""
+    before = ResultsStore(store_root).run_ids()
+    visit(page, server, "designer")
+    page.get_by_text("an uploaded YAML file").click()
+    uploads = {
+        "laughs.yaml": (LAUGHS + "name: *a9\n", "aliases are expanded"),
+        "feb30.yaml": ("name: u\ncalendar: {start: 2024-02-30, end: 2024-11-10}\n",
+                       "is not a real date"),
+        "nostart.yaml": ("name: u\ncalendar: {start: 2024-10-01, end: 2024-11-10}\n"
+                         "campaigns: [{name: c, planned_end: 2024-10-27}]\n", "campaigns[0].start"),
+    }  # fmt: skip
+    for file_name, (text, message) in uploads.items():
+        path = tmp_path / file_name
+        path.write_text(text)
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+        expect(page.get_by_text(message).first).to_be_visible()
+        no_exceptions(page)
+    page.screenshot(path=SCREENSHOTS / "designer-bad-upload.png", full_page=True)
+    variant = tmp_path / "variant.yaml"
+    variant.write_text(
+        "base: saptah_2024.yaml\nname: uploaded\ncampaigns: {0: {target_hours: 7}}\n"
+    )
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(variant))
+    expect(page.get_by_label("Target hours per officer")).to_have_value("7.00")
+    no_exceptions(page)
+    assert ResultsStore(store_root).run_ids() == before
