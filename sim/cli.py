@@ -262,7 +262,8 @@ def compare_posterior(
     from sim.forecasting.posterior import load_posterior, posterior_draws
 
     fitted = load_posterior(folder)
-    drawn = [posterior_draws(s, fitted, draws) for s in scenarios]  # all checked first
+    # every scenario at the first one's draws: the differences are paired
+    drawn = [posterior_draws(s, fitted, draws, seed=scenarios[0].seed) for s in scenarios]
     for group in drawn:
         for scenario in group:
             check_engine(engine, scenario)

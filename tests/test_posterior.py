@@ -149,3 +149,20 @@ def test_a_sweep_with_both_seeds_and_a_posterior_is_refused(tmp_path):
     )
     with pytest.raises(ConfigError, match="seeds or posterior, not both"):
         load_sweep(path)
+
+
+def test_scenarios_with_their_own_seeds_are_paired_on_a_common_seed():
+    posterior = load_posterior(FIT)
+    one = load_scenario(NATIONAL).with_overrides(scale=100_000, seed=1)
+    two = one.with_overrides(seed=2)
+    apart = posterior_draws(one, posterior, 3), posterior_draws(two, posterior, 3)
+    assert [d.seed for d in apart[0]] != [d.seed for d in apart[1]]
+    paired = posterior_draws(one, posterior, 3, seed=7), posterior_draws(two, posterior, 3, seed=7)
+    assert [d.seed for d in paired[0]] == [d.seed for d in paired[1]]
+
+
+def test_a_fit_folder_with_broken_files_is_one_message(tmp_path):
+    for name in ("summary.json", "parameters.parquet"):
+        (tmp_path / name).write_text("{not json")
+    with pytest.raises(ConfigError, match="not a usable fitted ensemble"):
+        load_posterior(tmp_path)

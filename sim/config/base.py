@@ -4,7 +4,7 @@ the numeric types with their bounds, and the check that shares add up to one."""
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, get_args
+from typing import Annotated, Any, get_args, get_origin
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
@@ -39,12 +39,46 @@ class Strict(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _no_booleans_as_numbers(cls, value: Any, info: ValidationInfo) -> Any:
-        if isinstance(value, bool) and info.field_name in cls.model_fields:
-            annotation = cls.model_fields[info.field_name].annotation
-            kinds = get_args(annotation) or (annotation,)
-            if bool not in kinds and any(kind in (int, float) for kind in kinds):
-                raise ValueError(f"expected a number, got {str(value).lower()}")
+        field = cls.model_fields.get(info.field_name or "")
+        if field and _holds_a_boolean(value) and _numbers_only(field.annotation):
+            raise ValueError("expected a number, got true or false")
         return value
+
+
+def _holds_a_boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return True
+    if isinstance(value, dict):
+        return any(_holds_a_boolean(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_holds_a_boolean(v) for v in value)
+    return False
+
+
+def _numbers_only(annotation: Any) -> bool:
+    """The annotation's values are numbers (int or float, possibly inside Optional,
+    Annotated, lists or dict values) and never booleans."""
+    leaves: list[Any] = []
+
+    def collect(kind: Any) -> None:
+        args = get_args(kind)
+        if not args:
+            leaves.append(kind)
+            return
+        if get_origin(kind) is dict:
+            collect(args[1])
+        elif get_origin(kind) is Annotated:
+            collect(args[0])
+        else:
+            for arg in args:
+                collect(arg)
+
+    collect(annotation)
+    return (
+        bool not in leaves
+        and any(leaf in (int, float) for leaf in leaves)
+        and all(leaf in (int, float, type(None)) for leaf in leaves)
+    )
 
 
 def check_known(names, allowed: tuple[str, ...], what: str, empty_ok: bool = True) -> None:

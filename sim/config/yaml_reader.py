@@ -2,10 +2,13 @@
 dashboard's uploads): safe types only, and bounded, so that no input can hang the tool,
 exhaust its memory or slip through as a silently wrong value.
 
-- At most `MAX_BYTES` of text: `/dev/zero` or a huge file is refused, not read to its end.
+- At most `MAX_BYTES` of text: `/dev/zero` or a huge file is refused, not read to its end;
+  numbers of more than `MAX_NUMBER_CHARS` characters and YAML 1.1's base-60 numbers
+  (`1:30`) are refused (their conversion is slow or fails).
 - At most `MAX_NODES` values once aliases are expanded, nested at most `MAX_DEPTH` deep: a
   "billion laughs" document or 50,000 nested brackets is refused before it is built.
-- A key given twice in one mapping is refused (YAML itself keeps the last one silently).
+- A key given twice in one mapping is refused (YAML itself keeps the last one silently);
+  merge keys (`<<`) are refused (PyYAML merges nested ones wrongly; `base:` does the job).
 - `.inf` and `.nan` are refused: no setting means infinity.
 - An impossible date (`2024-02-30`) is refused with its line, like every other problem.
 
@@ -22,7 +25,8 @@ import yaml
 
 from sim.config.errors import ConfigError
 
-MAX_BYTES = 1 << 20  # 1 MiB: the largest shipped scenario is under 10 KiB
+MAX_BYTES = 256 << 10  # 256 KiB: the largest shipped scenario is under 10 KiB
+MAX_NUMBER_CHARS = 40  # a number written with more characters is not a setting
 MAX_NODES = 100_000  # values after alias expansion
 MAX_DEPTH = 64  # levels of nesting
 
@@ -38,7 +42,11 @@ class _BoundedLoader(yaml.SafeLoader):
         seen: dict[Any, yaml.Node] = {}
         for key_node, _ in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                continue
+                raise _Refused(
+                    problem="merge keys (<<) are not accepted; to start from another "
+                    "scenario, name it with base:",
+                    problem_mark=key_node.start_mark,
+                )
             key = self.construct_object(key_node, deep=True)
             try:
                 repeated = key in seen
@@ -53,7 +61,21 @@ class _BoundedLoader(yaml.SafeLoader):
             seen[key] = key_node
         return super().construct_mapping(node, deep=deep)
 
+    def _check_number(self, node: yaml.ScalarNode) -> None:
+        if len(node.value) > MAX_NUMBER_CHARS or ":" in node.value:
+            raise _Refused(
+                problem=f"{node.value[:40]!r}... is not a usable number (too long, or base 60)"
+                if len(node.value) > 40
+                else f'{node.value!r} is not read as a number (base 60): quote it, e.g. "12:00"',
+                problem_mark=node.start_mark,
+            )
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        self._check_number(node)
+        return super().construct_yaml_int(node)
+
     def construct_yaml_float(self, node: yaml.ScalarNode) -> float:
+        self._check_number(node)
         value = super().construct_yaml_float(node)
         if not math.isfinite(value):
             raise _Refused(
@@ -72,6 +94,7 @@ class _BoundedLoader(yaml.SafeLoader):
             ) from None
 
 
+_BoundedLoader.add_constructor("tag:yaml.org,2002:int", _BoundedLoader.construct_yaml_int)
 _BoundedLoader.add_constructor("tag:yaml.org,2002:float", _BoundedLoader.construct_yaml_float)
 _BoundedLoader.add_constructor(
     "tag:yaml.org,2002:timestamp", _BoundedLoader.construct_yaml_timestamp
@@ -89,7 +112,12 @@ def _check_size(root: yaml.Node) -> None:
                 problem=f"nested more than {MAX_DEPTH} levels deep", problem_mark=node.start_mark
             )
         known = sizes.get(id(node))
-        if known is not None:
+        if known is not None:  # an alias: its depth counts from where it is used
+            if depth + known[1] > MAX_DEPTH:
+                raise _Refused(
+                    problem=f"nested more than {MAX_DEPTH} levels deep (through aliases)",
+                    problem_mark=node.start_mark,
+                )
             return known
         count, deepest = 1, 0
         if isinstance(node, yaml.MappingNode):

@@ -62,19 +62,21 @@ def load_posterior(folder: str | Path) -> Posterior:
             f"{folder} is not a fitted ensemble (it needs summary.json and parameters.parquet, "
             "as written by `karmasim backtest --out`)"
         )
-    summary = json.loads(summary_path.read_text("utf-8"))
-    if "priors" not in summary:
-        raise ConfigError(f"{summary_path} does not list the fitted parameters (no 'priors')")
     try:
+        summary = json.loads(summary_path.read_text("utf-8"))
         priors = TypeAdapter(list[Prior]).validate_python(summary["priors"])
-    except ValidationError as error:
-        raise ConfigError(f"{summary_path}: bad 'priors': {error}") from None
-    parameters = pd.read_parquet(parameters_path)
-    weights = parameters.pop("weight").to_numpy(dtype=float)
+        label = f"fit to {summary['cutoff']}"
+        parameters = pd.read_parquet(parameters_path)
+        weights = parameters.pop("weight").to_numpy(dtype=float)
+    except (ValueError, KeyError, TypeError, OSError) as error:  # JSON, pydantic, Arrow
+        reason = error.errors()[0]["msg"] if isinstance(error, ValidationError) else error
+        raise ConfigError(f"{folder}: not a usable fitted ensemble ({reason!s:.200})") from None
     missing = [p.name for p in priors if p.name not in parameters]
     if missing:
         raise ConfigError(f"{parameters_path} has no column for {', '.join(missing)}")
-    return Posterior(f"fit to {summary['cutoff']}", priors, parameters, weights)
+    if not (np.isfinite(weights).all() and (weights >= 0).all() and weights.sum() > 0):
+        raise ConfigError(f"{parameters_path}: the weights are not a distribution")
+    return Posterior(label, priors, parameters, weights)
 
 
 def draw_seed(seed: int, draw: int) -> int:
@@ -83,17 +85,22 @@ def draw_seed(seed: int, draw: int) -> int:
     return int(state >> np.uint64(1))
 
 
-def posterior_draws(scenario: Scenario, posterior: Posterior, n: int) -> list[Scenario]:
-    """`n` copies of `scenario`, each with one draw's parameter values and seed; they share
-    `draw_of`, so the store, `compare` and the dashboard treat them as one band."""
+def posterior_draws(
+    scenario: Scenario, posterior: Posterior, n: int, seed: int | None = None
+) -> list[Scenario]:
+    """`n` copies of `scenario`, each with one draw's parameter values and seed (from
+    `seed`, by default the scenario's own: give several scenarios the same `seed` to pair
+    their draws); they share `draw_of`, so the store, `compare` and the dashboard treat
+    them as one band."""
+    seed = scenario.seed if seed is None else seed
     base = scenario.canonical()
     settings = json.dumps(base, sort_keys=True, default=str)
     group = (
         f"{scenario.name} {hashlib.sha256(settings.encode()).hexdigest()[:12]} | "
-        f"{posterior.label} {posterior.digest}"
+        f"{posterior.label} {posterior.digest}, {n} draws from seed {seed}"
     )
     scenarios = []
-    for i, row in enumerate(posterior.draws(n, scenario.seed).itertuples(index=False)):
+    for i, row in enumerate(posterior.draws(n, seed).itertuples(index=False)):
         values = row._asdict()
         changes = {
             path: prior.setting(float(values[prior.name]))
@@ -108,7 +115,7 @@ def posterior_draws(scenario: Scenario, posterior: Posterior, n: int) -> list[Sc
                 f"{where}: {error}; the posterior sets the fitted model's parameters, so the "
                 "scenario must be built on it (e.g. `base: configs/sadhana_2026.yaml`)"
             ) from None
-        data["seed"] = draw_seed(scenario.seed, i)
+        data["seed"] = draw_seed(seed, i)
         data["draw_of"] = group
         scenarios.append(validate_scenario(data, source=where))
     return scenarios

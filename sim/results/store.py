@@ -127,10 +127,11 @@ class ResultsStore:
             return  # (a store moved elsewhere has a different signature: views rebuilt)
         try:
             self._refresh_views()
-        except duckdb.IOException as error:
+        except (duckdb.Error, OSError, StoreError) as error:  # the runs are safe regardless
+            first_line = (str(error).splitlines() or [type(error).__name__])[0]
             self.warning = (
-                f"the run is stored, but the DuckDB views in {self.database} could not be "
-                f"created now ({str(error).splitlines()[0]}); they will be at the next write"
+                f"the runs are stored, but the DuckDB views in {self.database} could not be "
+                f"created now ({first_line}); they will be at the next write"
             )
             return
         marker.write_text(signature, "utf-8")
