@@ -88,20 +88,27 @@ def resolve(config: Path, seed: int | None, scale: int | None) -> Scenario:
     return scenario.with_overrides(**changes) if changes else scenario
 
 
+def progress_bar(unit: str, quiet: bool, transient: bool = True) -> Progress:
+    """The progress bar of every long command, on stderr: the task, the bar, done of
+    total, `unit` (text that may show task fields), time elapsed; off when `quiet` or
+    when stderr is not a terminal."""
+    return Progress(
+        TextColumn("{task.description}", style="bold", markup=False),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn(unit),
+        TimeElapsedColumn(),
+        console=err,
+        transient=transient,
+        disable=quiet or not err.is_terminal,
+    )
+
+
 def run_with_progress(scenario: Scenario, engine: str, quiet: bool, what: str = "") -> RunResult:
     label = f"{scenario.name}{what} ({scenario.agents:,} agents, scale {scenario.scale})"
     if not quiet and not err.is_terminal:  # a log line instead of the bar
         err.print(f"simulating {label}", highlight=False)
-    with Progress(
-        TextColumn("{task.description}", style="bold", markup=False),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("days"),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-        disable=quiet or not err.is_terminal,
-    ) as progress:
+    with progress_bar("days", quiet) as progress:
         task = progress.add_task(
             label, total=scenario.calendar.end.toordinal() - scenario.calendar.start.toordinal() + 1
         )
@@ -463,15 +470,7 @@ def _run_sweep_with_progress(name: str, tasks, store: ResultsStore, pool, quiet:
     the output is not a terminal)."""
     from sim.experiments.sweep import run_sweep
 
-    with Progress(
-        TextColumn("{task.description}", style="bold", markup=False),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[status]}"),
-        TimeElapsedColumn(),
-        console=err,
-        disable=quiet or not err.is_terminal,
-    ) as bar:
+    with progress_bar("{task.fields[status]}", quiet, transient=False) as bar:
         job = bar.add_task(name, total=len(tasks), status="")
 
         def show(report) -> None:
@@ -507,12 +506,8 @@ def calibrate(
         if not scenario.campaigns:
             raise UserError(f"{config}: calibration needs the 2024 campaign week in the scenario")
         folder = writable_folder(out / "calibration")
-        with Progress(
-            TextColumn("fitting", style="bold"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("best loss {task.fields[best]}"), TimeElapsedColumn(),
-            console=err, transient=True, disable=json_output or not err.is_terminal,
-        ) as bar:  # fmt: skip
-            job = bar.add_task("fit", total=evaluations, best="-")
+        with progress_bar("best loss {task.fields[best]}", json_output) as bar:
+            job = bar.add_task("fitting", total=evaluations, best="-")
             result = fit(
                 scenario,
                 max_evaluations=evaluations,
@@ -567,11 +562,7 @@ def calibration_report_command(
         scenario = resolve(config, None, scale)
         seed_list = [scenario.seed + i for i in range(seeds)]
         folder = writable_folder(out / "calibration")
-        with Progress(
-            TextColumn("report", style="bold"), BarColumn(), MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err, transient=True, disable=json_output or not err.is_terminal,
-        ) as bar:  # fmt: skip
+        with progress_bar("seeds", json_output) as bar:
             job = bar.add_task("report", total=seeds)
             report, dailies = calibration_report(
                 scenario, seed_list, progress=lambda n: bar.update(job, completed=n)
@@ -808,11 +799,7 @@ def backtest(
                 )
         folder = writable_folder(out / "backtest")
         ensembles = []
-        with Progress(
-            TextColumn("{task.description}", style="bold", markup=False), BarColumn(),
-            MofNCompleteColumn(), TextColumn("runs"), TimeElapsedColumn(), console=err,
-            transient=True, disable=json_output or not err.is_terminal,
-        ) as bar:  # fmt: skip
+        with progress_bar("runs", json_output) as bar:
             for date in dates:
                 job = bar.add_task(f"cut-off {date}", total=fit.runs)
                 ensemble = fit_ensemble(

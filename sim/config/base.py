@@ -94,3 +94,9 @@ def check_shares(shares: dict[str, float], allowed: tuple[str, ...], what: str) 
     total = sum(shares.values())
     if abs(total - 1.0) > 1e-6:
         raise ValueError(f"{what} shares must add up to 1, they add up to {total:g}")
+
+
+def check_increasing_dates(dates: list) -> None:
+    """A dated series' dates are strictly increasing (no repeats, in order)."""
+    if any(later <= earlier for earlier, later in zip(dates, dates[1:], strict=False)):
+        raise ValueError("dates must be strictly increasing")

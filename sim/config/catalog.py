@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
 
-from sim.config.base import PositiveFloat, Share, Strict, check_shares
+from sim.config.base import PositiveFloat, Share, Strict, check_increasing_dates, check_shares
 from sim.config.vocabulary import CATEGORIES, COMPETENCY_AREAS
 
 
@@ -44,9 +44,7 @@ class CatalogConfig(Strict):
     @field_validator("growth")
     @classmethod
     def _growth(cls, v: list[CataloguePoint]) -> list[CataloguePoint]:
-        dates = [p.date for p in v]
-        if dates != sorted(dates) or len(set(dates)) != len(dates):
-            raise ValueError("dates must be strictly increasing")
+        check_increasing_dates([p.date for p in v])
         return v
 
     @field_validator("categories")

@@ -13,6 +13,7 @@ from sim.config.base import (
     PositiveFloat,
     Share,
     Strict,
+    check_increasing_dates,
     check_known,
     check_shares,
 )
@@ -185,10 +186,8 @@ class PopulationConfig(Strict):
     def _curve(cls, v: list[GrowthPoint]) -> list[GrowthPoint]:
         if len(v) < 1:
             raise ValueError("needs at least one point")
-        dates = [p.date for p in v]
+        check_increasing_dates([p.date for p in v])
         users = [p.registered_users for p in v]
-        if dates != sorted(dates) or len(set(dates)) != len(dates):
-            raise ValueError("dates must be strictly increasing")
         if users != sorted(users):
             raise ValueError("registered_users must not decrease")
         return v

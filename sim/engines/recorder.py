@@ -12,6 +12,12 @@ from sim.world.calendar import MINUTES_PER_DAY
 
 N_GROUPS = len(SECTORS) * len(CADRES)  # (sector, cadre) pairs, sector-major
 
+
+def group_index(sector: np.ndarray, cadre: np.ndarray) -> np.ndarray:
+    """The (sector, cadre) group of each officer, as `completions_by_group` counts them."""
+    return sector.astype(np.int64) * len(CADRES) + cadre
+
+
 DAILY_FIELDS = (
     "new_logins",
     "new_sessions",

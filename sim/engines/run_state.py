@@ -34,8 +34,8 @@ from sim.agents.initial_state import seed_initial_state
 from sim.agents.overload import turn_away
 from sim.agents.presence import leave, on_platform
 from sim.agents.sessions import OnboardingDrive, next_session_starts, take_up
-from sim.config import CADRES, COMPETENCY_AREAS, Scenario
-from sim.engines.recorder import Recorder
+from sim.config import COMPETENCY_AREAS, Scenario
+from sim.engines.recorder import Recorder, group_index
 from sim.platform.runtime import PlatformRuntime
 from sim.scenarios.campaign import CampaignPlan
 from sim.world.calendar import MINUTES_PER_DAY, SimCalendar
@@ -173,7 +173,7 @@ class RunState:
         counts = np.asarray(counts, dtype=np.int64)
         self.recorder.add("new_completions", day, int(counts.sum()))
         officers = self.officers
-        groups = officers.sector[ids].astype(np.int64) * len(CADRES) + officers.cadre[ids]
+        groups = group_index(officers.sector[ids], officers.cadre[ids])
         self.recorder.add_completions_by_group(day, groups, counts)
         self.recorder.add_completions_by_unit(day, officers.ministry_id[ids], counts)
         first = ids[(counts > 0) & (officers.first_completion_day[ids] == NO_DAY)]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from functools import cache
 
 import emcee
 import numpy as np
@@ -45,6 +46,7 @@ def is_adoption_figure(quantity: str) -> bool:
     return base in USER_QUANTITIES or base == "states_with_mou"
 
 
+@cache
 def unit_shares(sector: str) -> dict[str, float]:
     """Each ministry's (central) or state's share of its sector's staff, as the
     population draws them (`sim/data/organisations.yaml`)."""

@@ -42,16 +42,19 @@ def simulated_figures(result: RunResult, wanted: pd.DataFrame) -> np.ndarray:
     cumulative = daily["cum_platform_completions"]
     week = result.campaigns[result.campaigns["campaign"] == WEEK_2024]
     units = result.units.set_index(["unit", "date"]).sort_index()
+    # states with an MoU are not observable at sampled scale (small states have no
+    # agents): the run's expected count given its adoption settings, as stage 1 fits it
+    mou_dates = [d for d, q in zip(wanted["date"], wanted["quantity"], strict=True)
+                 if q == "states_with_mou"]  # fmt: skip
+    settings = sector_settings(result.scenario, NO_FIT, {}, 1)
+    signed = dict(zip(mou_dates, expected_states_signed(settings, mou_dates)[0], strict=True))
     values = []
     for date, quantity in zip(wanted["date"], wanted["quantity"], strict=True):
         base, unit = split_quantity(quantity)
         if unit is not None:
             values.append(_unit_figure(units, unit, base, date))
         elif quantity == "states_with_mou":
-            # not observable at sampled scale (small states have no agents): the run's
-            # expected count given its adoption settings, as the adoption stage fits it
-            settings = sector_settings(result.scenario, NO_FIT, {}, 1)
-            values.append(float(expected_states_signed(settings, [date])[0, 0]))
+            values.append(float(signed[date]))
         elif quantity in registered:
             values.append(_on(registered[quantity], date))
         elif quantity == "completions_cumulative":

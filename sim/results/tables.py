@@ -25,7 +25,7 @@ from sim.config import (
     Scenario,
 )
 from sim.engines.output import EngineOutput
-from sim.engines.recorder import N_GROUPS
+from sim.engines.recorder import N_GROUPS, group_index
 from sim.platform.tables import PlatformTables, platform_tables
 from sim.results.kpis import scaled
 from sim.results.run_identity import replication_key, run_id_for
@@ -89,44 +89,50 @@ def running_counts(days: np.ndarray, keys: np.ndarray, n_keys: int, n_days: int)
     return np.cumsum(flat.reshape(n_days, n_keys), axis=0)
 
 
-def registration_days(output: EngineOutput) -> tuple[np.ndarray, np.ndarray]:
-    """Who registered in or before the run, and the day: everyone onboarded by then,
-    including those who left since (their accounts stay registered)."""
-    officers = output.population.officers
-    registered = np.flatnonzero(officers.onboarded_day != NOT_REGISTERED)
-    return registered, officers.onboarded_day[registered]
+@dataclass(frozen=True)
+class Milestones:
+    """Who has registered and who has completed a course, and from which day: worked out
+    once per run for the groups and the units tables. Those registered stay registered
+    after they leave; completions before the run count from its first day."""
 
+    registered: np.ndarray
+    registered_day: np.ndarray
+    completed: np.ndarray
+    completed_day: np.ndarray
 
-def first_completion_days(output: EngineOutput) -> tuple[np.ndarray, np.ndarray]:
-    """Who has completed a course, and from which day: their first completion in the run,
-    or the first day for those with completions before it."""
-    officers = output.population.officers
-    before = officers.prior_completions > 0
-    completed = np.flatnonzero(before | (officers.first_completion_day != NO_DAY))
-    day = np.where(before[completed], 0, officers.first_completion_day[completed])
-    return completed, day
+    @classmethod
+    def of(cls, output: EngineOutput) -> Milestones:
+        officers = output.population.officers
+        registered = np.flatnonzero(officers.onboarded_day != NOT_REGISTERED)
+        before = officers.prior_completions > 0
+        completed = np.flatnonzero(before | (officers.first_completion_day != NO_DAY))
+        completed_day = np.where(before[completed], 0, officers.first_completion_day[completed])
+        return cls(registered, officers.onboarded_day[registered], completed, completed_day)
 
-
-def group_of(officers, rows: np.ndarray) -> np.ndarray:
-    """The (sector, cadre) group index of each officer in `rows` (sector-major)."""
-    return officers.sector[rows].astype(np.int64) * len(CADRES) + officers.cadre[rows]
+    def running(self, key: np.ndarray, n_keys: int, n_days: int) -> tuple[np.ndarray, np.ndarray]:
+        """Registered and with a completion, by the end of each day, per value of the
+        officers' `key`: two arrays of shape (n_days, n_keys)."""
+        return (
+            running_counts(self.registered_day, key[self.registered], n_keys, n_days),
+            running_counts(self.completed_day, key[self.completed], n_keys, n_days),
+        )
 
 
 def registered_by_group(output: EngineOutput) -> np.ndarray:
     """Registered users (agents) at the end of each day by (sector, cadre) group."""
-    rows, days = registration_days(output)
-    groups = group_of(output.population.officers, rows)
-    return running_counts(days, groups, N_GROUPS, output.calendar.n_days)
+    officers = output.population.officers
+    groups = group_index(officers.sector, officers.cadre)
+    return Milestones.of(output).running(groups, N_GROUPS, output.calendar.n_days)[0]
 
 
-def _groups(output: EngineOutput, scale: int) -> pd.DataFrame:
+def _groups(output: EngineOutput, milestones: Milestones, scale: int) -> pd.DataFrame:
     """Per day and (sector, cadre): registered users, officers with a completion so far,
     and completions, for growth series and the sector and frontline shares of a
     campaign."""
     n_days = output.calendar.n_days
     officers = output.population.officers
-    completed, first_days = first_completion_days(output)
-    completers = running_counts(first_days, group_of(officers, completed), N_GROUPS, n_days)
+    groups = group_index(officers.sector, officers.cadre)
+    registered, completers = milestones.running(groups, N_GROUPS, n_days)
     sectors = np.repeat(np.array(SECTORS), len(CADRES))
     cadres = np.tile(np.array(CADRES), len(SECTORS))
     return pd.DataFrame(
@@ -134,29 +140,24 @@ def _groups(output: EngineOutput, scale: int) -> pd.DataFrame:
             "date": np.repeat(pd.to_datetime(output.calendar.dates.date), N_GROUPS),
             "sector": np.tile(sectors, n_days),
             "cadre": np.tile(cadres, n_days),
-            "registered": (registered_by_group(output) * scale).ravel(),
+            "registered": (registered * scale).ravel(),
             "completers": (completers * scale).ravel(),
             "new_completions": (output.recorder.completions_by_group * scale).ravel(),
         }
     )
 
 
-def _units(output: EngineOutput, scale: int) -> pd.DataFrame:
+def _units(output: EngineOutput, milestones: Milestones, scale: int) -> pd.DataFrame:
     """Per day and ministry or state (state and local-body staff together): registered
     users, officers with a completion so far, and completions, for the published figures
     of single states."""
     n_days = output.calendar.n_days
-    officers = output.population.officers
-    names = output.population.organisations.ministry_ids()
-    n_units = output.population.organisations.n_ministries
-    registered_rows, registered_days = registration_days(output)
-    registered = running_counts(
-        registered_days, officers.ministry_id[registered_rows], n_units, n_days
-    )
-    completed, first_days = first_completion_days(output)
-    completers = running_counts(first_days, officers.ministry_id[completed], n_units, n_days)
+    organisations = output.population.organisations
+    n_units = organisations.n_ministries
+    ministry = output.population.officers.ministry_id
+    registered, completers = milestones.running(ministry, n_units, n_days)
     units = np.empty(n_units, dtype=object)
-    for name, unit_id in names.items():
+    for name, unit_id in organisations.ministry_ids().items():
         units[unit_id] = name
     return pd.DataFrame(
         {
@@ -408,6 +409,7 @@ def summarise(output: EngineOutput, engine: str) -> RunResult:
     load = platform.load
     competency_end = output.competencies.snapshot()
     orgs = _orgs(output, scale, competency_end)
+    milestones = Milestones.of(output)
     campaigns = _campaigns(output, daily, scale)
     competencies, competency_kpis = _competencies(output, competency_end)
     raw = _kpis(output, load) | platform.kpis | competency_kpis | output.policy_kpis
@@ -442,8 +444,8 @@ def summarise(output: EngineOutput, engine: str) -> RunResult:
         competencies=competencies,
         orgs=orgs,
         campaigns=campaigns,
-        groups=_groups(output, scale),
-        units=_units(output, scale),
+        groups=_groups(output, milestones, scale),
+        units=_units(output, milestones, scale),
         meta=meta,
     )
 
