@@ -25,7 +25,7 @@ from sim.config import ConfigError, Scenario, load_scenario
 from sim.experiments.executors import ExecutorError
 from sim.results.bands import kpi_bands, paired_delta_bands
 from sim.results.formatting import kpi_value, percent
-from sim.results.kpis import HEADLINE_KPIS, describe
+from sim.results.kpis import COMPETENCY_KPIS, HEADLINE_KPIS, describe
 from sim.results.run_identity import run_id_for
 from sim.results.store import ResultsStore, StoreError, writable_folder
 from sim.results.tables import RunResult
@@ -226,6 +226,7 @@ def compare(
         )
     for entry in entries:
         entry["bands"] = replication_bands(store, entry["run_id"])
+        entry["largest_gaps"] = largest_gaps(store, entry["run_id"])
     if json_output:
         print(json.dumps({"base": entries[0]["scenario"], "runs": entries}, indent=2))
         return
@@ -251,6 +252,7 @@ def compare(
         table.add_row(*row)
     console.print(table)
     print_bands({e["scenario"]: e["bands"] for e in entries if e["bands"]})
+    print_gaps({e["scenario"]: e["largest_gaps"] for e in entries if e["largest_gaps"]})
     console.print(f"runs stored under {store.runs_dir}; query them with DuckDB: {store.database}")
 
 
@@ -336,6 +338,44 @@ def replication_bands(store: ResultsStore, run_id: str) -> dict[str, dict[str, f
     return kpi_bands([store.kpis(r) for r in runs]) if len(runs) >= 2 else {}
 
 
+def largest_gaps(store: ResultsStore, run_id: str, n: int = 5) -> list[dict[str, object]]:
+    """The `n` competencies with the most unmet requirements at the end of a run (none
+    for runs stored before the competency model)."""
+    try:
+        gaps = store.table(run_id, "competency_gaps")
+    except (FileNotFoundError, OSError):
+        return []
+    columns = ["competency", "type", "unmet_end", "coverage_start", "coverage_end"]
+    return gaps.head(n)[columns].to_dict("records")
+
+
+def print_gaps(gaps: dict[str, list[dict[str, object]]]) -> None:
+    """Each scenario's largest competency gaps: officers lacking it, share met (start ->
+    end)."""
+    if not gaps:
+        return
+    table = Table(
+        title="Largest competency gaps at the end: officers lacking it (share met, start -> end)",
+        title_justify="left",
+    )
+    table.add_column("rank", justify="right")
+    for name in gaps:
+        table.add_column(name)
+    for rank in range(max(len(g) for g in gaps.values())):
+        row = [str(rank + 1)]
+        for rows in gaps.values():
+            if rank >= len(rows):
+                row.append("")
+                continue
+            g = rows[rank]
+            row.append(
+                f"{g['competency']} ({g['type']}): {kpi_value(float(g['unmet_end']))} "
+                f"({float(g['coverage_start']):.1%} -> {float(g['coverage_end']):.1%})"
+            )
+        table.add_row(*row)
+    console.print(table)
+
+
 def band_text(band: dict[str, float], prefix: str = "", show=kpi_value) -> str:
     """ "median [p10 - p90]" of a band (`prefix` picks e.g. the % columns)."""
     low, mid, high = (band[f"{prefix}{q}"] for q in ("p10", "median", "p90"))
@@ -343,7 +383,8 @@ def band_text(band: dict[str, float], prefix: str = "", show=kpi_value) -> str:
 
 
 def print_bands(bands: dict[str, dict[str, dict[str, float]]]) -> None:
-    """Median and 10-90% band of the headline KPIs, per scenario with replications."""
+    """Median and 10-90% band of the headline and competency KPIs, per scenario with
+    replications."""
     if not bands:
         return
     table = Table(
@@ -353,7 +394,8 @@ def print_bands(bands: dict[str, dict[str, dict[str, float]]]) -> None:
     table.add_column("KPI")
     for name in bands:
         table.add_column(name, justify="right")
-    shown = [k for k in HEADLINE_KPIS if any(k in b for b in bands.values())]
+    wanted = HEADLINE_KPIS + COMPETENCY_KPIS
+    shown = [k for k in wanted if any(k in b for b in bands.values())]
     for kpi in shown:
         row = [kpi]
         for band in bands.values():

@@ -7,9 +7,13 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from sim.config import Scenario, load_scenario
+from sim.config import CatalogConfig, CompetencyConfig, Scenario, load_scenario
+from sim.config.competencies import builtin_dictionary
 from sim.results.tables import RunResult
 from sim.simulate import simulate
+from sim.world.catalog import Catalog, build_catalog
+from sim.world.random_streams import RandomStreams
+from sim.world.roles import competency_world
 
 # Property tests draw the same examples on every run (a failure found once is found again;
 # CI never fails on a draw nobody can reproduce). `--hypothesis-profile explore` searches.
@@ -19,6 +23,17 @@ settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIGS = ROOT / "configs"
+
+
+def tagged_catalog(n_ministries: int, seed: int, config: CatalogConfig | None = None) -> Catalog:
+    """A catalogue tagged with the built-in dictionary and role table, for units named
+    "unit 0", "unit 1", ... (no population needed)."""
+    streams = RandomStreams(seed)
+    dictionary, roles = competency_world(
+        CompetencyConfig(), [f"unit {m}" for m in range(n_ministries)], 60, streams
+    )
+    tags = builtin_dictionary().course_tags
+    return build_catalog(config or CatalogConfig(), n_ministries, streams, dictionary, roles, tags)
 
 
 def sampled(name: str, agents: int = 20_000, **changes) -> Scenario:

@@ -7,6 +7,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pandas as pd
+import pyarrow as pa
 import pytest
 from conftest import CONFIGS, ROOT
 from streamlit.testing.v1 import AppTest
@@ -46,6 +48,12 @@ def open_page(app: AppTest, page: str) -> AppTest:
 
 def chart_specs(app: AppTest) -> list[dict]:
     return [json.loads(chart.proto.spec) for chart in app.get("vega_lite_chart")]
+
+
+def chart_data(app: AppTest, index: int = 0) -> pd.DataFrame:
+    """The data a chart was given (Streamlit sends it beside the spec, as Arrow)."""
+    dataset = app.get("vega_lite_chart")[index].proto.datasets[0]
+    return pa.ipc.open_stream(dataset.data.data).read_all().to_pandas()
 
 
 def test_overview_cards_follow_the_chosen_runs(app):
@@ -91,18 +99,46 @@ def test_platform_page_switches_the_heatmap_measure(app):
     assert len(app.dataframe) == 1  # the hourly servers table
 
 
-def test_competencies_page_shows_coverage_and_readiness(app):
+def test_competencies_page_shows_coverage_gaps_and_organisations(app):
     open_page(app, "competencies")
     labels = [m.label for m in app.metric]
     assert "coverage" in labels and "role readiness" in labels
-    before = chart_specs(app)[0]
-    app.radio[0].set_value("change over the run").run()
-    assert chart_specs(app)[0] != before
-    lowest = app.dataframe[0].value["competency_coverage"].tolist()
+    assert any("at the start" in c.value for c in app.caption)
+    by_sector = chart_specs(app)[0]
+    app.radio[0].set_value("cadre").run()
+    by_cadre = chart_specs(app)[0]
+    assert by_cadre != by_sector
+    assert set(chart_data(app)["value"]) == {
+        "administration",
+        "teachers",
+        "police",
+        "health",
+        "field_staff",
+    }
+    app.selectbox(key="competencies.measure").set_value("with a domain course").run()
+    assert chart_specs(app)[0] != by_cadre
+    gaps = app.dataframe[0].value
+    assert gaps["unmet_end"].tolist() == sorted(gaps["unmet_end"], reverse=True)
+    lowest = app.dataframe[1].value["competency_coverage"].tolist()
     assert lowest == sorted(lowest)
     app.radio[1].set_value("highest coverage").run()
-    highest = app.dataframe[0].value["competency_coverage"].tolist()
+    highest = app.dataframe[1].value["competency_coverage"].tolist()
     assert highest == sorted(highest, reverse=True) and highest[0] >= lowest[-1]
+
+
+def test_competencies_page_shows_bands_over_replications(tmp_path, monkeypatch):
+    store = ResultsStore(tmp_path)
+    scenario = load_scenario(CONFIGS / "saptah_2024.yaml").with_overrides(scale=2000)
+    for seed in (1, 2, 3):
+        store.write(simulate(scenario.with_overrides(seed=seed)))
+    monkeypatch.setenv("KARMASIM_RESULTS", str(tmp_path))
+    app = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    app.run()
+    open_page(app, "competencies")
+    assert any("10-90%" in c.value and "over 3 runs" in c.value for c in app.caption)
+    rows = chart_data(app)
+    assert ((rows["p10"] <= rows["median"]) & (rows["median"] <= rows["p90"])).all()
+    assert (rows["p10"] < rows["p90"]).any() and set(rows["runs"]) == {3}
 
 
 def test_forecast_page_shows_the_fit_the_backtest_and_the_week_with_bands(app):

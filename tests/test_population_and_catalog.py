@@ -4,9 +4,10 @@ import datetime as dt
 
 import numpy as np
 import pytest
+from conftest import tagged_catalog
 
 from sim.config import CATEGORIES, SERVICE_GROUPS, CatalogConfig, PopulationConfig
-from sim.world.catalog import MINISTRY, ROLE_BASED, build_catalog
+from sim.world.catalog import MINISTRY, ROLE_BASED
 from sim.world.population import OFFICER_ATTRIBUTES, build_population
 from sim.world.random_streams import RandomStreams
 
@@ -46,7 +47,7 @@ def test_group_shares_and_propensity(population):
 
 
 def test_catalog_matches_the_published_size_and_shape():
-    catalog = build_catalog(CatalogConfig(), n_ministries=80, streams=RandomStreams(1))
+    catalog = tagged_catalog(80, seed=1)
     assert catalog.n == 1428
     counts = np.bincount(catalog.category, minlength=4)
     shares = CatalogConfig().categories
@@ -58,7 +59,7 @@ def test_catalog_matches_the_published_size_and_shape():
 
 
 def test_course_choice_respects_groups():
-    catalog = build_catalog(CatalogConfig(), n_ministries=80, streams=RandomStreams(1))
+    catalog = tagged_catalog(80, seed=1)
     rng = np.random.default_rng(0)
     n = 10_000
     ministries = rng.integers(0, 80, n)

@@ -239,6 +239,31 @@ def test_the_totals_test_catches_an_eight_percent_shift():
     assert totals_p_value(0.92 * total, dispersion, *completion_totals(reference)) < ALPHA
 
 
+def test_competency_gains_agree(pair):
+    """The competency model on both engines: officers meeting more of their post's
+    requirements at the end than at the start (a 2 x 2 table of independent officers), and
+    the requirements newly met by type of competency (clustered like completions)."""
+    fast, reference = pair
+
+    def moved(run: Run) -> np.ndarray:
+        model = run.output.competencies
+        n = int((model.met_count() > model.met_at_start).sum())
+        return np.array([n, run.officers.n - n])
+
+    def gains_by_type(run: Run) -> np.ndarray:
+        model = run.output.competencies
+        start, end = model.at_start, model.snapshot()
+        gain = end.met_by_competency - start.met_by_competency
+        return np.bincount(model.dictionary.kind, weights=gain, minlength=3)
+
+    assert moved(fast)[0] > 0 and moved(reference)[0] > 0
+    assert chi_square_homogeneity(moved(fast), moved(reference)) > ALPHA
+    dispersion = completion_dispersion(reference)
+    a, b = gains_by_type(fast), gains_by_type(reference)
+    assert chi_square_homogeneity(a, b, dispersion=dispersion) > ALPHA
+    assert totals_p_value(a.sum(), dispersion, b.sum(), dispersion) > ALPHA
+
+
 def test_hour_of_day_profile_of_logins_agrees(pair):
     fast, reference = pair
     by_hour = [

@@ -8,21 +8,20 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import tagged_catalog
 from scipy import stats
 
 from sim.agents.enrolment import course_mix_table, enrol
 from sim.agents.sessions import session_minutes
-from sim.config import BehaviourConfig, CatalogConfig, SessionConfig
-from sim.world.catalog import build_catalog
+from sim.config import BehaviourConfig, SessionConfig
 from sim.world.population import Officers
-from sim.world.random_streams import RandomStreams
 
 N = 200_000
 
 
 @pytest.fixture(scope="module")
 def catalog():
-    return build_catalog(CatalogConfig(), n_ministries=10, streams=RandomStreams(11))
+    return tagged_catalog(10, seed=11)
 
 
 @pytest.mark.parametrize("hazard", [0.1, 0.242, 0.8])

@@ -1,12 +1,13 @@
-"""The competency model: what roles require, what officers have, and what completing a
-course changes.
+"""The competency model: what posts require, what officers hold, and what learning
+changes.
 
-Each role requires a few competencies per area (behavioural, functional, domain), each at
-a level. An officer's levels are kept for the competencies their role requires (one slot
-per requirement); completing a course and passing its assessment raises the officer's
-level in the course's competency to the course's level, if it is one they need.
-Coverage is the share of required (officer, competency) pairs met; role readiness the
-share of officers meeting every requirement of their role.
+Every officer holds a level (0 none, 1 beginner to 5 expert) in each competency their
+post's profile requires (sim/world/roles.py); levels start from the courses completed
+before the run (sim/agents/prior_learning.py). Completing a course and passing its
+assessment raises the officer's level in the course's competency to the course's level,
+if their post requires it. Every completion also marks the type of competency learnt and
+the course's topics. The KPIs are read from a `CompetencySnapshot`, at the start and the
+end of a run.
 """
 
 from __future__ import annotations
@@ -14,189 +15,261 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
-from sim.config import COMPETENCY_AREAS, SERVICE_GROUPS, CompetencyConfig
-from sim.world.catalog import ROLE_BASED, Catalog
-from sim.world.population import Population
+from sim.agents.prior_learning import PriorLearning
+from sim.config import CADRES, COMPETENCY_AREAS, SECTORS, SERVICE_GROUPS, CompetencyConfig
+from sim.world.catalog import Catalog
+from sim.world.competency_dictionary import NONE, CompetencyDictionary
+from sim.world.population import NO_DAY, Officers
 from sim.world.random_streams import RandomStreams
+from sim.world.roles import RoleTable
+
+N_TYPES = len(COMPETENCY_AREAS)  # bits 0-2 of `learned`: a course of each type completed
+# The cells a snapshot sums over; every breakdown (sector, group, cadre, unit, family) is a
+# sum of cells.
+CELL_COLUMNS = ("family", "unit", "sector", "service_group", "cadre")
+MEASURES = ("officers", "required", "met", "ready", *(f"with_{a}" for a in COMPETENCY_AREAS),
+            "with_topic")  # fmt: skip
 
 
 @dataclass(frozen=True)
 class CompetencySnapshot:
-    """Requirements met at one moment, summed by service group x area and by organisation."""
+    """What is met at one moment, summed by cell, by competency and by organisation."""
 
-    met: np.ndarray  # [groups, areas] requirements met
-    required: np.ndarray  # [groups, areas] requirements in total
-    ready: np.ndarray  # [groups] officers meeting all their requirements
-    officers: np.ndarray  # [groups]
-    org_met_share: np.ndarray  # [orgs] sum over officers of their share of requirements met
-    org_ready: np.ndarray  # [orgs] officers meeting all requirements
+    cells: pd.DataFrame  # CELL_COLUMNS (codes) + MEASURES, non-empty cells only
+    required_by_competency: np.ndarray  # [competencies] required pairs
+    met_by_competency: np.ndarray  # [competencies] of them met
+    org_required: np.ndarray  # [orgs] required pairs
+    org_met: np.ndarray  # [orgs] of them met
+    org_ready: np.ndarray  # [orgs] officers meeting every requirement
+    org_officers: np.ndarray  # [orgs] officers counted
+
+    def total(self, measure: str) -> float:
+        return float(self.cells[measure].sum())
 
     @property
     def coverage(self) -> float:
-        return float(self.met.sum() / self.required.sum())
+        return self.total("met") / max(self.total("required"), 1.0)
 
     @property
     def readiness(self) -> float:
-        return float(self.ready.sum() / self.officers.sum())
+        return self.total("ready") / max(self.total("officers"), 1.0)
+
+    def share(self, measure: str) -> float:
+        return self.total(measure) / max(self.total("officers"), 1.0)
 
 
 @dataclass
 class CompetencyModel:
-    required: np.ndarray  # int16 [roles, slots]: competency id each role requires
-    required_level: np.ndarray  # int8 [roles, slots]
-    slot_area: np.ndarray  # int8 [slots]: area of each slot (the same layout for all roles)
-    slot_of: np.ndarray  # int8 [roles, competencies]: the slot requiring it, or -1
-    levels: np.ndarray  # uint8 [officers, slots]: officer's level in each required competency
-    role_id: np.ndarray  # the officers' roles (a view of the population's array)
-    groups: np.ndarray  # the officers' service groups (a view)
-    org_id: np.ndarray  # the officers' organisations (a view)
+    roles: RoleTable
+    dictionary: CompetencyDictionary
+    profile: np.ndarray  # int32 [officers]: requirement profile of the officer's post
+    levels: np.ndarray  # uint8 [officers, slots]: level held in each required competency
+    learned: np.ndarray  # uint8 [officers]: bit k < 3 a course of type k; bit 3 the topic
+    met_at_start: np.ndarray  # int8 [officers]: requirements met at the start (or transfer)
+    officers: Officers
     n_orgs: int
     pass_probability: float
-    initial_met_share: float
-    roles_per_group: int
+    experience_level: int
+    focus_topic: int  # the dictionary's topic whose reach is reported
     at_start: CompetencySnapshot | None = None
 
     @classmethod
     def build(
         cls,
         config: CompetencyConfig,
+        dictionary: CompetencyDictionary,
+        roles: RoleTable,
         catalog: Catalog,
-        population: Population,
+        officers: Officers,
+        n_orgs: int,
+        routine_mix: np.ndarray,
         streams: RandomStreams,
     ) -> CompetencyModel:
-        rng = streams.fresh("competencies.roles")
-        officers = population.officers
-        roles_per_group = population.n_roles // len(SERVICE_GROUPS)
-        areas = [a for a in COMPETENCY_AREAS if config.required_per_area.get(a, 0)]
-        slot_area = np.array(
-            [COMPETENCY_AREAS.index(a) for a in areas for _ in range(config.required_per_area[a])],
-            dtype=np.int8,
-        )
-        required = np.zeros((population.n_roles, slot_area.size), dtype=np.int16)
-        level = np.zeros_like(required, dtype=np.int8)
-        for role in range(population.n_roles):
-            group = role // roles_per_group
-            for area in areas:
-                slots = np.flatnonzero(slot_area == COMPETENCY_AREAS.index(area))
-                in_area = catalog.area == COMPETENCY_AREAS.index(area)
-                pool = np.unique(catalog.competency[in_area])
-                if area == "functional":  # prefer what the group's role-based courses teach
-                    taught = in_area & (catalog.category == ROLE_BASED)
-                    own = np.unique(catalog.competency[taught & (catalog.service_group == group)])
-                    pool = own if own.size >= slots.size else pool
-                required[role, slots] = rng.choice(pool, size=slots.size, replace=False)
-            top = config.max_required_level[SERVICE_GROUPS[group]]
-            level[role] = rng.integers(1, top + 1, size=slot_area.size)
-
-        slot_of = np.full((population.n_roles, int(catalog.competency.max()) + 1), -1, np.int8)
-        for slot in range(slot_area.size):
-            slot_of[np.arange(population.n_roles), required[:, slot]] = slot
-
-        rng = streams.fresh("competencies.initial")
+        profile = roles.profile(
+            officers.sector, officers.service_group, officers.cadre, officers.role_id,
+            officers.ministry_id.astype(np.int32),
+        )  # fmt: skip
+        prior = PriorLearning.build(catalog, dictionary, routine_mix, config.pass_probability)
+        before = officers.prior_completions.astype(np.int64)
+        with_history = np.flatnonzero(before > 0)
+        completed = before[with_history]
+        unit = officers.ministry_id[with_history].astype(np.int64)
+        group = officers.service_group[with_history].astype(np.int64)
+        rng = streams.fresh("competencies.history")
         # column-major: each slot's levels are contiguous, for the scans of `snapshot`
-        levels = np.empty((officers.n, slot_area.size), dtype=np.uint8, order="F")
-        for slot in range(slot_area.size):  # a column at a time: no officers x slots floats
-            need = level[:, slot][officers.role_id]
-            met = rng.random(officers.n, dtype=np.float32) < config.initial_met_share
-            levels[:, slot] = np.where(met, need, need - 1)
+        levels = np.full((officers.n, roles.slots), config.experience_level, np.uint8, "F")
+        learned = np.zeros(officers.n, dtype=np.uint8)
+        for slot in range(roles.slots):
+            needed = roles.required[profile[with_history], slot]
+            real = needed != NONE
+            passed = prior.levels(
+                np.where(real, needed, 0), unit, group, completed, rng.random(with_history.size)
+            )
+            rows = with_history[real]
+            levels[rows, slot] = np.maximum(levels[rows, slot], passed[real])
+            # a level passed is a course of its type completed
+            kind = dictionary.kind[needed[real]]
+            learned[rows[passed[real] > 0]] |= (1 << kind[passed[real] > 0]).astype(np.uint8)
+        shares = [prior.type_share[unit, group, k] for k in range(N_TYPES)]
+        shares.append(prior.topic_share[unit, group, dictionary.topics.index(config.focus_topic)])
+        for bit, share in enumerate(shares):
+            had = prior.has(share, completed, rng.random(with_history.size))
+            learned[with_history[had]] |= np.uint8(1 << bit)
         model = cls(
-            required=required,
-            required_level=level,
-            slot_area=slot_area,
-            slot_of=slot_of,
+            roles=roles,
+            dictionary=dictionary,
+            profile=profile,
             levels=levels,
-            role_id=officers.role_id,
-            groups=officers.service_group,
-            org_id=officers.org_id,
-            n_orgs=population.organisations.n,
+            learned=learned,
+            met_at_start=np.zeros(officers.n, dtype=np.int8),
+            officers=officers,
+            n_orgs=n_orgs,
             pass_probability=config.pass_probability,
-            initial_met_share=config.initial_met_share,
-            roles_per_group=roles_per_group,
+            experience_level=config.experience_level,
+            focus_topic=dictionary.topics.index(config.focus_topic),
         )
+        model.met_at_start[:] = model.met_count()
         model.at_start = model.snapshot()
         return model
 
+    # ---- rules -------------------------------------------------------------------------
     def credit(
         self, ids: np.ndarray, courses: np.ndarray, catalog: Catalog, rng: np.random.Generator
     ) -> None:
-        """Officers `ids` completed `courses`: those who pass the assessment rise to the
-        course's level in its competency, where their role requires it."""
-        slots = self.slot_of[self.role_id[ids], catalog.competency[courses]]
-        relevant = np.flatnonzero(slots >= 0)
+        """Officers `ids` completed `courses`: they have learnt a course of its type and
+        topics; those who pass the assessment rise to the course's level in its
+        competency, where their post requires it."""
+        bits = (1 << catalog.area[courses]) | (
+            ((catalog.topics[courses] >> self.focus_topic) & 1) << N_TYPES
+        )
+        np.bitwise_or.at(self.learned, ids, bits.astype(np.uint8))
+        required = self.roles.required[self.profile[ids]]  # [completions, slots]
+        match = required == catalog.competency[courses][:, None]
+        relevant = np.flatnonzero(match.any(axis=1))
         if relevant.size == 0:
             return
         passed = relevant[rng.random(relevant.size) < self.pass_probability]
-        who, slot = ids[passed], slots[passed].astype(np.int64)
+        who, slot = ids[passed], np.argmax(match[passed], axis=1)
         course_level = catalog.level[courses[passed]].astype(np.uint8)
-        self.levels[who, slot] = np.maximum(self.levels[who, slot], course_level)
+        np.maximum.at(self.levels, (who, slot), course_level)
 
     def transfer(self, ids: np.ndarray, rng: np.random.Generator) -> None:
-        """Officers move to another role of their service group. Competencies both roles
-        require keep their level; the new role's other requirements start one level short
-        (the move opens new gaps)."""
-        old_roles = self.role_id[ids].astype(np.int64)
-        old_required, old_levels = self.required[old_roles], self.levels[ids]
-        group = old_roles // self.roles_per_group
-        new_roles = group * self.roles_per_group + rng.integers(0, self.roles_per_group, ids.size)
-        self.role_id[ids] = new_roles
-        required, need = self.required[new_roles], self.required_level[new_roles]
-        same = required[:, :, None] == old_required[:, None, :]  # [officers, new, old]
-        kept = same.any(axis=2)
+        """Officers move to another designation of their service group. Competencies
+        both posts require keep their level; the new post's others start at the
+        experience level (the move opens new gaps: ASSUMPTION, the courses an officer
+        took for other competencies before the run are not re-read). Gains are counted
+        from the move (`met_at_start` is reset)."""
+        officers = self.officers
+        groups = officers.service_group[ids].astype(np.int64)
+        n = self.roles.n_designations
+        current = officers.role_id[ids].astype(np.int64) % n
+        other = (current + 1 + rng.integers(0, max(n - 1, 1), ids.size)) % n  # never the same
+        officers.role_id[ids] = (groups * n + other).astype(np.int16)
+        old_required, old_levels = self.roles.required[self.profile[ids]], self.levels[ids]
+        self.profile[ids] = self.roles.profile(
+            officers.sector[ids], groups, officers.cadre[ids], officers.role_id[ids],
+            officers.ministry_id[ids].astype(np.int32),
+        )  # fmt: skip
+        required = self.roles.required[self.profile[ids]]
+        same = (required[:, :, None] == old_required[:, None, :]) & (required != NONE)[:, :, None]
         carried = np.where(same, old_levels[:, None, :], 0).max(axis=2)
-        gap = np.maximum(need.astype(np.int64) - 1, 0)
-        self.levels[ids] = np.where(kept, carried, gap).astype(np.uint8)
+        kept = same.any(axis=2)
+        self.levels[ids] = np.where(kept, carried, self.experience_level).astype(np.uint8)
+        self.met_at_start[ids] = self.met(ids).sum(axis=1)
 
     def practise(
         self, ids: np.ndarray, area: int, probability: float, rng: np.random.Generator
     ) -> None:
         """A session on an area (a themed webinar, a programme): with `probability`, the
         officer's first unmet requirement in that area rises by one level."""
-        slots = np.flatnonzero(self.slot_area == area)
-        if slots.size == 0 or ids.size == 0:
+        if ids.size == 0:
             return
         ids = ids[rng.random(ids.size) < probability]
-        unmet = ~self.met(ids)[:, slots]
+        required = self.roles.required[self.profile[ids]]
+        in_area = (required != NONE) & (self.dictionary.kind[np.maximum(required, 0)] == area)
+        unmet = ~self.met(ids) & in_area
         has = unmet.any(axis=1)
         who = ids[has]
-        slot = slots[np.argmax(unmet[has], axis=1)]
-        self.levels[who, slot] += 1
+        slot = np.argmax(unmet[has], axis=1)
+        np.add.at(self.levels, (who, slot), 1)
 
+    # ---- reading the state ---------------------------------------------------------------
     def met(self, ids: np.ndarray) -> np.ndarray:
-        """bool [officers, slots]: whether each requirement of `ids` is met now."""
-        return self.levels[ids] >= self.required_level[self.role_id[ids]]
+        """bool [officers, slots]: each real requirement of `ids` met now (False for the
+        profile's empty slots)."""
+        need = self.roles.level[self.profile[ids]]
+        return (self.levels[ids] >= need) & (need > 0)
+
+    def met_count(self) -> np.ndarray:
+        """int8 [officers]: requirements met now, one slot at a time."""
+        count = np.zeros(self.officers.n, dtype=np.int8)
+        for slot in range(self.roles.slots):
+            need = self.roles.level[:, slot][self.profile]
+            count += (self.levels[:, slot] >= need) & (need > 0)
+        return count
 
     def gaps(self, ids: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         """(competency, level) of one unmet requirement per officer, picked at random;
         competency -1 where every requirement is met."""
-        unmet = ~self.met(ids)
+        need = self.roles.level[self.profile[ids]]
+        unmet = (self.levels[ids] < need) & (need > 0)
         first = np.argmax(unmet * rng.random(unmet.shape), axis=1)
         has_gap = unmet[np.arange(ids.size), first]
-        roles = self.role_id[ids]
-        competency = np.where(has_gap, self.required[roles, first], -1)
-        return competency, self.required_level[roles, first]
+        profiles = self.profile[ids]
+        competency = np.where(has_gap, self.roles.required[profiles, first], -1)
+        return competency, np.where(has_gap, self.roles.level[profiles, first], 0)
 
     def snapshot(self) -> CompetencySnapshot:
-        """What is met now, summed (one pass over the officers per slot)."""
-        n_groups, n_areas = len(SERVICE_GROUPS), len(COMPETENCY_AREAS)
-        met_slots = np.zeros(self.levels.shape[0], dtype=np.int8)
-        met = np.zeros((n_groups, n_areas))
-        required = np.zeros((n_groups, n_areas))
-        officers = np.bincount(self.groups, minlength=n_groups).astype(float)
-        for slot in range(self.slot_area.size):
-            ok = self.levels[:, slot] >= self.required_level[:, slot][self.role_id]
-            met_slots += ok
-            area = self.slot_area[slot]
-            met[:, area] += np.bincount(self.groups[ok], minlength=n_groups)
-            required[:, area] += officers
-        slots = self.slot_area.size
-        ready = met_slots == slots
-        share = met_slots / slots
+        """What is met now by the officers in the workforce (not retired), summed."""
+        officers, roles = self.officers, self.roles
+        counted = officers.left_day == NO_DAY
+        n_comp = self.dictionary.n
+        met_count = np.zeros(officers.n, dtype=np.int8)
+        required_count = np.zeros(officers.n, dtype=np.int8)
+        required_by = np.zeros(n_comp)
+        met_by = np.zeros(n_comp)
+        for slot in range(roles.slots):
+            need = roles.level[:, slot][self.profile]
+            real = need > 0
+            ok = (self.levels[:, slot] >= need) & real
+            met_count += ok
+            required_count += real
+            competency = roles.required[:, slot][self.profile]
+            required_by += np.bincount(competency[real & counted], minlength=n_comp)
+            met_by += np.bincount(competency[ok & counted], minlength=n_comp)
+        ready = met_count == required_count
+        family = roles.family(self.profile).astype(np.int64)
+        keys = [family, officers.ministry_id.astype(np.int64), officers.sector,
+                officers.service_group, officers.cadre]  # fmt: skip
+        sizes = [len(roles.family_names), roles.n_units, len(SECTORS), len(SERVICE_GROUPS),
+                 len(CADRES)]  # fmt: skip
+        cell = np.ravel_multi_index(keys, sizes)[counted]
+        columns = {
+            "officers": np.ones(cell.size),
+            "required": required_count[counted],
+            "met": met_count[counted],
+            "ready": ready[counted],
+            **{f"with_{a}": (self.learned[counted] >> k) & 1
+               for k, a in enumerate(COMPETENCY_AREAS)},
+            "with_topic": (self.learned[counted] >> N_TYPES) & 1,
+        }  # fmt: skip
+        n_cells = int(np.prod(sizes))
+        sums = {m: np.bincount(cell, weights=v, minlength=n_cells) for m, v in columns.items()}
+        present = np.flatnonzero(sums["officers"])
+        codes = np.unravel_index(present, sizes)
+        cells = pd.DataFrame(
+            {name: code.astype(np.int64) for name, code in zip(CELL_COLUMNS, codes, strict=True)}
+            | {m: sums[m][present] for m in MEASURES}
+        )
+        org = officers.org_id[counted]
         return CompetencySnapshot(
-            met=met,
-            required=required,
-            ready=np.bincount(self.groups[ready], minlength=n_groups).astype(float),
-            officers=officers,
-            org_met_share=np.bincount(self.org_id, weights=share, minlength=self.n_orgs),
-            org_ready=np.bincount(self.org_id[ready], minlength=self.n_orgs).astype(float),
+            cells=cells,
+            required_by_competency=required_by,
+            met_by_competency=met_by,
+            org_required=np.bincount(org, weights=required_count[counted], minlength=self.n_orgs),
+            org_met=np.bincount(org, weights=met_count[counted], minlength=self.n_orgs),
+            org_ready=np.bincount(org[ready[counted]], minlength=self.n_orgs).astype(float),
+            org_officers=np.bincount(org, minlength=self.n_orgs).astype(float),
         )

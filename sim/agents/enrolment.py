@@ -46,6 +46,7 @@ def enrol(
         officers.ministry_id[ids].astype(np.int64),
         officers.service_group[ids].astype(np.int64),
         draws[1],
+        engaged=mix_row == 1,
     )
     if recommend is not None:
         suggested = recommend(ids, rng)

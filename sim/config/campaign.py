@@ -10,6 +10,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from sim.config.base import NonNegativeFloat, PositiveFloat, Share, Strict, check_known
 from sim.config.calibrated import calibrated
+from sim.config.competencies import builtin_dictionary
 from sim.config.vocabulary import CADRES, SECTORS, SERVICE_GROUPS, reference_units, unit_names
 
 
@@ -106,6 +107,18 @@ class CampaignConfig(Strict):
     deadline_rush: DeadlineRushConfig = DeadlineRushConfig()
     webinars: WebinarConfig | None = WebinarConfig()
     stagger: StaggerConfig | None = None
+    # A campaign's theme as course choice: engaged officers choose courses on topic t
+    # (sim/data/competencies.yaml `topics`) weight times as often as popularity says.
+    topic_emphasis: dict[str, Annotated[float, Field(ge=1.0, le=50.0)]] = {}
+
+    @field_validator("topic_emphasis")
+    @classmethod
+    def _topics(cls, v: dict[str, float]) -> dict[str, float]:
+        known = builtin_dictionary().topics
+        unknown = sorted(set(v) - set(known))
+        if unknown:
+            raise ValueError(f"unknown topic {unknown}; known: {sorted(known)}")
+        return v
 
     @field_validator("target_sectors", "target_groups", "target_cadres")
     @classmethod

@@ -1,5 +1,5 @@
-"""The course catalogue: how many courses, of which categories and competency areas, and how
-long they are."""
+"""The course catalogue: how many courses, of which categories, and how long they are (what
+they teach follows sim/data/competencies.yaml)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import Field, field_validator, model_validator
 
 from sim.config.base import PositiveFloat, Share, Strict, check_increasing_dates, check_shares
-from sim.config.vocabulary import CATEGORIES, COMPETENCY_AREAS
+from sim.config.vocabulary import CATEGORIES
 
 
 class CataloguePoint(Strict):
@@ -32,8 +32,6 @@ class CatalogConfig(Strict):
         "ministry_recommended": 0.36,
         "self_selected": 0.30,
     }
-    areas: dict[str, Share] = {"behavioural": 0.35, "functional": 0.35, "domain": 0.30}
-    competencies_per_area: Annotated[int, Field(gt=0, le=1000)] = 40
     duration_mean_hours: PositiveFloat = 1.25
     duration_sigma: Annotated[float, Field(ge=0.0, le=3.0)] = 0.8
     duration_min_hours: PositiveFloat = 0.1
@@ -51,12 +49,6 @@ class CatalogConfig(Strict):
     @classmethod
     def _categories(cls, v: dict[str, float]) -> dict[str, float]:
         check_shares(v, CATEGORIES, "category")
-        return v
-
-    @field_validator("areas")
-    @classmethod
-    def _areas(cls, v: dict[str, float]) -> dict[str, float]:
-        check_shares(v, COMPETENCY_AREAS, "competency area")
         return v
 
     @model_validator(mode="after")

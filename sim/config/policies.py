@@ -23,13 +23,20 @@ def known_ministries() -> set[str]:
 
 class AssignmentConfig(Strict):
     """Courses assigned to officers with a due date: an ACBP plan (each officer's
-    ministry's top courses) or a mandatory common list. Officers with courses pending pick
+    ministry's courses) or a mandatory common list. Officers with courses pending pick
     one when they enrol with probability `compliance`, and log in `login_multiplier` times
-    as often until the due date."""
+    as often until the due date.
+
+    `choose`: `most_popular` assigns the source's most popular courses to everyone;
+    `role_gaps` (ACBP only) assigns each officer their ministry's courses that teach what
+    their post requires and they lack, in the order of the post's requirements (for each,
+    the most popular course at the level needed), topped up with the most popular ones to
+    `courses`. ACBP courses teach domain competencies, so only domain gaps are aimed at."""
 
     name: str
     source: Literal["ministry_recommended", "common_recommended"] = "ministry_recommended"
     courses: Annotated[int, Field(ge=1, le=8)] = 3
+    choose: Literal["most_popular", "role_gaps"] = "most_popular"
     assigned: dt.date
     due: dt.date
     target_sectors: list[str] = list(SECTORS)
@@ -51,6 +58,8 @@ class AssignmentConfig(Strict):
 
     @model_validator(mode="after")
     def _dates(self) -> AssignmentConfig:
+        if self.choose == "role_gaps" and self.source != "ministry_recommended":
+            raise ValueError("choose: role_gaps needs source: ministry_recommended")
         if self.due < self.assigned:
             raise ValueError(f"due {self.due} is before assigned {self.assigned}")
         if not set(self.target_sectors) <= set(SECTORS) or not self.target_sectors:

@@ -19,6 +19,9 @@ def drive_campaign(env: simpy.Environment, state: RunState, plan: CampaignPlan):
     officers = state.officers
     median = state.scenario.population.propensity.median_logins_per_working_day
     state.campaign = campaign = ActiveCampaign(plan, officers, median, state.drive)
+    topics = state.competencies.dictionary.topics
+    emphasis = {topics.index(t): w for t, w in plan.config.topic_emphasis.items()}
+    state.catalog = state.catalog.with_emphasis(emphasis)
     state.reschedule(campaign.start(officers, state.streams)[0])
     if plan.announce_min is not None:
         yield env.timeout(plan.announce_min - env.now)
@@ -32,6 +35,7 @@ def drive_campaign(env: simpy.Environment, state: RunState, plan: CampaignPlan):
     state.outcomes.append(campaign.outcome(officers, state.population.organisations.n))
     state.n_engaged = 0
     state.campaign = None
+    state.catalog = state.catalog.with_emphasis(None)
 
 
 def drive_webinars(

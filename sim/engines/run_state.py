@@ -34,7 +34,8 @@ from sim.agents.initial_state import seed_initial_state
 from sim.agents.overload import turn_away
 from sim.agents.presence import leave, on_platform
 from sim.agents.sessions import OnboardingDrive, next_session_starts, take_up
-from sim.config import COMPETENCY_AREAS, Scenario
+from sim.config import COMPETENCY_AREAS, SERVICE_GROUPS, Scenario
+from sim.config.competencies import builtin_dictionary
 from sim.engines.recorder import Recorder, group_index
 from sim.platform.runtime import PlatformRuntime
 from sim.scenarios.campaign import CampaignPlan
@@ -42,6 +43,7 @@ from sim.world.calendar import MINUTES_PER_DAY, SimCalendar
 from sim.world.catalog import Catalog, build_catalog, offer_factor
 from sim.world.population import ENGAGED, NO_DAY, Officers, Population, population_for
 from sim.world.random_streams import RandomStreams
+from sim.world.roles import competency_world
 
 if TYPE_CHECKING:
     from sim.scenarios.policy_set import PolicySet
@@ -310,10 +312,32 @@ def build_run(scenario: Scenario, timer: StepTimer | None = None) -> RunState:
     with timer.step("setup.population"):
         population = population_for(scenario, calendar.n_days, streams)
     with timer.step("setup.catalogue"):
-        catalog = build_catalog(scenario.catalog, population.organisations.n_ministries, streams)
+        dictionary, roles = competency_world(
+            scenario.competencies,
+            population.organisations.unit_names(),
+            population.n_roles // len(SERVICE_GROUPS),
+            streams,
+        )
+        catalog = build_catalog(
+            scenario.catalog,
+            population.organisations.n_ministries,
+            streams,
+            dictionary,
+            roles,
+            builtin_dictionary().course_tags,
+        )
     mix_table = course_mix_table(scenario.behaviour)
     with timer.step("setup.competencies"):
-        competencies = CompetencyModel.build(scenario.competencies, catalog, population, streams)
+        competencies = CompetencyModel.build(
+            scenario.competencies,
+            dictionary,
+            roles,
+            catalog,
+            population.officers,
+            population.organisations.n,
+            np.diff(mix_table[0], prepend=0.0),
+            streams,
+        )
     state = RunState(
         scenario=scenario,
         calendar=calendar,

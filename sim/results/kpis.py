@@ -88,12 +88,29 @@ _KPIS = [
         "platform", scales=False),
     KPI("competency_coverage", "share of required (officer, competency) pairs met at the end",
         "share", "competencies", scales=False),
-    KPI("role_readiness", "share of officers meeting every requirement of their role at the "
+    KPI("role_readiness", "share of officers meeting every requirement of their post at the "
         "end", "share", "competencies", scales=False),
     KPI("competency_coverage_start", "competency coverage when the run started", "share",
         "competencies", scales=False),
     KPI("role_readiness_start", "role readiness when the run started", "share",
         "competencies", scales=False),
+    KPI("officers_meeting_more_requirements",
+        "officers meeting more of their post's requirements at the end than at the start (or "
+        "than after their transfer)", "officers", "competencies"),
+    KPI("requirements_met_gained", "net change in required (officer, competency) pairs met, "
+        "end minus start (retirements and transfers included)", "pairs", "competencies"),
+    *[
+        KPI(f"share_with_{area}_course{when}",
+            f"share of officers with a completed {area} course{label}", "share",
+            "competencies", scales=False)
+        for area in ("behavioural", "functional", "domain")
+        for when, label in (("", " at the end"), ("_start", " when the run started"))
+    ],
+    KPI("share_with_topic_course", "share of officers with a completed course on the focus "
+        "topic (competencies.focus_topic, AI-related by default) at the end", "share",
+        "competencies", scales=False),
+    KPI("share_with_topic_course_start", "share of officers with a completed course on the "
+        "focus topic when the run started", "share", "competencies", scales=False),
     KPI("assigned_courses_done_by_due",
         "share of assigned (ACBP, mandatory) courses done when due", "share", "policies",
         scales=False),
@@ -113,6 +130,16 @@ _KPIS = [
 
 KPIS: dict[str, KPI] = {k.name: k for k in _KPIS}
 HEADLINE_KPIS: tuple[str, ...] = tuple(k.name for k in _KPIS if k.headline)
+# What a planner compares on competencies (at the end of the run).
+COMPETENCY_KPIS: tuple[str, ...] = (
+    "competency_coverage",
+    "role_readiness",
+    "officers_meeting_more_requirements",
+    "share_with_behavioural_course",
+    "share_with_functional_course",
+    "share_with_domain_course",
+    "share_with_topic_course",
+)
 
 
 class UnknownKPIError(KeyError):

@@ -34,7 +34,17 @@ import yaml
 
 from sim.results.tables import RunResult, kpis_json
 
-TABLES = ("daily", "load", "hourly", "competencies", "orgs", "campaigns", "groups", "units")
+TABLES = (
+    "daily",
+    "load",
+    "hourly",
+    "competencies",
+    "competency_gaps",
+    "orgs",
+    "campaigns",
+    "groups",
+    "units",
+)
 DATABASE = "karmasim.duckdb"
 VIEWS_SIGNATURE = "views: runs kpis " + " ".join(TABLES)  # the views a database should have
 FAULT_STEPS = ("tables-written", "files-written", "renamed", "views")

@@ -18,7 +18,6 @@ from sim import __version__
 from sim.agents.competencies import CompetencySnapshot
 from sim.config import (
     CADRES,
-    COMPETENCY_AREAS,
     FRONTLINE_CADRES,
     SECTORS,
     SERVICE_GROUPS,
@@ -27,6 +26,7 @@ from sim.config import (
 from sim.engines.output import EngineOutput
 from sim.engines.recorder import N_GROUPS, group_index
 from sim.platform.tables import PlatformTables, platform_tables
+from sim.results.competency_tables import breakdown, competency_kpis, gaps
 from sim.results.kpis import scaled
 from sim.results.run_identity import replication_key, run_id_for
 from sim.world.population import NO_COURSE, NO_DAY, NOT_REGISTERED
@@ -42,6 +42,7 @@ class RunResult:
     load: pd.DataFrame
     hourly: pd.DataFrame
     competencies: pd.DataFrame
+    competency_gaps: pd.DataFrame
     orgs: pd.DataFrame
     campaigns: pd.DataFrame
     groups: pd.DataFrame
@@ -223,11 +224,13 @@ def _orgs(output: EngineOutput, scale: int, now: CompetencySnapshot) -> pd.DataF
     frame["completions"] = count(weights=officers.completions.astype(np.float64)).astype(np.int64)
     frame["learning_hours"] = count(weights=officers.learning_hours.astype(np.float64))
     staffed = frame["officers"] > 0
+    frame["requirements"] = now.org_required * scale
+    frame["requirements_met"] = now.org_met * scale
     with np.errstate(divide="ignore", invalid="ignore"):
-        coverage = now.org_met_share * scale / frame["officers"]
-        readiness = now.org_ready * scale / frame["officers"]
-    frame["competency_coverage"] = np.where(staffed, coverage, 0.0)
-    frame["role_readiness"] = np.where(staffed, readiness, 0.0)
+        coverage = now.org_met / now.org_required
+        readiness = now.org_ready / now.org_officers
+    frame["competency_coverage"] = np.where(staffed & (now.org_required > 0), coverage, 0.0)
+    frame["role_readiness"] = np.where(staffed & (now.org_officers > 0), readiness, 0.0)
     frame["campaign_participants"] = sum(
         (c.org_participants * scale for c in output.campaigns), np.zeros(n_orgs, np.int64)
     )
@@ -242,43 +245,6 @@ def _orgs(output: EngineOutput, scale: int, now: CompetencySnapshot) -> pd.DataF
             frame["officers"] > 0, frame["learning_hours"] / frame["officers"], 0.0
         )
     return frame
-
-
-def _competencies(
-    output: EngineOutput, end: CompetencySnapshot
-) -> tuple[pd.DataFrame, dict[str, float]]:
-    """Coverage and role readiness at the start and the end, by service group and area."""
-    start = output.competencies.at_start
-    assert start is not None
-    rows = []
-    for g, group in enumerate(SERVICE_GROUPS):
-        if not end.officers[g]:
-            continue
-        for a, area in enumerate(COMPETENCY_AREAS):
-            if end.required[g, a]:
-                rows.append(
-                    {
-                        "service_group": group,
-                        "area": area,
-                        "coverage_start": start.met[g, a] / start.required[g, a],
-                        "coverage_end": end.met[g, a] / end.required[g, a],
-                    }
-                )
-        rows.append(
-            {
-                "service_group": group,
-                "area": "role readiness",
-                "coverage_start": start.ready[g] / start.officers[g],
-                "coverage_end": end.ready[g] / end.officers[g],
-            }
-        )
-    kpis = {
-        "competency_coverage": end.coverage,
-        "role_readiness": end.readiness,
-        "competency_coverage_start": start.coverage,
-        "role_readiness_start": start.readiness,
-    }
-    return pd.DataFrame(rows), kpis
 
 
 def _campaigns(output: EngineOutput, daily: pd.DataFrame, scale: int) -> pd.DataFrame:
@@ -411,8 +377,15 @@ def summarise(output: EngineOutput, engine: str) -> RunResult:
     orgs = _orgs(output, scale, competency_end)
     milestones = Milestones.of(output)
     campaigns = _campaigns(output, daily, scale)
-    competencies, competency_kpis = _competencies(output, competency_end)
-    raw = _kpis(output, load) | platform.kpis | competency_kpis | output.policy_kpis
+    competency_start = output.competencies.at_start
+    assert competency_start is not None
+    moments = {"start": competency_start, "end": competency_end}
+    raw = (
+        _kpis(output, load)
+        | platform.kpis
+        | competency_kpis(output, competency_end)
+        | output.policy_kpis
+    )
     kpis = scaled(raw, scale)
     scenario = output.scenario
     meta = {
@@ -441,7 +414,8 @@ def summarise(output: EngineOutput, engine: str) -> RunResult:
         daily=daily,
         load=load,
         hourly=platform.hourly,
-        competencies=competencies,
+        competencies=breakdown(output, moments, scale),
+        competency_gaps=gaps(output, competency_start, competency_end, scale),
         orgs=orgs,
         campaigns=campaigns,
         groups=_groups(output, milestones, scale),

@@ -15,6 +15,8 @@ from sim.scenarios.policy import Completions, Policy
 from sim.world.calendar import MINUTES_PER_DAY
 from sim.world.catalog import COMMON, MINISTRY
 
+CHUNK = 1_000_000  # officers whose gap courses are worked out at once (memory)
+
 if TYPE_CHECKING:
     from sim.engines.run_state import RunState
 
@@ -40,11 +42,14 @@ class CourseAssignment(Policy):
             for ministry in range(catalog.n_ministries):
                 mine = owned[catalog.owner_ministry[owned] == ministry][:k]
                 self.lists[ministry, : mine.size] = mine
+        self.own: np.ndarray | None = None  # [officers, k] per-officer lists (role_gaps)
         self.pending = np.zeros(state.officers.n, dtype=np.uint8)  # bit j: course j to do
         self.assigned_total = 0
         self.completed_by_due: float | None = None
 
     def list_of(self, ids: np.ndarray) -> np.ndarray:
+        if self.own is not None:
+            return self.own[ids]
         if self.lists.shape[0] == 1:
             return np.broadcast_to(self.lists[0], (ids.size, self.lists.shape[1]))
         return self.lists[self.state.officers.ministry_id[ids]]
@@ -72,6 +77,11 @@ class CourseAssignment(Policy):
         calendar = state.calendar
         yield env.timeout(calendar.minute_of(config.assigned) + 10 * 60 - env.now)
         ids = self.targeted()
+        if config.choose == "role_gaps":
+            self.own = np.full((state.officers.n, config.courses), -1, dtype=np.int32)
+            best = best_acbp_courses(state)
+            for chunk in np.array_split(ids, max(1, ids.size // CHUNK)):
+                self.own[chunk] = gap_courses(state, chunk, best, self.lists, config.courses)
         courses = self.list_of(ids)
         bits = (courses >= 0) * (1 << np.arange(courses.shape[1]))
         self.pending[ids] = bits.sum(axis=1).astype(np.uint8)
@@ -133,3 +143,38 @@ class CourseAssignment(Policy):
         if self.completed_by_due is None:
             return {}
         return {"assigned_courses_done_by_due": self.completed_by_due}
+
+
+def best_acbp_courses(state: RunState) -> np.ndarray:
+    """int64 [owners, competencies, level + 1]: the most popular ministry course of each
+    owner teaching each competency at that level or above (-1: none)."""
+    catalog, n_comp = state.catalog, state.competencies.dictionary.n
+    best = np.full((catalog.n_ministries, n_comp, 6), -1, dtype=np.int64)
+    acbp = np.flatnonzero(catalog.category == MINISTRY)
+    for course in acbp[np.argsort(catalog.popularity[acbp], kind="stable")].tolist():
+        level = int(catalog.level[course])  # the more popular come later and win
+        best[catalog.owner_ministry[course], catalog.competency[course], 1 : level + 1] = course
+    return best
+
+
+def gap_courses(
+    state: RunState, ids: np.ndarray, best: np.ndarray, popular: np.ndarray, k: int
+) -> np.ndarray:
+    """[officers, k]: each officer's ministry's courses teaching their unmet requirements
+    (in their post's order; `best` from `best_acbp_courses`), then its most popular
+    courses (`popular`), without repeats."""
+    model = state.competencies
+    ministry = state.officers.ministry_id[ids].astype(np.int64)
+    required = model.roles.required[model.profile[ids]].astype(np.int64)
+    need = model.roles.level[model.profile[ids]].astype(np.int64)
+    unmet = (model.levels[ids] < need) & (need > 0)
+    targets = np.where(unmet, best[ministry[:, None], np.maximum(required, 0), need], -1)
+    candidates = np.concatenate([targets, popular[ministry]], axis=1)
+    chosen = np.full((ids.size, k), -1, dtype=np.int64)
+    filled = np.zeros(ids.size, dtype=np.int64)
+    rows = np.arange(ids.size)
+    for column in candidates.T:
+        fresh = (column >= 0) & (filled < k) & ~(chosen == column[:, None]).any(axis=1)
+        chosen[rows[fresh], filled[fresh]] = column[fresh]
+        filled += fresh
+    return chosen

@@ -1,4 +1,4 @@
-"""The course catalogue: categories, competencies, nominal durations and popularity.
+"""The course catalogue: categories, competencies, topics, nominal durations and popularity.
 
 Courses are a struct of arrays like officers. Choosing a course for a batch of officers is a
 vectorised weighted draw within a group (the officer's ministry for ACBP courses, their
@@ -13,10 +13,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.config import CATEGORIES, COMPETENCY_AREAS, SERVICE_GROUPS, CatalogConfig
+from sim.config import CATEGORIES, SERVICE_GROUPS, CatalogConfig
+from sim.config.competencies import CourseTagConfig
+from sim.world.competency_dictionary import CompetencyDictionary
+from sim.world.course_tags import COMMON, MINISTRY, ROLE_BASED, SELF_SELECTED, tag_courses
 from sim.world.random_streams import RandomStreams
+from sim.world.roles import RoleTable
 
-COMMON, ROLE_BASED, MINISTRY, SELF_SELECTED = range(4)  # index into config.CATEGORIES
+__all__ = ["COMMON", "MINISTRY", "ROLE_BASED", "SELF_SELECTED", "Catalog", "build_catalog"]
 
 
 @dataclass(frozen=True)
@@ -53,9 +57,10 @@ class WeightedGroups:
 @dataclass(frozen=True)
 class Catalog:
     category: np.ndarray  # int8, index into CATEGORIES
-    area: np.ndarray  # int8, index into COMPETENCY_AREAS
-    competency: np.ndarray  # int16, competency id (area * per_area + k)
+    area: np.ndarray  # int8, the type of its competency (index into COMPETENCY_AREAS)
+    competency: np.ndarray  # int16, competency id (the competency dictionary's)
     level: np.ndarray  # int8, 1..5
+    topics: np.ndarray  # uint8, bit t: carries the dictionary's topic t
     duration_hours: np.ndarray  # float32, listed (nominal) duration
     popularity: np.ndarray  # float64, relative weight when officers choose
     hindi: np.ndarray  # bool, offered in Hindi
@@ -64,6 +69,7 @@ class Catalog:
     n_ministries: int
     by_group: WeightedGroups  # courses grouped by choice group (see `choice_group`)
     any_course: WeightedGroups  # the whole catalogue, for officers whose pick has no course
+    campaign_groups: WeightedGroups | None = None  # engaged officers' (topic emphasis)
 
     @property
     def n(self) -> int:
@@ -94,35 +100,67 @@ class Catalog:
         ministry_ids: np.ndarray,
         service_groups: np.ndarray,
         uniforms: np.ndarray,
+        engaged: np.ndarray | None = None,
     ) -> np.ndarray:
-        """Courses for officers who have picked a category; any course where it has none."""
+        """Courses for officers who have picked a category; any course where it has none.
+        `engaged` officers choose with the running campaign's topic emphasis, if any."""
         groups = self.choice_group(categories, ministry_ids, service_groups)
         chosen = self.by_group.draw(groups, uniforms)
+        if self.campaign_groups is not None and engaged is not None and engaged.any():
+            rows = np.flatnonzero(engaged)
+            chosen[rows] = self.campaign_groups.draw(groups[rows], uniforms[rows])
         missing = np.flatnonzero(chosen < 0)
         if missing.size:
             groups = np.zeros(missing.size, dtype=np.int64)
             chosen[missing] = self.any_course.draw(groups, uniforms[missing])
         return chosen
 
+    def with_emphasis(self, topic_weights: dict[int, float] | None) -> Catalog:
+        """This catalogue with engaged officers choosing courses of topic t `weight` times
+        as often as their popularity says (None or {}: no emphasis)."""
+        if not topic_weights:
+            return dataclasses.replace(self, campaign_groups=None)
+        weights = self.popularity.copy()
+        for topic, weight in topic_weights.items():
+            weights[(self.topics >> topic) & 1 == 1] *= weight
+        groups = self.choice_group(
+            self.category.astype(np.int64),
+            self.owner_ministry.astype(np.int64),
+            self.service_group.astype(np.int64),
+        )
+        n_groups = self.by_group.group_low.size
+        built = WeightedGroups.build(np.arange(self.n), groups, weights, n_groups)
+        return dataclasses.replace(self, campaign_groups=built)
+
+
+def _skip_untagged_draws(rng: np.random.Generator, n: int) -> None:
+    """Draw and drop what v0.2 drew here (a random area and competency per course; the
+    tags now come from the "catalog.tags" stream). Kept so that every later draw of this
+    stream, the courses' levels, durations and popularity, stays as it was: the 2024
+    calibration and the history fit were made with this catalogue."""
+    rng.choice(3, size=n, p=[0.35, 0.35, 0.30])
+    rng.integers(0, 40, size=n)
+
 
 def _lognormal_with_mean(mean: float, sigma: float, size: int, rng) -> np.ndarray:
     return rng.lognormal(np.log(mean) - sigma**2 / 2, sigma, size)
 
 
-def build_catalog(config: CatalogConfig, n_ministries: int, streams: RandomStreams) -> Catalog:
+def build_catalog(
+    config: CatalogConfig,
+    n_ministries: int,
+    streams: RandomStreams,
+    dictionary: CompetencyDictionary,
+    roles: RoleTable,
+    tags: CourseTagConfig,
+) -> Catalog:
     rng = streams.fresh("catalog")
     n = config.courses
     shares = np.array([config.categories[c] for c in CATEGORIES])
     counts = np.floor(shares * n).astype(int)
     counts[np.argsort(-(shares * n - counts))[: n - counts.sum()]] += 1  # largest remainders
     category = np.repeat(np.arange(len(CATEGORIES)), counts).astype(np.int8)
-
-    area_shares = np.array([config.areas[a] for a in COMPETENCY_AREAS])
-    area = rng.choice(len(COMPETENCY_AREAS), size=n, p=area_shares).astype(np.int8)
-    competency = (
-        area.astype(np.int16) * config.competencies_per_area
-        + rng.integers(0, config.competencies_per_area, size=n)
-    ).astype(np.int16)
+    _skip_untagged_draws(rng, n)
     level = rng.choice(np.arange(1, 6), size=n, p=[0.35, 0.3, 0.2, 0.1, 0.05]).astype(np.int8)
 
     duration = _lognormal_with_mean(config.duration_mean_hours, config.duration_sigma, n, rng)
@@ -138,13 +176,17 @@ def build_catalog(config: CatalogConfig, n_ministries: int, streams: RandomStrea
     group = np.full(n, -1, dtype=np.int8)
     is_role = np.flatnonzero(category == ROLE_BASED)
     group[is_role] = np.arange(is_role.size) % len(SERVICE_GROUPS)
+    competency, topics = tag_courses(
+        category, owner, group, dictionary, roles, tags, streams.fresh("catalog.tags")
+    )
 
     ids = np.arange(n)
     catalog = Catalog(
         category=category,
-        area=area,
+        area=dictionary.kind[competency],
         competency=competency,
         level=level,
+        topics=topics,
         duration_hours=duration.astype(np.float32),
         popularity=popularity,
         hindi=hindi,

@@ -41,6 +41,12 @@ class Organisations:
         pairs = self.table[["ministry", "ministry_id"]].drop_duplicates()
         return dict(zip(pairs["ministry"], pairs["ministry_id"].astype(int), strict=True))
 
+    def unit_names(self) -> list[str]:
+        """The name of each ministry or state, by id (a state's local bodies share its
+        name)."""
+        pairs = self.table[["ministry", "ministry_id"]].drop_duplicates("ministry_id")
+        return pairs.sort_values("ministry_id")["ministry"].tolist()
+
     def column(self, name: str) -> np.ndarray:
         return self.table[name].to_numpy()
 

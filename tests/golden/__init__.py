@@ -23,7 +23,17 @@ from sim.simulate import simulate
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN_FILE = Path(__file__).with_name("fingerprints.json")
-TABLES = ("daily", "load", "hourly", "competencies", "orgs", "campaigns", "groups", "units")
+TABLES = (
+    "daily",
+    "load",
+    "hourly",
+    "competencies",
+    "competency_gaps",
+    "orgs",
+    "campaigns",
+    "groups",
+    "units",
+)
 
 
 @dataclass(frozen=True)
@@ -57,6 +67,7 @@ CASES = [
     Case("acbp_mandate_fast", "saptah_2024_acbp_mandate.yaml"),
     Case("acbp_mandate_reference", "saptah_2024_acbp_mandate.yaml", "reference", 1_500),
     Case("gap_targeted_fast", "saptah_2024_gap_targeted.yaml"),
+    Case("acbp_gaps_fast", "saptah_2024_acbp_gaps.yaml"),
     Case("retiring_fast", "saptah_2024.yaml", changes=RETIRING),
     Case("retiring_reference", "saptah_2024.yaml", "reference", 1_500, changes=RETIRING),
     Case("growth_fast", "growth_2024_2025.yaml", agents=1_500),

@@ -1,0 +1,111 @@
+"""Competency outcomes of a run: coverage, readiness and what officers have learnt, at the
+start and the end, overall and by sector, service group, cadre, ministry or state, and
+role family; and each competency's gap."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sim.agents.competencies import MEASURES, CompetencySnapshot
+from sim.config import CADRES, COMPETENCY_AREAS, SECTORS, SERVICE_GROUPS
+from sim.engines.output import EngineOutput
+from sim.world.population import NO_DAY
+
+DIMENSIONS = ("all", "sector", "service_group", "cadre", "unit", "family")
+COUNTS = MEASURES  # summed, then scaled to officers
+
+
+def _labels(output: EngineOutput) -> dict[str, list[str]]:
+    """Names of each cell column's codes."""
+    table = output.population.organisations.table.drop_duplicates("ministry_id")
+    table = table.sort_values("ministry_id")
+    units = [
+        f"{name} (local bodies)" if sector == "local" else name
+        for name, sector in zip(table["ministry"], table["sector"], strict=True)
+    ]
+    return {
+        "family": list(output.competencies.roles.family_names),
+        "unit": units,
+        "sector": list(SECTORS),
+        "service_group": list(SERVICE_GROUPS),
+        "cadre": list(CADRES),
+    }
+
+
+def _with_shares(frame: pd.DataFrame) -> pd.DataFrame:
+    frame["coverage"] = frame["met"] / frame["required"].where(frame["required"] > 0)
+    frame["readiness"] = frame["ready"] / frame["officers"]
+    for column in [c for c in COUNTS if c.startswith("with_")]:
+        frame[f"share_{column}"] = frame[column] / frame["officers"]
+    return frame.fillna(0.0)
+
+
+def breakdown(output: EngineOutput, moments: dict[str, CompetencySnapshot], scale: int):
+    """Long table: one row per moment (start, end), dimension and value."""
+    labels = _labels(output)
+    frames = []
+    for moment, snapshot in moments.items():
+        cells = snapshot.cells
+        for dimension in DIMENSIONS:
+            if dimension == "all":
+                summed = cells[list(COUNTS)].sum().to_frame().T.assign(value="all")
+            else:
+                summed = cells.groupby(dimension, sort=True)[list(COUNTS)].sum().reset_index()
+                summed["value"] = [labels[dimension][int(c)] for c in summed[dimension]]
+                summed = summed.drop(columns=dimension)
+            summed[list(COUNTS)] = summed[list(COUNTS)] * scale
+            frames.append(summed.assign(moment=moment, dimension=dimension))
+    table = pd.concat(frames, ignore_index=True)
+    table = table[["moment", "dimension", "value", *COUNTS]]
+    return _with_shares(table)
+
+
+def gaps(output: EngineOutput, start: CompetencySnapshot, end: CompetencySnapshot, scale: int):
+    """One row per required competency: pairs required, met at the start and the end."""
+    dictionary = output.competencies.dictionary
+    required = end.required_by_competency
+    rows = np.flatnonzero((required > 0) | (start.required_by_competency > 0))
+    frame = pd.DataFrame(
+        {
+            "competency": [dictionary.names[i] for i in rows],
+            "type": [COMPETENCY_AREAS[int(dictionary.kind[i])] for i in rows],
+            "placeholder": dictionary.placeholder[rows],
+            "required": required[rows] * scale,
+            "met_start": start.met_by_competency[rows] * scale,
+            "met_end": end.met_by_competency[rows] * scale,
+        }
+    )
+    frame["unmet_end"] = frame["required"] - frame["met_end"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frame["coverage_start"] = np.where(
+            start.required_by_competency[rows] > 0,
+            start.met_by_competency[rows] / start.required_by_competency[rows],
+            0.0,
+        )
+        frame["coverage_end"] = np.where(required[rows] > 0, end.met_by_competency[rows]
+                                         / np.maximum(required[rows], 1), 0.0)  # fmt: skip
+    return frame.sort_values("unmet_end", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def competency_kpis(output: EngineOutput, end: CompetencySnapshot) -> dict[str, float]:
+    """The headline competency KPIs (shares; counts are of agents, scaled later)."""
+    model = output.competencies
+    start = model.at_start
+    assert start is not None
+    counted = output.population.officers.left_day == NO_DAY
+    moved = (model.met_count() > model.met_at_start) & counted
+    kpis = {
+        "competency_coverage": end.coverage,
+        "competency_coverage_start": start.coverage,
+        "role_readiness": end.readiness,
+        "role_readiness_start": start.readiness,
+        "officers_meeting_more_requirements": float(moved.sum()),
+        "requirements_met_gained": end.total("met") - start.total("met"),
+    }
+    for area in COMPETENCY_AREAS:
+        kpis[f"share_with_{area}_course"] = end.share(f"with_{area}")
+        kpis[f"share_with_{area}_course_start"] = start.share(f"with_{area}")
+    kpis["share_with_topic_course"] = end.share("with_topic")
+    kpis["share_with_topic_course_start"] = start.share("with_topic")
+    return kpis
