@@ -126,14 +126,28 @@ def test_competencies_page_shows_coverage_gaps_and_organisations(app):
     assert highest == sorted(highest, reverse=True) and highest[0] >= lowest[-1]
 
 
-def test_competencies_page_shows_bands_over_replications(tmp_path, monkeypatch):
-    store = ResultsStore(tmp_path)
+@pytest.fixture(scope="module")
+def replicated_root(tmp_path_factory):
+    """A store with the 2024 week at three seeds (one replication key)."""
+    root = tmp_path_factory.mktemp("replicated-store")
+    store = ResultsStore(root)
     scenario = load_scenario(CONFIGS / "saptah_2024.yaml").with_overrides(scale=2000)
     for seed in (1, 2, 3):
         store.write(simulate(scenario.with_overrides(seed=seed)))
-    monkeypatch.setenv("KARMASIM_RESULTS", str(tmp_path))
-    app = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    app.run()
+    return root
+
+
+@pytest.fixture
+def replicated_app(replicated_root, monkeypatch) -> AppTest:
+    monkeypatch.setenv("KARMASIM_RESULTS", str(replicated_root))
+    test = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    test.run()
+    assert not test.exception
+    return test
+
+
+def test_competencies_page_shows_bands_over_replications(replicated_app):
+    app = replicated_app
     open_page(app, "competencies")
     assert any("10-90%" in c.value and "over 3 runs" in c.value for c in app.caption)
     rows = chart_data(app)
@@ -225,14 +239,8 @@ def test_empty_store_explains_how_to_make_runs(tmp_path, monkeypatch):
     assert not (tmp_path / "empty").exists()  # reading an empty store creates nothing
 
 
-def test_replications_show_as_bands(tmp_path, monkeypatch):
-    store = ResultsStore(tmp_path)
-    scenario = load_scenario(CONFIGS / "saptah_2024.yaml").with_overrides(scale=2000)
-    for seed in (1, 2, 3):
-        store.write(simulate(scenario.with_overrides(seed=seed)))
-    monkeypatch.setenv("KARMASIM_RESULTS", str(tmp_path))
-    app = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    app.run()
+def test_replications_show_as_bands(replicated_app):
+    app = replicated_app
     assert any("over 3 seeds" in c.value for c in app.caption)
     open_page(app, "campaign")
     completions = json.dumps(chart_specs(app)[0])

@@ -97,25 +97,25 @@ class CompetencyModel:
         completed = before[with_history]
         unit = officers.ministry_id[with_history].astype(np.int64)
         group = officers.service_group[with_history].astype(np.int64)
+        their_profile = profile[with_history]
         rng = streams.fresh("competencies.history")
         # column-major: each slot's levels are contiguous, for the scans of `snapshot`
         levels = np.full((officers.n, roles.slots), config.experience_level, np.uint8, "F")
         learned = np.zeros(officers.n, dtype=np.uint8)
         for slot in range(roles.slots):
-            needed = roles.required[profile[with_history], slot]
+            needed = roles.required_by_slot[slot][their_profile]
             real = needed != NONE
-            passed = prior.levels(
-                np.where(real, needed, 0), unit, group, completed, rng.random(with_history.size)
-            )
-            rows = with_history[real]
-            levels[rows, slot] = np.maximum(levels[rows, slot], passed[real])
+            rows, competency = with_history[real], needed[real].astype(np.int64)
+            uniforms = rng.random(with_history.size, dtype=np.float32)[real]
+            passed = prior.levels(competency, unit[real], group[real], completed[real], uniforms)
+            levels[rows, slot] = np.maximum(passed, config.experience_level)
             # a level passed is a course of its type completed
-            kind = dictionary.kind[needed[real]]
-            learned[rows[passed[real] > 0]] |= (1 << kind[passed[real] > 0]).astype(np.uint8)
+            hit = passed > 0
+            learned[rows[hit]] |= (1 << dictionary.kind[competency[hit]]).astype(np.uint8)
         shares = [prior.type_share[unit, group, k] for k in range(N_TYPES)]
         shares.append(prior.topic_share[unit, group, dictionary.topics.index(config.focus_topic)])
         for bit, share in enumerate(shares):
-            had = prior.has(share, completed, rng.random(with_history.size))
+            had = prior.has(share, completed, rng.random(with_history.size, dtype=np.float32))
             learned[with_history[had]] |= np.uint8(1 << bit)
         model = cls(
             roles=roles,
@@ -226,19 +226,21 @@ class CompetencyModel:
         officers, roles = self.officers, self.roles
         counted = officers.left_day == NO_DAY
         n_comp = self.dictionary.n
+        profile = self.profile[counted]
+        per_profile = np.bincount(profile, minlength=roles.required.shape[0]).astype(float)
         met_count = np.zeros(officers.n, dtype=np.int8)
-        required_count = np.zeros(officers.n, dtype=np.int8)
         required_by = np.zeros(n_comp)
         met_by = np.zeros(n_comp)
         for slot in range(roles.slots):
-            need = roles.level[:, slot][self.profile]
-            real = need > 0
-            ok = (self.levels[:, slot] >= need) & real
+            need = roles.level_by_slot[slot][self.profile]
+            ok = (self.levels[:, slot] >= need) & (need > 0)
             met_count += ok
-            required_count += real
-            competency = roles.required[:, slot][self.profile]
-            required_by += np.bincount(competency[real & counted], minlength=n_comp)
-            met_by += np.bincount(competency[ok & counted], minlength=n_comp)
+            competency = roles.required_by_slot[slot]
+            real = competency != NONE  # per profile: counts by profile, then by competency
+            required_by += np.bincount(competency[real], per_profile[real], minlength=n_comp)
+            met = np.bincount(profile[ok[counted]], minlength=per_profile.size).astype(float)
+            met_by += np.bincount(competency[real], met[real], minlength=n_comp)
+        required_count = roles.n_required[self.profile]
         ready = met_count == required_count
         family = roles.family(self.profile).astype(np.int64)
         keys = [family, officers.ministry_id.astype(np.int64), officers.sector,

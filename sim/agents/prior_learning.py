@@ -103,13 +103,15 @@ class PriorLearning:
     ) -> np.ndarray:
         """uint8: the highest level passed in `competency` by each officer with
         `completions` before the run (0: none)."""
-        reach = np.log1p(-uniforms) / np.maximum(completions, 1)
-        log_miss = self.log_miss[unit, group, competency]  # [officers, LEVELS]
-        reached = (log_miss < reach[:, None]) & (completions > 0)[:, None]
-        return reached.sum(axis=1).astype(np.uint8)
+        reach = (np.log1p(-uniforms) / np.maximum(completions, 1)).astype(np.float32)
+        reach[completions <= 0] = -np.inf
+        n_groups, n_comp = self.log_miss.shape[1], self.log_miss.shape[2]
+        rows = (unit * n_groups + group) * n_comp + competency
+        log_miss = self.log_miss.reshape(-1, LEVELS)[rows]  # [officers, LEVELS]
+        return (log_miss < reach[:, None]).sum(axis=1, dtype=np.uint8)
 
     def has(self, share: np.ndarray, completions: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
         """Whether at least one of `completions` had a property of per-completion chance
         `share`."""
-        chance = 1.0 - (1.0 - share) ** completions
+        chance = -np.expm1(completions * np.log1p(-np.minimum(share, 1.0 - 1e-12)))
         return uniforms < chance

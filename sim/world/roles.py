@@ -11,6 +11,7 @@ carry only their profile id.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -20,7 +21,7 @@ from sim.world.competency_dictionary import NONE, CompetencyDictionary, build_di
 from sim.world.random_streams import RandomStreams
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RoleTable:
     family_names: tuple[str, ...]
     family_of: np.ndarray  # int8 [sectors, groups, cadres]
@@ -32,6 +33,21 @@ class RoleTable:
     @property
     def slots(self) -> int:
         return self.required.shape[1]
+
+    @cached_property
+    def required_by_slot(self) -> np.ndarray:
+        """[slots, profiles]: `required` a slot at a time (contiguous, for scans)."""
+        return np.ascontiguousarray(self.required.T)
+
+    @cached_property
+    def level_by_slot(self) -> np.ndarray:
+        """[slots, profiles]: `level` a slot at a time."""
+        return np.ascontiguousarray(self.level.T)
+
+    @cached_property
+    def n_required(self) -> np.ndarray:
+        """int8 [profiles]: requirements of each profile."""
+        return (self.level > 0).sum(axis=1).astype(np.int8)
 
     def profile(
         self,

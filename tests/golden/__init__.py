@@ -18,22 +18,12 @@ import numpy as np
 import pandas as pd
 
 from sim.config import Scenario, load_scenario
+from sim.results.store import TABLES
 from sim.results.tables import RunResult
 from sim.simulate import simulate
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN_FILE = Path(__file__).with_name("fingerprints.json")
-TABLES = (
-    "daily",
-    "load",
-    "hourly",
-    "competencies",
-    "competency_gaps",
-    "orgs",
-    "campaigns",
-    "groups",
-    "units",
-)
 
 
 @dataclass(frozen=True)
