@@ -24,6 +24,7 @@ from rich.text import Text
 from sim.config import ConfigError, Scenario, load_scenario
 from sim.experiments.executors import ExecutorError
 from sim.results.bands import kpi_bands, paired_delta_bands
+from sim.results.comparison_table import comparison_table
 from sim.results.formatting import kpi_value, percent
 from sim.results.kpis import COMPETENCY_KPIS, HEADLINE_KPIS, describe
 from sim.results.run_identity import run_id_for
@@ -196,6 +197,16 @@ def compare(
     draws: Annotated[
         int, typer.Option("--draws", min=2, max=1000, help="draws per scenario with --posterior")
     ] = 16,
+    width: Annotated[
+        int | None,
+        typer.Option(
+            "--width",
+            min=40,
+            max=1000,
+            help="terminal columns to fit (default: the terminal's, or 160 when piped); one "
+            "column per scenario when it fits, else one row per KPI and scenario",
+        ),
+    ] = None,
 ) -> None:
     """Compare scenarios' KPIs against the first one (runs missing scenarios first)."""
     with user_errors():
@@ -230,30 +241,15 @@ def compare(
     if json_output:
         print(json.dumps({"base": entries[0]["scenario"], "runs": entries}, indent=2))
         return
-    table = Table(title="KPI comparison (deltas against the first scenario)", title_justify="left")
-    table.add_column("KPI")
-    table.add_column(entries[0]["scenario"], justify="right")
-    for entry in entries[1:]:
-        table.add_column(entry["scenario"], justify="right")
-        table.add_column("delta", justify="right")
-        table.add_column("% delta", justify="right")
-    for name in names:
-        row = [name, kpi_value(base_kpis[name]) if name in base_kpis else "-"]
-        for entry in entries[1:]:
-            if name not in entry["kpis"]:
-                row += ["-", "", ""]
-                continue
-            row.append(kpi_value(entry["kpis"][name]))
-            if name in entry["delta"]:
-                pct = entry["pct_delta"][name]
-                row += [kpi_value(entry["delta"][name]), percent(pct) if pct is not None else "n/a"]
-            else:
-                row += ["", ""]
-        table.add_row(*row)
-    console.print(table)
-    print_bands({e["scenario"]: e["bands"] for e in entries if e["bands"]})
-    print_gaps({e["scenario"]: e["largest_gaps"] for e in entries if e["largest_gaps"]})
-    console.print(f"runs stored under {store.runs_dir}; query them with DuckDB: {store.database}")
+    columns = width or console.width
+    console.print(comparison_table(entries, names, columns), width=columns)
+    print_bands({e["scenario"]: e["bands"] for e in entries if e["bands"]}, columns)
+    print_gaps({e["scenario"]: e["largest_gaps"] for e in entries if e["largest_gaps"]}, columns)
+    console.print(
+        f"runs stored under {store.runs_dir}; query them with DuckDB: {store.database}",
+        width=columns,
+        overflow="fold",
+    )
 
 
 def compare_posterior(
@@ -349,7 +345,7 @@ def largest_gaps(store: ResultsStore, run_id: str, n: int = 5) -> list[dict[str,
     return gaps.head(n)[columns].to_dict("records")
 
 
-def print_gaps(gaps: dict[str, list[dict[str, object]]]) -> None:
+def print_gaps(gaps: dict[str, list[dict[str, object]]], width: int | None = None) -> None:
     """Each scenario's largest competency gaps: officers lacking it, share met (start ->
     end)."""
     if not gaps:
@@ -360,7 +356,7 @@ def print_gaps(gaps: dict[str, list[dict[str, object]]]) -> None:
     )
     table.add_column("rank", justify="right")
     for name in gaps:
-        table.add_column(name)
+        table.add_column(name, overflow="fold")
     for rank in range(max(len(g) for g in gaps.values())):
         row = [str(rank + 1)]
         for rows in gaps.values():
@@ -373,7 +369,7 @@ def print_gaps(gaps: dict[str, list[dict[str, object]]]) -> None:
                 f"({float(g['coverage_start']):.1%} -> {float(g['coverage_end']):.1%})"
             )
         table.add_row(*row)
-    console.print(table)
+    console.print(table, width=width)
 
 
 def band_text(band: dict[str, float], prefix: str = "", show=kpi_value) -> str:
@@ -382,7 +378,7 @@ def band_text(band: dict[str, float], prefix: str = "", show=kpi_value) -> str:
     return f"{show(mid)} [{show(low)} - {show(high)}]"
 
 
-def print_bands(bands: dict[str, dict[str, dict[str, float]]]) -> None:
+def print_bands(bands: dict[str, dict[str, dict[str, float]]], width: int | None = None) -> None:
     """Median and 10-90% band of the headline and competency KPIs, per scenario with
     replications."""
     if not bands:
@@ -391,9 +387,9 @@ def print_bands(bands: dict[str, dict[str, dict[str, float]]]) -> None:
         title="Spread over runs: median [10% - 90%], n runs (other seeds, or posterior draws)",
         title_justify="left",
     )
-    table.add_column("KPI")
+    table.add_column("KPI", overflow="fold")
     for name in bands:
-        table.add_column(name, justify="right")
+        table.add_column(name, justify="right", overflow="fold")
     wanted = HEADLINE_KPIS + COMPETENCY_KPIS
     shown = [k for k in wanted if any(k in b for b in bands.values())]
     for kpi in shown:
@@ -402,7 +398,7 @@ def print_bands(bands: dict[str, dict[str, dict[str, float]]]) -> None:
             b = band.get(kpi)
             row.append(f"{band_text(b)} n={b['n']}" if b else "-")
         table.add_row(*row)
-    console.print(table)
+    console.print(table, width=width)
 
 
 @app.command()

@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sim.cli import app
+from sim.results.formatting import kpi_value, percent
 from sim.results.store import ResultsStore
 from tests.conftest import CONFIGS
 
@@ -89,7 +90,31 @@ def test_compare_reports_deltas_against_the_first(tmp_path):
         "--out",
         tmp_path,
     )
-    assert "% delta" in table.stdout
+    assert "in brackets the change against baseline" in table.stdout
+
+
+@pytest.mark.parametrize("width", [80, 120, 160])
+def test_compare_reads_at_any_width(tmp_path, width):
+    """Every KPI name and every value whole, nothing wider than the terminal: one column
+    per scenario with the change inline when it fits, one row per KPI and scenario when
+    not."""
+    scenarios = [CONFIGS / f"{n}.yaml" for n in
+                 ("baseline", "saptah_2024", "saptah_2024_gap_targeted")]  # fmt: skip
+    ran = invoke("compare", *scenarios, *SMALL, "--out", tmp_path, "--json")
+    payload = json.loads(ran.stdout)
+    result = invoke("compare", *scenarios, *SMALL, "--out", tmp_path, "--width", str(width))
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= width
+    assert "…" not in result.stdout
+    text = " ".join(result.stdout.split())
+    for name, value in payload["runs"][2]["kpis"].items():
+        assert name in result.stdout, name
+        assert kpi_value(value) in text, (name, kpi_value(value))
+    pct = payload["runs"][2]["pct_delta"]["completions"]
+    assert f"({percent(pct)})" in text
+    wide = any(line.startswith("┃ KPI") and line.count("┃") == 5 for line in lines)
+    assert wide == (width >= 120)  # about 100 columns needed
 
 
 @pytest.mark.parametrize(
