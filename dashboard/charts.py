@@ -11,7 +11,13 @@ def _colour_scale(colours: dict[str, str]) -> alt.Scale:
 
 
 def _run_colour(colours: dict[str, str]) -> alt.Color:
-    return alt.Color("run:N", scale=_colour_scale(colours), legend=alt.Legend(orient="bottom"))
+    legend = alt.Legend(orient="bottom", title=None, labelLimit=1000, columns=2)  # never cut
+    return alt.Color("run:N", scale=_colour_scale(colours), legend=legend)
+
+
+def chart_title(text: str) -> alt.TitleParams:
+    """A title above the plot, left-aligned, clear of the axis (not over the chart)."""
+    return alt.TitleParams(text=text, anchor="start", offset=10, fontSize=14)
 
 
 def daily_lines(
@@ -33,7 +39,7 @@ def daily_lines(
         .mark_line(point=alt.OverlayMarkDef(size=18))
         .encode(
             x=alt.X("date:T", title="date (IST)", axis=alt.Axis(format="%d %b %Y")),
-            y=alt.Y(f"{column}:Q", title=title),
+            y=alt.Y(f"{column}:Q", title=None),
             color=_run_colour(colours),
             tooltip=[alt.Tooltip("date:T", format="%a %d %b %Y"), "run:N",
                      alt.Tooltip(f"{column}:Q", format=",.0f")],
@@ -61,7 +67,7 @@ def daily_lines(
             )
         )  # fmt: skip
         chart = chart + segments
-    return chart.properties(title=title, height=280)
+    return chart.properties(title=chart_title(title), height=280)
 
 
 def heatmap(load: pd.DataFrame, column: str, title: str) -> alt.Chart:
@@ -81,7 +87,7 @@ def heatmap(load: pd.DataFrame, column: str, title: str) -> alt.Chart:
             tooltip=[alt.Tooltip("day:T", format="%a %d %b %Y"), "hour:O",
                      alt.Tooltip(f"{column}:Q", format=",.0f")],
         )
-        .properties(title=title, height=max(220, 9 * grid["day"].nunique()))
+        .properties(title=chart_title(title), height=max(220, 9 * grid["day"].nunique()))
     )  # fmt: skip
 
 
@@ -97,10 +103,10 @@ def minute_lines(
         .mark_line(strokeWidth=1)
         .encode(
             x=alt.X("time:T", title="time (IST)", axis=alt.Axis(format="%d %b %H:%M")),
-            y=alt.Y(f"{column}:Q", title=title),
+            y=alt.Y(f"{column}:Q", title=None),
             color=_run_colour(colours),
             tooltip=[alt.Tooltip("time:T", format="%d %b %H:%M"), "run:N",
                      alt.Tooltip(f"{column}:Q", format=",.0f")],
         )
-        .properties(title=title, height=260)
+        .properties(title=chart_title(title), height=260)
     )  # fmt: skip

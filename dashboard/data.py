@@ -44,7 +44,7 @@ def runs_index(root: str, stamp: float) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
     if frame.empty:
         return frame
-    frame["label"] = (
+    frame["details"] = (
         frame["scenario"]
         + " · "
         + frame["engine"]
@@ -53,9 +53,30 @@ def runs_index(root: str, stamp: float) -> pd.DataFrame:
         + " · seed "
         + frame["seed"].astype(str)
     )
-    repeated = frame["label"].duplicated(keep=False)
-    frame.loc[repeated, "label"] += " · " + frame.loc[repeated, "run_id"].str[-6:]
+    frame["label"] = short_labels(frame)
     return frame.sort_values("label").reset_index(drop=True)
+
+
+def short_labels(frame: pd.DataFrame) -> pd.Series:
+    """Each run's scenario name, with only what tells apart runs of the same scenario
+    (engine, scale, seed; the run id's end as a last resort): short enough for legends
+    and a projector."""
+    labels = frame["scenario"].copy()
+    for _, rows in frame.groupby("scenario"):
+        if len(rows) == 1:
+            continue
+        parts = []
+        if rows["engine"].nunique() > 1:
+            parts.append(rows["engine"])
+        if rows["scale"].nunique() > 1:
+            parts.append("1:" + rows["scale"].astype(str))
+        if rows["seed"].nunique() > 1:
+            parts.append("seed " + rows["seed"].astype(str))
+        for part in parts:
+            labels[rows.index] += " · " + part
+    repeated = labels.duplicated(keep=False)
+    labels[repeated] += " · " + frame.loc[repeated, "run_id"].str[-6:]
+    return labels
 
 
 @st.cache_data(max_entries=48, show_spinner=False)
@@ -98,9 +119,10 @@ def pick_runs(runs: pd.DataFrame, key: str, default_count: int = 2) -> list[str]
     """A multiselect of runs by label; returns the chosen labels."""
     labels = runs["label"].tolist()
     default = list(st.session_state.get("chosen_runs") or labels[:default_count])
-    fresh = st.session_state.get("pending_run_label_prefix")  # a run just made in the designer
+    fresh = st.session_state.get("last_run")  # a run just made in the designer
     if fresh:
-        default += [x for x in labels if x.startswith(fresh) and x not in default][:1]
+        made = runs.loc[runs["run_id"] == fresh, "label"].tolist()
+        default += [x for x in made if x not in default]
     chosen = st.multiselect(
         "Runs to compare", labels, default=[x for x in default if x in labels], key=key
     )

@@ -239,6 +239,17 @@ def test_empty_store_explains_how_to_make_runs(tmp_path, monkeypatch):
     assert not (tmp_path / "empty").exists()  # reading an empty store creates nothing
 
 
+def test_run_labels_are_short_and_tell_runs_apart(app, replicated_app):
+    """A scenario's name alone when it has one run; with only what differs (the seed
+    here) when it has several; the full description beside it on the overview."""
+    assert app.multiselect[0].options == ["baseline", "saptah_2024"]
+    assert replicated_app.multiselect[0].options == [
+        "saptah_2024 · seed 1", "saptah_2024 · seed 2", "saptah_2024 · seed 3",
+    ]  # fmt: skip
+    details = " ".join(m.value for m in app.markdown)
+    assert "saptah_2024 · fast · 1:2000 · seed" in details
+
+
 def test_replications_show_as_bands(replicated_app):
     app = replicated_app
     assert any("over 3 seeds" in c.value for c in app.caption)

@@ -157,7 +157,7 @@ def test_designer_changes_a_lever_and_runs_a_quick_scenario(page, server, store_
     assert any(r.startswith("browser-run-fast-") for r in ResultsStore(store_root).run_ids())
 
     visit(page, server, "overview")
-    expect(page.get_by_text("browser-run · fast").first).to_be_visible()
+    expect(page.get_by_text("browser-run · fast · 1:").first).to_be_visible()  # its details
     page.screenshot(path=SCREENSHOTS / "overview-with-new-run.png", full_page=True)
 
 

@@ -62,13 +62,15 @@ right.altair_chart(
 )
 left, right = st.columns(2)
 left.altair_chart(
-    daily_lines(frames, "new_learning_hours", "nominal learning hours a day", palette),
+    daily_lines(frames, "new_learning_hours", "nominal learning hours a day", palette,
+                bands=bands_of("new_learning_hours")),
     width="stretch",
-)
+)  # fmt: skip
 right.altair_chart(
-    daily_lines(frames, "n_active_learners", "officers learning that day", palette),
+    daily_lines(frames, "n_active_learners", "officers learning that day", palette,
+                bands=bands_of("n_active_learners")),
     width="stretch",
-)
+)  # fmt: skip
 
 st.subheader("Meeting the target")
 rows = []

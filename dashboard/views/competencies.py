@@ -58,6 +58,12 @@ baseline_label = st.selectbox("Baseline", with_model, key="competencies.baseline
 baseline = kpis_of(run_by_label(runs, baseline_label))
 
 
+def share(value: float) -> str:
+    """A share with enough digits to tell small ones apart (role readiness is often
+    below 0.1%)."""
+    return f"{value:.1%}" if value >= 0.1 else f"{value:.2%}" if value >= 0.001 else f"{value:.3%}"
+
+
 def run_ids(label: str) -> list[str]:
     return replicates(runs, label) or [str(run_by_label(runs, label)["run_id"])]
 
@@ -75,14 +81,14 @@ for label in with_model:
         delta = None
         if label != baseline_label and baseline.get(name):
             delta = percent(100 * (kpis[name] - baseline[name]) / baseline[name])
-        value = f"{kpis[name]:.1%}" if name != HEADLINE[-1][0] else kpi_value(kpis[name])
+        value = share(kpis[name]) if name != HEADLINE[-1][0] else kpi_value(kpis[name])
         column.metric(title, value, delta=delta)
         start = kpis.get(f"{name}_start")
-        notes = [f"{start:.1%} at the start"] if start is not None else []
+        notes = [f"{share(start)} at the start"] if start is not None else []
         if name in bands:
             band = bands[name]
             low, high = (
-                (f"{band['p10']:.1%}", f"{band['p90']:.1%}")
+                (share(band["p10"]), share(band["p90"]))
                 if name != HEADLINE[-1][0]
                 else (kpi_value(band["p10"]), kpi_value(band["p90"]))
             )

@@ -215,11 +215,10 @@ if quick or full:
     bar.progress(1.0, text="storing the run...")
     folder = store().write(result)
     bar.empty()
-    label_hint = f"{run_scenario.name} · fast · 1:{run_scenario.scale}"
+    label_hint = run_scenario.name
     st.session_state["last_run"] = result.run_id
     st.success(f"Stored {result.run_id} in {folder}. It is now in the comparison ({label_hint}).")
     chosen_runs = st.session_state.get("chosen_runs") or []
-    st.session_state["pending_run_label_prefix"] = label_hint
     st.session_state["chosen_runs"] = chosen_runs
     from sim.results.formatting import kpi_value
 

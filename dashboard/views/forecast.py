@@ -11,6 +11,7 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 import streamlit as st
+from charts import chart_title
 
 from sim.forecasting import backtest as bt
 from sim.forecasting.fit import Ensemble, weighted_quantiles
@@ -90,7 +91,7 @@ for column, (quantity, title) in zip(columns, SERIES.items(), strict=True):
         .encode(x="date:T")
     )
     column.altair_chart(
-        (area + line + dots + cut).properties(title=QUANTITIES[quantity], height=280),
+        (area + line + dots + cut).properties(title=chart_title(QUANTITIES[quantity]), height=280),
         width="stretch",
     )
 

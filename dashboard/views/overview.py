@@ -28,7 +28,7 @@ for label in chosen:
     kpis = kpis_of(run)
     st.markdown(
         f"<span style='color:{palette[label]};font-size:1.6em'>■</span> **{label}** — "
-        f"{run.get('description', '')}",
+        f"{run.get('description', '')} <span style='color:grey'>({run['details']})</span>",
         unsafe_allow_html=True,
     )
     shown = [k for k in HEADLINE if k in kpis]
