@@ -226,8 +226,34 @@ def test_designer_quick_run_lands_in_the_store_and_the_comparison(private_store)
 def test_export_offers_images_and_tables(app):
     open_page(app, "export")
     downloads = app.get("download_button")
-    assert len(downloads) >= 1 + 1 + 3 * 2 + 1
+    assert len(downloads) >= 2 + 1 + 3 * 2 + 1  # summary PNG and PDF, a chart, CSVs
     assert len(app.get("image")) == 2  # the summary page and a chart
+
+
+def test_the_slide_summary_carries_bands_and_the_assumptions_line(replicated_app):
+    """PDF and PNG from the export page; drawn again as SVG (text kept as text) to read
+    what the slide says: each value's 10-90% band and the assumptions line."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "dashboard"))
+    from images import summary_png
+
+    app = open_page(replicated_app, "export")
+    assumptions = app.text_input[1].value
+    assert "saptah_2024 · fast · 1:2000 · seed 1" in assumptions and "docs/model.md" in assumptions
+    labels = [d.proto.label for d in app.get("download_button")]
+    assert "Download the summary (PDF)" in labels and "Download the summary (PNG)" in labels
+    kpis = pd.DataFrame({"a": [100.0, 2.0]}, index=["completions", "servers_needed"])
+    daily = pd.DataFrame(
+        {"date": pd.date_range("2024-10-19", periods=3), "new_completions": [1, 3, 2]}
+    )
+    band = {"completions": {"p10": 90.0, "median": 100.0, "p90": 111.0, "n": 3}}
+    shade = daily[["date"]].assign(low=[0.5, 2.0, 1.0], high=[2.0, 4.0, 3.0])
+    svg = summary_png("T", kpis, {"a": daily}, {"a": "#123456"}, {"a": band}, {"a": shade},
+                      "assumed: everything", "svg").decode()  # fmt: skip
+    assert "[90 - 111]" in svg and "assumed: everything" in svg and "10-90% bands" in svg
+    pdf = summary_png("T", kpis, {"a": daily}, {"a": "#123456"}, image_format="pdf")
+    assert pdf.startswith(b"%PDF")
 
 
 def test_empty_store_explains_how_to_make_runs(tmp_path, monkeypatch):

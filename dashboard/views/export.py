@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from data import HEADLINE, chosen_runs, colours, kpis_of, run_by_label, table
+from data import HEADLINE, chosen_runs, colours, kpis_of, replicates, run_by_label, table
 from images import daily_chart_png, summary_png
+
+from sim.results.bands import kpi_bands, series_bands
 
 cached_summary = st.cache_data(max_entries=16, show_spinner="drawing the summary...")(summary_png)
 cached_chart = st.cache_data(max_entries=16, show_spinner=False)(daily_chart_png)
@@ -20,9 +22,29 @@ kpis = pd.DataFrame(
     {label: [kpis_of(run_by_label(runs, label)).get(k) for k in HEADLINE] for label in chosen},
     index=HEADLINE,
 ).dropna(how="all")
-summary = cached_summary(title, kpis, frames, palette)
+bands, daily_bands = {}, {}
+by_id = runs.set_index("run_id")
+for label in chosen:
+    ids = replicates(runs, label)
+    if ids:
+        bands[label] = kpi_bands([kpis_of(by_id.loc[r]) for r in ids])
+        band = series_bands([table(r, "daily") for r in ids], "date", ["new_completions"])
+        daily_bands[label] = band.rename(
+            columns={"new_completions_p10": "low", "new_completions_p90": "high"}
+        )
+described = "; ".join(f"{label}: {run_by_label(runs, label)['details']}" for label in chosen)
+assumptions = st.text_input(
+    "Assumptions line (printed at the foot)",
+    f"{described}. Assumptions and fitted values: docs/model.md, docs/competencies.md; "
+    "behaviour calibrated to the 2024 week (sim/data/calibrated.yaml).",
+)
+summary = cached_summary(title, kpis, frames, palette, bands, daily_bands, assumptions)
 st.image(summary, caption="One-page summary (PNG, 16:9)")
-st.download_button("Download the summary (PNG)", summary, "karmasim-summary.png", "image/png")
+left, right = st.columns(2)
+left.download_button("Download the summary (PNG)", summary, "karmasim-summary.png", "image/png")
+pdf = cached_summary(title, kpis, frames, palette, bands, daily_bands, assumptions, "pdf")
+right.download_button("Download the summary (PDF)", pdf, "karmasim-summary.pdf",
+                      "application/pdf")  # fmt: skip
 
 st.subheader("Charts")
 column = st.selectbox(
