@@ -22,6 +22,7 @@ PAGES = [
     st.Page(HERE / "views/overview.py", title="Overview", url_path="overview", default=True),
     st.Page(HERE / "views/campaign.py", title="Campaign week", url_path="campaign"),
     st.Page(HERE / "views/platform_load.py", title="Platform load", url_path="platform"),
+    st.Page(HERE / "views/replay.py", title="Campaign replay", url_path="replay"),
     st.Page(HERE / "views/competencies.py", title="Competencies", url_path="competencies"),
     st.Page(HERE / "views/forecast.py", title="Forecast", url_path="forecast"),
     st.Page(HERE / "views/designer.py", title="Scenario designer", url_path="designer"),

@@ -223,6 +223,26 @@ def test_designer_quick_run_lands_in_the_store_and_the_comparison(private_store)
     assert any(label.startswith("designer-test") for label in app.multiselect[0].value)
 
 
+def test_replay_steps_through_the_campaign_hour_by_hour(app):
+    """Two runs side by side; moving the hour (slider or step button) changes the metrics
+    and the marker on the charts."""
+    open_page(app, "replay")
+    assert [s.value for s in app.selectbox][:2] == ["baseline", "saptah_2024"]
+    assert len(app.metric) == 6 and len(app.get("vega_lite_chart")) == 2
+    slider = app.select_slider(key="replay.hour")
+    start = slider.value
+    assert "IST" in start
+    before = ([m.value for m in app.metric], chart_data(app))
+    options = slider.options
+    slider.set_value(options[options.index(start) - 10]).run()
+    after = ([m.value for m in app.metric], chart_data(app))
+    assert after[0] != before[0]
+    app.button(key="replay.forward").click().run()
+    assert app.select_slider(key="replay.hour").value == options[options.index(start) - 9]
+    marker = json.dumps(chart_specs(app)[0])
+    assert '"rule"' in marker
+
+
 def test_export_offers_images_and_tables(app):
     open_page(app, "export")
     downloads = app.get("download_button")

@@ -28,6 +28,7 @@ PAGES = {
     "overview": "Scenario overview",
     "campaign": "Campaign week",
     "platform": "Platform load",
+    "replay": "Campaign replay",
     "competencies": "Competencies",
     "forecast": "Forecast",
     "designer": "Scenario designer",
@@ -102,7 +103,9 @@ def visit(page: Page, server: str, path: str) -> None:
     page.goto(f"{server}/{path}")
     expect(page.get_by_role("heading", name=PAGES[path]).first).to_be_visible()
     page.wait_for_load_state("networkidle")
-    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0)  # not running
+    # not running (a page that draws its slide in two formats takes a few seconds on a
+    # busy machine: wait, do not time)
+    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=30_000)
 
 
 def no_exceptions(page: Page) -> None:
@@ -125,6 +128,27 @@ def test_every_page_renders_cards_and_charts(page, server):
         expect(chart.first.locator("canvas, svg").first).to_be_visible()  # drawn, not empty
         no_exceptions(page)
         page.screenshot(path=SCREENSHOTS / f"{path}.png", full_page=True)
+
+    visit(page, server, "replay")  # the slider moves, the metrics and the marker follow
+    charts = page.locator('[data-testid="stVegaLiteChart"]')
+    expect(charts).to_have_count(2)
+    metrics = page.locator('[data-testid="stMetricValue"]')
+    expect(metrics).to_have_count(6)
+    before = metrics.all_inner_texts()
+    page.screenshot(path=SCREENSHOTS / "replay.png", full_page=True)
+    thumb = page.get_by_role("slider").first
+    thumb.focus()
+    for _ in range(6):
+        thumb.press("ArrowLeft")
+    page.wait_for_load_state("networkidle")
+    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=30_000)
+    page.wait_for_function(
+        "([n, old]) => { const v = [...document.querySelectorAll('[data-testid=stMetricValue]')]"
+        ".map(e => e.innerText); return v.length === n && v.join('|') !== old; }",
+        arg=[6, "|".join(before)],
+    )
+    no_exceptions(page)
+    page.screenshot(path=SCREENSHOTS / "replay-moved.png", full_page=True)
 
     for path in ("export",):
         visit(page, server, path)
