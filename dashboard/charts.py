@@ -92,13 +92,19 @@ def heatmap(load: pd.DataFrame, column: str, title: str) -> alt.Chart:
 
 
 def minute_lines(
-    frames: dict[str, pd.DataFrame], column: str, title: str, colours: dict[str, str]
+    frames: dict[str, pd.DataFrame],
+    column: str,
+    title: str,
+    colours: dict[str, str],
+    bands: dict[str, pd.DataFrame] | None = None,
 ) -> alt.Chart:
+    """One line per run of a per-minute column; `bands` (time, low, high per run, from
+    replications) as shaded 10-90% ranges."""
     data = pd.concat(
         [f[["time", column]].assign(run=label) for label, f in frames.items()], ignore_index=True
     )
     data["time"] = data["time"].dt.tz_localize(None)  # shown as IST wall-clock time
-    return (
+    chart = (
         alt.Chart(data)
         .mark_line(strokeWidth=1)
         .encode(
@@ -108,5 +114,17 @@ def minute_lines(
             tooltip=[alt.Tooltip("time:T", format="%d %b %H:%M"), "run:N",
                      alt.Tooltip(f"{column}:Q", format=",.0f")],
         )
-        .properties(title=chart_title(title), height=260)
     )  # fmt: skip
+    if bands:
+        shaded = pd.concat(
+            [b[["time", "low", "high"]].assign(run=label) for label, b in bands.items()],
+            ignore_index=True,
+        )
+        shaded["time"] = shaded["time"].dt.tz_localize(None)
+        area = (
+            alt.Chart(shaded)
+            .mark_area(opacity=0.2)
+            .encode(x="time:T", y="low:Q", y2="high:Q", color=_run_colour(colours))
+        )
+        chart = area + chart
+    return chart.properties(title=chart_title(title), height=260)

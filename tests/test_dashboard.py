@@ -300,8 +300,12 @@ def test_replications_show_as_bands(replicated_app):
     app = replicated_app
     assert any("over 3 seeds" in c.value for c in app.caption)
     open_page(app, "campaign")
-    completions = json.dumps(chart_specs(app)[0])
-    assert '"area"' in completions  # the 10-90% band under each line
+    for spec in chart_specs(app):  # every daily chart: the 10-90% band under each line
+        assert '"area"' in json.dumps(spec)
+    open_page(app, "platform_load")
+    assert any("10-90%" in c.value and "over 3 runs" in c.value for c in app.caption)
+    minute_charts = [json.dumps(s) for s in chart_specs(app)[1:]]  # after the heatmap
+    assert len(minute_charts) == 3 and all('"area"' in spec for spec in minute_charts)
 
 
 def test_posterior_draws_show_as_bands_with_parameter_uncertainty(tmp_path, monkeypatch):

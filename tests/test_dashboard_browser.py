@@ -207,7 +207,7 @@ def test_designer_uploads_are_checked_before_use(page, server, store_root, tmp_p
         path = tmp_path / file_name
         path.write_text(text)
         page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
-        expect(page.get_by_text(message).first).to_be_visible()
+        expect(page.get_by_text(message).first).to_be_visible(timeout=30_000)  # a wait
         no_exceptions(page)
     page.screenshot(path=SCREENSHOTS / "designer-bad-upload.png", full_page=True)
     variant = tmp_path / "variant.yaml"
@@ -215,6 +215,6 @@ def test_designer_uploads_are_checked_before_use(page, server, store_root, tmp_p
         "base: saptah_2024.yaml\nname: uploaded\ncampaigns: {0: {target_hours: 7}}\n"
     )
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(variant))
-    expect(page.get_by_label("Target hours per officer")).to_have_value("7.00")
+    expect(page.get_by_label("Target hours per officer")).to_have_value("7.00", timeout=30_000)
     no_exceptions(page)
     assert ResultsStore(store_root).run_ids() == before

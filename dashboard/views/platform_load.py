@@ -8,8 +8,9 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 from charts import heatmap, minute_lines
-from data import chosen_runs, colours, kpis_of, run_by_label, table
+from data import chosen_runs, colours, kpis_of, replicates, run_by_label, table
 
+from sim.results.bands import kpi_bands, series_bands
 from sim.results.formatting import kpi_value
 
 st.title("Platform load")
@@ -24,12 +25,20 @@ CARDS = {
     "rejected_sessions": "sessions turned away",
     "server_hours": "server-hours",
 }
+by_id = runs.set_index("run_id")
 for label in chosen:
     kpis = kpis_of(run_by_label(runs, label))
+    ids = replicates(runs, label)
+    bands = kpi_bands([kpis_of(by_id.loc[r]) for r in ids]) if ids else {}
     marker = f"<span style='color:{palette[label]}'>■</span> **{label}**"
     st.markdown(marker, unsafe_allow_html=True)
     for column, (name, title) in zip(st.columns(len(CARDS)), CARDS.items(), strict=True):
         column.metric(title, kpi_value(kpis[name]) if name in kpis else "–")
+        if name in bands:
+            band = bands[name]
+            column.caption(
+                f"10-90%: {kpi_value(band['p10'])} - {kpi_value(band['p90'])} over {band['n']} runs"
+            )
 
 heat_label = st.selectbox("Heatmap for", chosen, key="platform.heat_run")
 heat_load = table(run_by_label(runs, heat_label)["run_id"], "load")
@@ -53,15 +62,27 @@ days = picked if isinstance(picked, tuple) and len(picked) == 2 else (busiest, b
 low = pd.Timestamp(days[0]).tz_localize("Asia/Kolkata")
 high = pd.Timestamp(days[1] + dt.timedelta(days=1)).tz_localize("Asia/Kolkata")
 window = {k: f[(f["time"] >= low) & (f["time"] < high)] for k, f in loads.items()}
-st.altair_chart(
-    minute_lines(window, "concurrent_learners", "learners on the platform", palette),
-    width="stretch",
-)
-st.altair_chart(
-    minute_lines(window, "requests_per_s", "requests per second", palette),
-    width="stretch",
-)
-st.altair_chart(minute_lines(window, "servers_ready", "servers serving", palette), width="stretch")
+COLUMNS = ["concurrent_learners", "requests_per_s", "servers_ready"]
+
+
+def minute_bands(column: str) -> dict[str, pd.DataFrame]:
+    """10-90% per-minute bands of the shown days, for runs with replications."""
+    result = {}
+    for label in chosen:
+        ids = replicates(runs, label)
+        if ids:
+            frames = [table(r, "load") for r in ids]
+            frames = [f[(f["time"] >= low) & (f["time"] < high)] for f in frames]
+            band = series_bands(frames, "time", [column])
+            result[label] = band.rename(columns={f"{column}_p10": "low", f"{column}_p90": "high"})
+    return result
+
+
+for column, title in zip(
+    COLUMNS, ["learners on the platform", "requests per second", "servers serving"], strict=True
+):
+    chart = minute_lines(window, column, title, palette, minute_bands(column))
+    st.altair_chart(chart, width="stretch")
 
 st.subheader("Servers needed, hour by hour")
 hourly_label = st.selectbox("Run", chosen, key="platform.hourly_run")
