@@ -15,6 +15,20 @@ def _run_colour(colours: dict[str, str]) -> alt.Color:
     return alt.Color("run:N", scale=_colour_scale(colours), legend=legend)
 
 
+def _band_area(bands: dict[str, pd.DataFrame], x: str, colours: dict[str, str]) -> alt.Chart:
+    """Shaded 10-90% ranges (`x`, low, high per run) under the runs' lines."""
+    shaded = pd.concat(
+        [b[[x, "low", "high"]].assign(run=label) for label, b in bands.items()], ignore_index=True
+    )
+    if isinstance(shaded[x].dtype, pd.DatetimeTZDtype):
+        shaded[x] = shaded[x].dt.tz_localize(None)  # shown as IST wall-clock time
+    return (
+        alt.Chart(shaded)
+        .mark_area(opacity=0.2)
+        .encode(x=f"{x}:T", y="low:Q", y2="high:Q", color=_run_colour(colours))
+    )
+
+
 def chart_title(text: str) -> alt.TitleParams:
     """A title above the plot, left-aligned, clear of the axis (not over the chart)."""
     return alt.TitleParams(text=text, anchor="start", offset=10, fontSize=14)
@@ -45,18 +59,7 @@ def daily_lines(
                      alt.Tooltip(f"{column}:Q", format=",.0f")],
         )
     )  # fmt: skip
-    chart = lines
-    if bands:
-        shaded = pd.concat(
-            [b[["date", "low", "high"]].assign(run=label) for label, b in bands.items()],
-            ignore_index=True,
-        )
-        area = (
-            alt.Chart(shaded)
-            .mark_area(opacity=0.2)
-            .encode(x="date:T", y="low:Q", y2="high:Q", color=_run_colour(colours))
-        )
-        chart = area + chart
+    chart = _band_area(bands, "date", colours) + lines if bands else lines
     if reference is not None and len(reference):
         segments = (
             alt.Chart(reference)
@@ -116,15 +119,5 @@ def minute_lines(
         )
     )  # fmt: skip
     if bands:
-        shaded = pd.concat(
-            [b[["time", "low", "high"]].assign(run=label) for label, b in bands.items()],
-            ignore_index=True,
-        )
-        shaded["time"] = shaded["time"].dt.tz_localize(None)
-        area = (
-            alt.Chart(shaded)
-            .mark_area(opacity=0.2)
-            .encode(x="time:T", y="low:Q", y2="high:Q", color=_run_colour(colours))
-        )
-        chart = area + chart
+        chart = _band_area(bands, "time", colours) + chart
     return chart.properties(title=chart_title(title), height=260)

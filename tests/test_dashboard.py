@@ -30,13 +30,18 @@ def store_root(tmp_path_factory):
     return root
 
 
-@pytest.fixture
-def app(store_root, monkeypatch) -> AppTest:
-    monkeypatch.setenv("KARMASIM_RESULTS", str(store_root))
+def app_on(root, monkeypatch) -> AppTest:
+    """The dashboard, run once, reading the store at `root`."""
+    monkeypatch.setenv("KARMASIM_RESULTS", str(root))
     test = AppTest.from_file(APP, default_timeout=TIMEOUT)
     test.run()
     assert not test.exception
     return test
+
+
+@pytest.fixture
+def app(store_root, monkeypatch) -> AppTest:
+    return app_on(store_root, monkeypatch)
 
 
 def open_page(app: AppTest, page: str) -> AppTest:
@@ -139,11 +144,7 @@ def replicated_root(tmp_path_factory):
 
 @pytest.fixture
 def replicated_app(replicated_root, monkeypatch) -> AppTest:
-    monkeypatch.setenv("KARMASIM_RESULTS", str(replicated_root))
-    test = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    test.run()
-    assert not test.exception
-    return test
+    return app_on(replicated_root, monkeypatch)
 
 
 def test_competencies_page_shows_bands_over_replications(replicated_app):

@@ -44,6 +44,7 @@ class CompetencySnapshot:
     org_met: np.ndarray  # [orgs] of them met
     org_ready: np.ndarray  # [orgs] officers meeting every requirement
     org_officers: np.ndarray  # [orgs] officers counted
+    improved: float  # officers meeting more requirements than at the start (or transfer)
 
     def total(self, measure: str) -> float:
         return float(self.cells[measure].sum())
@@ -274,4 +275,5 @@ class CompetencyModel:
             org_met=np.bincount(org, weights=met_count[counted], minlength=self.n_orgs),
             org_ready=np.bincount(org[ready[counted]], minlength=self.n_orgs).astype(float),
             org_officers=np.bincount(org, minlength=self.n_orgs).astype(float),
+            improved=float(np.count_nonzero((met_count > self.met_at_start) & counted)),
         )

@@ -10,7 +10,6 @@ import pandas as pd
 from sim.agents.competencies import MEASURES, CompetencySnapshot
 from sim.config import CADRES, COMPETENCY_AREAS, SECTORS, SERVICE_GROUPS
 from sim.engines.output import EngineOutput
-from sim.world.population import NO_DAY
 
 DIMENSIONS = ("all", "sector", "service_group", "cadre", "unit", "family")
 COUNTS = MEASURES  # summed, then scaled to officers
@@ -93,14 +92,12 @@ def competency_kpis(output: EngineOutput, end: CompetencySnapshot) -> dict[str, 
     model = output.competencies
     start = model.at_start
     assert start is not None
-    counted = output.population.officers.left_day == NO_DAY
-    moved = (model.met_count() > model.met_at_start) & counted
     kpis = {
         "competency_coverage": end.coverage,
         "competency_coverage_start": start.coverage,
         "role_readiness": end.readiness,
         "role_readiness_start": start.readiness,
-        "officers_meeting_more_requirements": float(moved.sum()),
+        "officers_meeting_more_requirements": end.improved,
         "requirements_met_gained": end.total("met") - start.total("met"),
     }
     for area in COMPETENCY_AREAS:
