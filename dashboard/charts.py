@@ -121,3 +121,38 @@ def minute_lines(
     if bands:
         chart = _band_area(bands, "time", colours) + chart
     return chart.properties(title=chart_title(title), height=260)
+
+
+def tornado(table: pd.DataFrame, title: str) -> alt.Chart:
+    """Cost at each end of each input's range around the configured cost, largest swing
+    on top (the table from sim.platform.sensitivity)."""
+    rows = []
+    for rank, row in enumerate(table.itertuples()):
+        label = f"{row.input} ({row.low} - {row.high})"
+        for end, cost, servers in (("low end", row.cost_low, row.servers_low),
+                                   ("high end", row.cost_high, row.servers_high)):  # fmt: skip
+            rows.append({"input": label, "rank": rank, "end": end, "base": row.cost_base,
+                         "cost": cost, "servers": servers})  # fmt: skip
+    data = pd.DataFrame(rows)
+    order = list(dict.fromkeys(data.sort_values("rank")["input"]))
+    bars = (
+        alt.Chart(data)
+        .mark_bar(opacity=0.85)
+        .encode(
+            y=alt.Y("input:N", sort=order, title=None, axis=alt.Axis(labelLimit=400)),
+            x=alt.X("base:Q", title="cost of hour-by-hour servers (INR)"),
+            x2="cost:Q",
+            color=alt.Color(
+                "end:N",
+                scale=alt.Scale(domain=["low end", "high end"], range=["#2e75b6", "#c55a11"]),
+                legend=alt.Legend(title=None, orient="bottom"),
+            ),
+            tooltip=["input:N", "end:N", alt.Tooltip("cost:Q", format=",.0f"), "servers:Q"],
+        )
+    )
+    base = (
+        alt.Chart(pd.DataFrame({"base": [table["cost_base"].iloc[0]]}))
+        .mark_rule()
+        .encode(x="base:Q")
+    )
+    return (bars + base).properties(title=chart_title(title), height=36 * len(order) + 40)

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from pydantic import ValidationError
 
+from sim.config import PlatformConfig
 from sim.results.kpis import HEADLINE_KPIS
 from sim.results.store import ResultsStore
 
@@ -90,6 +92,16 @@ def index() -> pd.DataFrame:
 
 def table(run_id: str, name: str) -> pd.DataFrame:
     return run_table(str(results_root()), run_id, name, store_stamp())
+
+
+def platform_of(run_id: str) -> tuple[PlatformConfig, str]:
+    """The run's platform settings, or the defaults and why when the run was stored by a
+    version whose settings no longer validate."""
+    try:
+        stored = ResultsStore(str(results_root())).config(run_id).get("platform", {})
+        return PlatformConfig.model_validate(stored), ""
+    except (ValidationError, OSError) as error:
+        return PlatformConfig(), f"stored settings not readable ({type(error).__name__}): defaults"
 
 
 def colours(labels: list[str]) -> dict[str, str]:

@@ -644,6 +644,28 @@ def capacity(
     stagger_days: Annotated[
         int, typer.Option("--stagger-days", min=1, help="days between waves")
     ] = 3,
+    posterior: Annotated[
+        Path | None,
+        typer.Option(
+            "--posterior",
+            help="a fitted ensemble (e.g. sim/data/history_fit/2026-02-28): the campaign's "
+            "load with bands over draws from it",
+        ),
+    ] = None,
+    draws: Annotated[
+        int, typer.Option("--draws", min=1, max=1000, help="draws with --posterior")
+    ] = 20,
+    seeds: Annotated[
+        int, typer.Option("--seeds", min=1, max=1000, help="futures as seeds (no --posterior)")
+    ] = 1,
+    budget: Annotated[
+        bool,
+        typer.Option(
+            "--budget",
+            help="the fewest servers and the cheapest autoscaler settings meeting the target "
+            "in the busiest hour in 9 of 10 futures",
+        ),
+    ] = False,
     seed: SeedOpt = None,
     scale: ScaleOpt = None,
     out: OutOpt = Path("results"),
@@ -651,8 +673,11 @@ def capacity(
     engine: EngineOpt = "fast",
 ) -> None:
     """Capacity plan for a scenario: peaks, servers per hour, cost, headroom, autoscaling,
-    and what staggering the campaign's ministries in waves would save."""
+    sensitivity to the request mix, and what staggering the campaign's ministries in waves
+    would save. With --posterior or --seeds: the last campaign's load hour by hour with
+    bands over futures, the autoscaler replayed in each, and (--budget) what to buy."""
     from sim.platform.plan import capacity_plan, staggered_variant
+    from sim.platform.sensitivity import mix_sensitivity, plot_tornado
 
     with user_errors():
         scenario = resolve(config, seed, scale)
@@ -663,10 +688,24 @@ def capacity(
         check_engine(engine, scenario)
         store = ResultsStore(out)
         store.prepare()
+        if posterior is not None or seeds > 1 or budget:
+            runs = capacity_futures(scenario, posterior, draws, seeds, engine, store, json_output)
+            capacity_over_futures(scenario, runs, store, out, budget, json_output)
+            return
         run_id, kpis = obtain(scenario, engine, store, rerun=False, quiet=json_output)
         windows = [(c.start, c.end) for c in scenario.campaigns]
         plan = capacity_plan(
             scenario.platform, store.table(run_id, "load"), store.table(run_id, "hourly"), windows
+        )
+        plan["sensitivity"] = mix_sensitivity(scenario.platform, store.table(run_id, "load"))
+        folder = writable_folder(out / "capacity" / run_id)
+        plan["sensitivity"].to_csv(folder / "sensitivity.csv", index=False)
+        plan["tornado_chart"] = str(
+            plot_tornado(
+                plan["sensitivity"],
+                f"{scenario.name}: cost of servers as each request-mix input moves",
+                folder / "tornado.png",
+            )
         )
         plan["staggering"] = None
         if stagger_waves >= 2 and scenario.campaigns:
@@ -724,6 +763,16 @@ def capacity(
             f"{row.busiest_hour:02d}:00",
         )
     console.print(days)
+    targets = Table(
+        title=f"Servers for the busiest minute, by latency target ({quantile} of requests "
+        "within it; below the first, no number of servers will do)",
+        title_justify="left",
+    )
+    targets.add_column("target (ms)", justify="right")
+    targets.add_column("servers", justify="right")
+    for row in plan["by_target"].itertuples():
+        targets.add_row(f"{row.latency_target_ms:,.0f}", str(row.servers_needed))
+    console.print(targets)
     options = Table(title="Provisioning options over the whole run")
     for column in ("option", "server-hours", "cost (INR)", "minutes over target", "max servers"):
         options.add_column(column, justify="right" if column != "option" else "left")
@@ -736,6 +785,7 @@ def capacity(
             str(row.max_servers),
         )
     console.print(options)
+    print_sensitivity(plan["sensitivity"], plan["tornado_chart"])
     staggering = plan["staggering"]
     if staggering and "skipped" in staggering:
         console.print(f"staggering estimate skipped: {staggering['skipped']}")
@@ -753,6 +803,165 @@ def capacity(
             view.add_row(name, kpi_value(before), kpi_value(after), change)
         console.print(view)
     console.print("hour-by-hour table: the run's `hourly` table in the store (or --json)")
+
+
+def capacity_futures(
+    scenario: Scenario,
+    posterior: Path | None,
+    draws: int,
+    seeds: int,
+    engine: str,
+    store: ResultsStore,
+    quiet: bool,
+) -> tuple[str, list[str]]:
+    """(what the futures are, their run ids): draws from a fitted ensemble, or seeds."""
+    if posterior is not None:
+        from sim.forecasting.posterior import load_posterior, posterior_draws
+
+        fitted = load_posterior(posterior)
+        scenarios = posterior_draws(scenario, fitted, draws)
+        what = f"{draws} draws from the {fitted.label}"
+    else:
+        scenarios = [scenario.with_overrides(seed=scenario.seed + i) for i in range(seeds)]
+        what = f"{seeds} seeds from {scenario.seed}"
+    for each in scenarios:
+        check_engine(engine, each)
+    n = len(scenarios)
+    ids = [obtain(s, engine, store, False, quiet, f", future {i + 1}/{n}")[0]
+           for i, s in enumerate(scenarios)]  # fmt: skip
+    return what, ids
+
+
+def capacity_over_futures(
+    scenario: Scenario,
+    futures: tuple[str, list[str]],
+    store: ResultsStore,
+    out: Path,
+    budget: bool,
+    json_output: bool,
+) -> None:
+    """The last campaign's load with bands over the futures, the autoscaler replayed in
+    each, and with `budget` the fewest servers and cheapest autoscaler settings."""
+    from sim.platform.budget import cheapest_autoscaler, fewest_servers, futures_needed
+    from sim.platform.client_load import ClientLoad
+    from sim.platform.ensemble import ensemble_capacity, future_of, plot_ensemble
+    from sim.platform.load_test_fit import server_model
+
+    if not scenario.campaigns:
+        raise ConfigError(f"{scenario.name}: no campaign to plan for")
+    what, run_ids = futures
+    campaign = scenario.campaigns[-1]
+    platform = scenario.platform
+    loads = [store.table(run_id, "load") for run_id in run_ids]
+    result = ensemble_capacity(platform, loads, campaign.start, campaign.end)
+    folder = writable_folder(out / "capacity" / f"{scenario.name}-{len(run_ids)}-futures")
+    for name in ("summary", "daily", "hourly"):
+        result[name].to_csv(folder / f"{name}.csv", index=False)
+    chart = plot_ensemble(
+        result["hourly"],
+        f"{campaign.name}: median and 10-90% over {what}",
+        folder / "hourly.png",
+    )
+    answer = None
+    if budget:
+        model = server_model(platform, ClientLoad.from_config(platform).steady_mix())
+        futures_list = [future_of(w) for w in result["windows"]]
+        fixed = fewest_servers(model, futures_list)
+        hours = min(len(w) for w in result["windows"]) / 60
+        scaler = cheapest_autoscaler(
+            platform, model, futures_list, [0.5, 0.6, 0.7, 0.8, 0.9], max_min_servers=fixed
+        )
+        answer = {
+            "futures_required": futures_needed(len(futures_list), 0.9),
+            "futures": len(futures_list),
+            "fixed_servers": fixed,
+            "fixed_cost": fixed * hours * platform.server.cost_per_hour,
+            "autoscaler": scaler.summary if scaler else None,
+        }
+    if json_output:
+        payload = {
+            "scenario": scenario.name,
+            "campaign": campaign.name,
+            "futures": what,
+            "run_ids": run_ids,
+            **{k: result[k].to_dict("records") for k in ("summary", "daily", "hourly")},
+            "chart": str(chart),
+            "budget": answer,
+        }
+        print(json.dumps(payload, indent=2, default=str))
+        return
+    quantile = f"{platform.latency_quantile:.0%}"
+    console.print(
+        Text.assemble(
+            (campaign.name, "bold"),
+            f" ({campaign.start} - {campaign.end}): platform load over {what}; "
+            f"{quantile} of requests within {platform.latency_target_ms:.0f} ms",
+        )
+    )
+    summary = Table(
+        title="The campaign days: median [10% - 90%] over futures", title_justify="left"
+    )
+    for column in ("figure", "median", "10% - 90%"):
+        summary.add_column(column, justify="left" if column == "figure" else "right")
+    for row in result["summary"].itertuples():
+        summary.add_row(row.figure.replace("_", " "), kpi_value(row.p50),
+                        f"{kpi_value(row.p10)} - {kpi_value(row.p90)}")  # fmt: skip
+    console.print(summary)
+    days = Table(title="Day by day: median [10% - 90%]", title_justify="left")
+    for column in ("date", "peak learners", "peak requests/s", "servers", "cost (INR)"):
+        days.add_column(column, justify="right")
+    for row in result["daily"].itertuples():
+        cells = [
+            f"{kpi_value(getattr(row, f'{c}_p50'))} [{kpi_value(getattr(row, f'{c}_p10'))} - "
+            f"{kpi_value(getattr(row, f'{c}_p90'))}]"
+            for c in ("peak_concurrent_learners", "peak_requests_per_s", "servers_needed", "cost")
+        ]
+        days.add_row(str(row.date), *cells)
+    console.print(days)
+    console.print(f"hour by hour: {folder / 'hourly.csv'}; chart: {chart}")
+    if answer:
+        console.print(
+            Text.assemble(
+                ("Budget", "bold"),
+                f": the target in the busiest hour in {answer['futures_required']} of "
+                f"{answer['futures']} futures",
+            )
+        )
+        console.print(
+            f"  fixed: {answer['fixed_servers']} servers, "
+            f"{kpi_value(answer['fixed_cost'])} INR over the campaign days"
+        )
+        scaler = answer["autoscaler"]
+        if scaler is None:
+            console.print("  autoscaler: no setting on the grid meets it")
+        else:
+            console.print(
+                f"  autoscaler: min {scaler['min_servers']} servers, target utilisation "
+                f"{scaler['target_utilisation']:.0%} (others as configured): met in "
+                f"{scaler['futures_meeting_target']} futures, "
+                f"{kpi_value(scaler['server_hours'])} server-hours, "
+                f"{kpi_value(scaler['cost'])} INR (mean over futures)"
+            )
+
+
+def print_sensitivity(table: pd.DataFrame, chart: str) -> None:
+    view = Table(
+        title="Sensitivity to the request mix: each assumed input at the ends of its range "
+        "(sim/data/request_mix_ranges.yaml), largest swing in cost first",
+        title_justify="left",
+    )
+    for column in ("input", "configured", "low - high", "servers", "cost (INR)"):
+        view.add_column(column, justify="left" if column == "input" else "right")
+    for row in table.itertuples():
+        view.add_row(
+            row.input,
+            row.configured,
+            f"{row.low} - {row.high}",
+            f"{row.servers_low} - {row.servers_high} ({row.servers_base})",
+            f"{kpi_value(row.cost_low)} - {kpi_value(row.cost_high)} ({kpi_value(row.cost_base)})",
+        )
+    console.print(view)
+    console.print(f"configured values in brackets; tornado chart: {chart}")
 
 
 @app.command()

@@ -13,8 +13,8 @@ from conftest import sampled
 from sim.config import APIS, AutoscalerConfig, ConfigError, PlatformConfig
 from sim.platform.autoscaler import Autoscaler
 from sim.platform.client_load import ClientLoad
-from sim.platform.queueing import ServerModel, erlang_c
-from sim.platform.tables import server_model
+from sim.platform.load_test_fit import server_model
+from sim.platform.queueing import ServerModel, erlang_c, erlang_c_array
 from sim.simulate import simulate
 
 
@@ -34,45 +34,52 @@ def test_client_load_follows_the_platform_heartbeats():
     assert set(by_api) == set(APIS)
 
 
+def one_class(slots: int, own_s: float, target_s: float, quantile: float) -> ServerModel:
+    """Servers whose every request holds its slot for `own_s` (M/D/c)."""
+    return ServerModel(slots, own_s, ("api",), np.array([own_s]), np.array([1.0]), target_s,
+                       quantile)  # fmt: skip
+
+
 def brute_force_servers(rate: float, model: ServerModel) -> int:
-    """Smallest n with C(c, a) exp(-(c mu - lambda) t) <= 1 - q, from the scalar formula."""
-    mu = 1 / model.service_mean_s
+    """Smallest n with C(c, a) exp(-2 (c - a) / (1 + scv) t / s) <= 1 - q, from the scalar
+    Erlang C recursion (one class of fixed own time s: scv = 0)."""
+    s = model.standard_time_s
     for n in range(1, 1000):
-        c = n * model.workers
-        a = rate / mu
+        c, a = n * model.slots, rate * s
         if a >= c:
             continue
-        if erlang_c(c, a) * math.exp(-(c * mu - rate) * model.wait_budget_s) <= 1 - model.quantile:
+        tail = erlang_c(c, a) * math.exp(-2 * (c - a) / s * (model.target_s - s))
+        if tail <= 1 - model.quantile:
             return n
     raise AssertionError("not found")
 
 
-@pytest.mark.parametrize("rate", [1.0, 500.0, 782.0, 3_000.0, 5_475.0, 40_000.0])
+@pytest.mark.parametrize("rate", [1.0, 50.0, 78.0, 300.0, 547.5, 4_000.0])
 def test_servers_needed_matches_the_erlang_c_formula(rate):
-    model = ServerModel(server_rate=782.0, workers=8, service_scv=1.0, target_s=0.3, quantile=0.95)
+    model = one_class(slots=8, own_s=0.1, target_s=0.3, quantile=0.95)
     assert model.servers_needed(np.array([rate]))[0] == brute_force_servers(rate, model)
 
 
-def test_the_2021_cluster_carried_its_soak_load():
-    """7 nodes served 5,475 mixed requests/s in the 2021 soak test: sized for that load,
-    the model asks for 7 or 8 (it keeps a margin for the latency target)."""
-    model = ServerModel(782.14, 8, service_scv=1.0, target_s=0.3, quantile=0.95)
-    assert model.servers_needed(np.array([5475.0]))[0] in (7, 8)
+def test_erlang_c_of_many_slots_matches_the_recursion():
+    for slots, load in [(1, 0.5), (8, 6.0), (118, 110.0), (826, 800.0), (5000, 4990.0)]:
+        assert erlang_c_array(np.array([slots]), np.array([load]))[0] == pytest.approx(
+            erlang_c(slots, load), rel=1e-9
+        )
 
 
 def test_share_within_target_falls_with_fewer_servers():
-    model = ServerModel(782.0, 8, service_scv=1.5, target_s=0.3, quantile=0.95)
-    rate = np.full(4, 3_000.0)
+    model = one_class(slots=8, own_s=0.1, target_s=0.3, quantile=0.95)
+    rate = np.full(4, 300.0)
     share = model.share_within_target(rate, np.array([3, 4, 5, 10]))
-    assert share[0] == 0.0  # 3 servers cannot carry 3,000/s
+    assert share[0] == 0.0  # 3 servers of 8 slots cannot carry 300/s of 0.1 s each
     assert np.all(np.diff(share) >= 0) and share[-1] == pytest.approx(1.0)
 
 
-def test_allen_cunneen_needs_more_servers_for_variable_service():
-    rate = np.array([20_000.0])
-    exponential = ServerModel(782.0, 8, 1.0, 0.05, 0.99).servers_needed(rate)[0]
-    variable = ServerModel(782.0, 8, 4.0, 0.05, 0.99).servers_needed(rate)[0]
-    assert variable >= exponential
+def test_a_target_below_a_requests_own_time_names_it():
+    platform = PlatformConfig(latency_target_ms=300)
+    model = server_model(platform, ClientLoad.from_config(platform).steady_mix())
+    with pytest.raises(ConfigError, match=r"content_state_update 323 ms \(41% of requests\)"):
+        model.servers_needed(np.array([1000.0]))
 
 
 def step_autoscaler(config: AutoscalerConfig, load, minutes: int = 400) -> Autoscaler:
@@ -135,7 +142,7 @@ def test_each_hour_gets_the_fewest_servers_that_meet_the_target(saptah_run):
     latency target and one fewer would not (checked through the queueing model's own
     latency, from the minute table, not from the sizing code)."""
     platform = saptah_run.scenario.platform
-    model = server_model(platform, ClientLoad.from_config(platform).service_scv())
+    model = server_model(platform, ClientLoad.from_config(platform).steady_mix())
     load = saptah_run.load
     hours = len(load) // 60
     peak = load["standard_requests_per_s"].to_numpy()[: hours * 60].reshape(hours, 60).max(1)

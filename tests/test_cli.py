@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -200,13 +201,42 @@ def test_capacity_plan_reports_servers_options_and_reuses_the_run(tmp_path):
     staggering = plan["staggering"]
     assert staggering["waves"] == 3 and staggering["peak_requests_per_s_staggered"] > 0
     assert len(ResultsStore(tmp_path).run_ids()) == 2  # the scenario and its staggered variant
-    stricter = invoke(*args, "--target-ms", "20", "--json")
+    stricter = invoke(*args, "--target-ms", "324", "--json")
     assert stricter.exit_code == 0, stricter.output
     assert json.loads(stricter.stdout)["servers_needed"] >= plan["servers_needed"]
+    targets = [row["servers_needed"] for row in plan["by_target"]]
+    assert targets == sorted(targets, reverse=True)  # tighter targets first, never fewer
+    inputs = [row["input"] for row in plan["sensitivity"]]
+    assert "progress_write_seconds" in inputs and Path(plan["tornado_chart"]).is_file()
     table = invoke(*args)
     assert table.exit_code == 0 and "Provisioning options" in table.stdout
+    assert "Sensitivity to the request mix" in table.stdout
     bad = invoke(*args, "--target-ms", "0")
     assert bad.exit_code == 2
+    unmeetable = invoke(*args, "--target-ms", "300")
+    assert unmeetable.exit_code == 2 and "content_state_update" in unmeetable.stderr
+
+
+def test_capacity_over_futures_gives_bands_and_a_budget(tmp_path):
+    args = ("capacity", CONFIGS / "saptah_2024.yaml", "--scale", "2000", "--out", tmp_path)
+    result = invoke(*args, "--seeds", "3", "--budget", "--json")
+    assert result.exit_code == 0, result.output
+    plan = json.loads(result.stdout)
+    assert len(plan["run_ids"]) == 3 and plan["campaign"] == "Karmayogi Saptah 2024"
+    days = [d["date"] for d in plan["daily"]]
+    assert days[0] == "2024-10-19" and days[-1] == "2024-10-27"
+    assert len(plan["hourly"]) == 24 * len(days)
+    for row in plan["hourly"]:
+        assert row["servers_needed_p10"] <= row["servers_needed_p50"] <= row["servers_needed_p90"]
+    figures = {row["figure"]: row for row in plan["summary"]}
+    assert figures["peak_requests_per_s"]["p50"] > 0
+    assert "autoscaler_minutes_over_target" in figures
+    budget = plan["budget"]
+    assert budget["futures_required"] == 3 and budget["fixed_servers"] >= 1
+    assert budget["autoscaler"]["futures_meeting_target"] >= 3
+    assert Path(plan["chart"]).is_file()
+    no_fit = invoke(*args, "--posterior", tmp_path / "nowhere")
+    assert no_fit.exit_code == 2 and "nowhere" in no_fit.stderr
 
 
 def test_forecast_writes_a_table_and_a_chart(tmp_path):

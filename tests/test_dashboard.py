@@ -101,7 +101,19 @@ def test_platform_page_switches_the_heatmap_measure(app):
     app.radio[0].set_value("requests_per_s").run()
     after = chart_specs(app)[0]
     assert "requests per s" in json.dumps(after) and before != after
-    assert len(app.dataframe) == 1  # the hourly servers table
+    assert len(app.dataframe) == 2  # the hourly servers table and the sensitivity table
+
+
+def test_platform_page_shows_the_request_mix_tornado(app):
+    open_page(app, "platform_load")
+    spec = json.dumps(chart_specs(app)[-1])
+    assert "progress_write_seconds (30 - 120)" in spec and '"x2"' in spec
+    table = app.dataframe[-1].value
+    assert list(table["input"])[0] == "progress_write_seconds"  # the largest swing first
+    picker = next(s for s in app.selectbox if s.label == "Run for the sensitivity")
+    first_cost = table["cost_low"].iloc[0]
+    picker.set_value(picker.options[1]).run()
+    assert app.dataframe[-1].value["cost_low"].iloc[0] != first_cost
 
 
 def test_competencies_page_shows_coverage_gaps_and_organisations(app):
@@ -305,7 +317,7 @@ def test_replications_show_as_bands(replicated_app):
         assert '"area"' in json.dumps(spec)
     open_page(app, "platform_load")
     assert any("10-90%" in c.value and "over 3 runs" in c.value for c in app.caption)
-    minute_charts = [json.dumps(s) for s in chart_specs(app)[1:]]  # after the heatmap
+    minute_charts = [json.dumps(s) for s in chart_specs(app)[1:4]]  # after the heatmap
     assert len(minute_charts) == 3 and all('"area"' in spec for spec in minute_charts)
 
 

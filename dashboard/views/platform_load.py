@@ -7,9 +7,18 @@ import datetime as dt
 
 import pandas as pd
 import streamlit as st
-from charts import heatmap, minute_lines
-from data import chosen_runs, colours, kpis_of, replicates, run_by_label, table
+from charts import heatmap, minute_lines, tornado
+from data import (
+    chosen_runs,
+    colours,
+    kpis_of,
+    platform_of,
+    replicates,
+    run_by_label,
+    table,
+)
 
+from sim.platform.sensitivity import mix_sensitivity
 from sim.results.bands import kpi_bands, series_bands
 from sim.results.formatting import kpi_value
 
@@ -97,3 +106,30 @@ st.dataframe(
     width="stretch",
     height=320,
 )
+
+st.subheader("Sensitivity of servers and cost to the request mix")
+tornado_label = st.selectbox("Run for the sensitivity", chosen, key="platform.tornado_run")
+tornado_id = run_by_label(runs, tornado_label)["run_id"]
+
+
+@st.cache_data(show_spinner="Pricing the run's load at each end of every input's range")
+def sensitivity_of(run_id: str) -> tuple[pd.DataFrame, str]:
+    platform, note = platform_of(run_id)
+    return mix_sensitivity(platform, table(run_id, "load")), note
+
+
+sensitivity, note = sensitivity_of(tornado_id)
+st.altair_chart(
+    tornado(sensitivity, "cost of hour-by-hour servers as each input moves"), width="stretch"
+)
+st.caption(
+    "Each assumed input of the request mix at the low and high end of its range "
+    "(sim/data/request_mix_ranges.yaml), the others as configured; the run's own learners "
+    "priced again, nothing simulated again." + (f" Platform settings: {note}." if note else "")
+)
+st.dataframe(
+    sensitivity[["input", "configured", "low", "high", "servers_low", "servers_high",
+                 "cost_low", "cost_high", "why"]],
+    hide_index=True,
+    width="stretch",
+)  # fmt: skip

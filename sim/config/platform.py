@@ -58,23 +58,46 @@ class ClientConfig(Strict):
     _apis = field_validator("on_session_start", "on_webinar_join")(_check_apis)
 
 
-class ServerConfig(Strict):
-    """One server is one node of the 2021 load-test cluster: 7 nodes of 8 vCPU served a
-    mixed 5,475 requests/s (soak test, 246 ms mean latency). An API's cost relative to the
-    mix is inversely proportional to its single-API throughput in the same test."""
+class LoadTestConfig(Strict):
+    """The 2021 iGOT load test (published_figures.yaml, platform_load_test_2021) that the
+    server model is fitted to (sim/platform/load_test_fit.py), and how its closed-loop
+    threads map to the model. `think_time_ms` is an ASSUMPTION: JMeter threads send their
+    next request as soon as the last is answered (no timer is reported)."""
 
-    mixed_requests_per_s: PositiveFloat = 5475.0 / 7
-    workers: Annotated[int, Field(ge=1, le=256)] = 8
-    api_throughput: dict[str, PositiveFloat] = API_THROUGHPUT_2021
-    cost_per_hour: NonNegativeFloat = 40.0  # INR per server-hour (an assumption)
+    nodes: Annotated[int, Field(ge=1)] = 7  # 8 vCPU, 16 GiB each
+    soak_requests_per_s: PositiveFloat = 5475.0  # 11 APIs mixed, 8 hours
+    soak_mean_latency_ms: PositiveFloat = 246.0
+    api_threads: Annotated[int, Field(ge=1)] = 100  # each API alone
+    api_requests_per_s: dict[str, PositiveFloat] = API_THROUGHPUT_2021
+    think_time_ms: NonNegativeFloat = 0.0
 
-    @field_validator("api_throughput")
+    @field_validator("api_requests_per_s")
     @classmethod
     def _all_apis(cls, v: dict[str, float]) -> dict[str, float]:
         missing = sorted(set(APIS) - set(v))
         if missing:
             raise ValueError(f"throughput missing for {missing}")
         return _check_apis(v)
+
+    @model_validator(mode="after")
+    def _positive_own_times(self) -> LoadTestConfig:
+        slowest = max(self.api_requests_per_s.values())
+        fastest_ms = 1000.0 * self.api_threads / slowest
+        if self.think_time_ms >= fastest_ms:
+            raise ValueError(
+                f"think_time_ms ({self.think_time_ms:g}) leaves no time for a request: "
+                f"{self.api_threads} threads at {slowest:g} requests/s spend "
+                f"{fastest_ms:.1f} ms per request and think"
+            )
+        return self
+
+
+class ServerConfig(Strict):
+    """One server is one node of the 2021 load-test cluster (8 vCPU); its capacity and
+    the latency it gives are fitted to that test (`load_test`)."""
+
+    load_test: LoadTestConfig = LoadTestConfig()
+    cost_per_hour: NonNegativeFloat = 40.0  # INR per server-hour (an assumption)
 
 
 class AutoscalerConfig(Strict):
@@ -121,7 +144,9 @@ class PlatformConfig(Strict):
     servers: Annotated[int, Field(ge=1)] | None = None
     autoscaler: AutoscalerConfig = AutoscalerConfig()
     overload: OverloadConfig = OverloadConfig()
-    latency_target_ms: PositiveFloat = 300.0
+    # ASSUMPTION: 95% of requests within 500 ms. The 2021 test gives a progress write
+    # 323 ms on an idle platform, so 300 ms cannot be met by any number of servers.
+    latency_target_ms: PositiveFloat = 500.0
     latency_quantile: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.95
 
     @property

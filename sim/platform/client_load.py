@@ -3,8 +3,8 @@
 Requests come from three sources (per minute): learners in a session (heartbeats,
 progress writes, a content item every few minutes), session starts (log-in, enrolment
 list, search, course tree) and webinar joins (a synchronised spike at each start). Costs
-are in "standard requests": one standard request is the average request of the 2021 load
-test's mix, of which one server serves `server.mixed_requests_per_s`.
+are in "standard requests": one standard request holds a server's slot for the mean own
+time of the 2021 load test's APIs in equal shares (sim/platform/load_test_fit.py).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.config import APIS, PlatformConfig
+from sim.platform.load_test_fit import fit_load_test
 
 
 @dataclass(frozen=True)
@@ -39,15 +40,13 @@ class ClientLoad:
         steady["content_state_read"] = 1 / item_s
         webinar = dict.fromkeys(APIS, 0.0)
         webinar["send_telemetry"] = 1 / client.webinar_heartbeat_seconds
-        throughput = platform.server.api_throughput
-        reference = 1 / np.mean([1 / throughput[a] for a in APIS])  # equal-share mix costs 1
         return cls(
             steady=steady,
             webinar_steady=webinar,
             per_start={a: client.on_session_start.get(a, 0.0) for a in APIS},
             per_join={a: client.on_webinar_join.get(a, 0.0) for a in APIS},
             join_spread_seconds=client.join_spread_seconds,
-            cost={a: reference / throughput[a] for a in APIS},
+            cost=fit_load_test(platform.server.load_test).cost,
         )
 
     @property
@@ -79,11 +78,3 @@ class ClientLoad:
     def standard_load(self, by_api: dict[str, np.ndarray]) -> np.ndarray:
         """Standard requests per second (what servers' capacity is measured in)."""
         return sum(self.cost[api] * rate for api, rate in by_api.items())
-
-    def service_scv(self) -> float:
-        """Squared coefficient of variation of service times for the steady mix, each API's
-        time exponential with mean proportional to its cost (a hyperexponential mixture)."""
-        mix = self.steady_mix()
-        mean = sum(p * self.cost[a] for a, p in mix.items())
-        second = sum(p * 2 * self.cost[a] ** 2 for a, p in mix.items())
-        return second / mean**2 - 1

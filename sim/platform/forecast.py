@@ -26,7 +26,8 @@ from sim.config import (
     load_model,
     load_scenario,
 )
-from sim.platform.tables import server_model
+from sim.platform.client_load import ClientLoad
+from sim.platform.load_test_fit import server_model
 
 
 class ForecastConfig(Strict):
@@ -92,7 +93,7 @@ def forecast(config: ForecastConfig, scenario: Scenario, load: pd.DataFrame) -> 
     users = registered_users(config, months + pd.Timedelta(days=14))  # mid-month
     rates = per_officer.reindex(months.month)
     standard = users * rates["standard_per_officer"].to_numpy()
-    model = server_model(scenario.platform, _scv(scenario))
+    model = server_model(scenario.platform, ClientLoad.from_config(scenario.platform).steady_mix())
     campaign_months = {c.start.month for c in scenario.campaigns}
     return pd.DataFrame(
         {
@@ -104,12 +105,6 @@ def forecast(config: ForecastConfig, scenario: Scenario, load: pd.DataFrame) -> 
             "servers_needed": model.servers_needed(standard),
         }
     )
-
-
-def _scv(scenario: Scenario) -> float:
-    from sim.platform.client_load import ClientLoad
-
-    return ClientLoad.from_config(scenario.platform).service_scv()
 
 
 def plot_forecast(table: pd.DataFrame, title: str, path: Path) -> Path:

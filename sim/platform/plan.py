@@ -17,7 +17,7 @@ import simpy
 from sim.config import AutoscalerConfig, ConfigError, PlatformConfig, Scenario
 from sim.platform.autoscaler import Autoscaler
 from sim.platform.client_load import ClientLoad
-from sim.platform.tables import server_model
+from sim.platform.load_test_fit import fit_load_test, server_model
 
 
 def replay_autoscaler(
@@ -28,13 +28,20 @@ def replay_autoscaler(
     scaler = Autoscaler(
         env,
         autoscaler,
-        config.server.mixed_requests_per_s,
+        fit_load_test(config.server.load_test).server_rate,
         lambda minute: float(standard_load[minute]),
         standard_load.size,
     )
     env.process(scaler.run())
     env.run(until=standard_load.size)
     return scaler.ready_per_minute, scaler.billed_per_minute
+
+
+def latency_targets_ms(model) -> list[float]:
+    """Targets from just above the lowest that can be met to 2 s, with the configured one."""
+    floor = 1000.0 * model.lowest_feasible_target_s()
+    steps = [np.ceil(floor + 1.0), 400.0, 500.0, 750.0, 1000.0, 2000.0]
+    return sorted({float(t) for t in steps if t > floor} | {1000.0 * model.target_s})
 
 
 def capacity_plan(
@@ -45,7 +52,7 @@ def capacity_plan(
 ) -> dict:
     """Everything a capacity team asks before a campaign week, as plain data."""
     client = ClientLoad.from_config(config)
-    model = server_model(config, client.service_scv())
+    model = server_model(config, client.steady_mix())
     standard = load["standard_requests_per_s"].to_numpy()
     peak_servers = int(hourly["servers_needed"].max())
     minutes = len(load)
@@ -90,7 +97,19 @@ def capacity_plan(
         busiest_hour=("peak_requests_per_s", lambda s: int(focus.loc[s.idxmax(), "time"].hour)),
     )
     peak_rps = float(load["requests_per_s"].max())
-    capacity = config.servers * config.server.mixed_requests_per_s if config.servers else None
+    busiest = np.array([standard.max()]) if minutes else np.zeros(1)
+    targets = [
+        {
+            "latency_target_ms": target,
+            "servers_needed": int(
+                server_model(
+                    config.model_copy(update={"latency_target_ms": target}), client.steady_mix()
+                ).servers_needed(busiest)[0]
+            ),
+        }
+        for target in latency_targets_ms(model)
+    ]
+    capacity = config.servers * model.server_rate if config.servers else None
     return {
         "latency_target_ms": config.latency_target_ms,
         "latency_quantile": config.latency_quantile,
@@ -98,11 +117,12 @@ def capacity_plan(
         "peak_requests_per_s": peak_rps,
         "peak_time": str(load.loc[load["requests_per_s"].idxmax(), "time"]),
         "servers_needed": peak_servers,
-        "server_requests_per_s": config.server.mixed_requests_per_s,
+        "server_requests_per_s": model.server_rate,
         "headroom": (
             (config.servers / peak_servers - 1.0) if config.servers and peak_servers else None
         ),
         "configured_capacity_requests_per_s": capacity,
+        "by_target": pd.DataFrame(targets),
         "per_day": per_day.reset_index().assign(date=lambda f: f["date"].astype(str)),
         "options": pd.DataFrame(options),
         "hourly": focus.drop(columns="date"),

@@ -1,5 +1,6 @@
-"""Queueing formulas for a platform of c servers: Erlang B and C, the M/M/c mean wait, and
-the Allen-Cunneen approximation for general service times.
+"""Queueing formulas for a platform of servers that each hold a number of requests in
+progress: Erlang B and C, the M/M/c mean wait, the Allen-Cunneen approximation for general
+service times, and the latency of a request mix (own time plus the wait for a slot).
 
 Used to check the simulated platform against theory, to size servers for a latency target
 and to tell, minute by minute, whether the servers available meet it.
@@ -10,6 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import stats
+
+from sim.config import ConfigError
 
 
 def erlang_b(servers: int, offered_load: float) -> float:
@@ -39,99 +43,114 @@ def mean_wait(servers: int, arrival_rate: float, service_rate: float) -> float:
     return erlang_c(servers, load) / (servers * service_rate - arrival_rate)
 
 
-def _erlang_b_steps(load: np.ndarray, blocking: np.ndarray, start: int, stop: int) -> np.ndarray:
-    """Advance the Erlang B recursion for every load from `start` servers to `stop`."""
-    for k in range(start + 1, stop + 1):
-        blocking = load * blocking / (k + load * blocking)
-    return blocking
-
-
-def _wait_tail(
-    workers: int | np.ndarray,
-    load: np.ndarray,
-    blocking: np.ndarray,
-    service_mean_s: float,
-    service_scv: float,
-    wait_s: float,
-) -> np.ndarray:
-    """P(wait > wait_s) of G/G/c by Allen-Cunneen: the M/M/c probability of waiting times an
-    exponential tail whose mean wait is scaled by (ca^2 + cs^2) / 2 (Poisson arrivals: ca^2=1)."""
+def erlang_c_array(slots: np.ndarray, load: np.ndarray) -> np.ndarray:
+    """Erlang C for arrays of slot counts and offered loads, via Erlang B as the Poisson
+    ratio pmf(c) / cdf(c) (stable for thousands of slots); 1 where a >= c."""
+    slots = np.asarray(slots, dtype=float)
+    load = np.asarray(load, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        stable = load < workers
-        waiting = np.where(stable, workers * blocking / (workers - load * (1 - blocking)), 1.0)
-        decay = (workers - load) / service_mean_s * 2.0 / (1.0 + service_scv)
-        tail = waiting * np.exp(-np.maximum(decay, 0.0) * wait_s)
-    return np.where(stable, np.minimum(tail, 1.0), 1.0)
+        blocking = stats.poisson.pmf(slots, load) / stats.poisson.cdf(slots, load)
+        waiting = slots * blocking / (slots - load * (1.0 - blocking))
+    return np.where(load < slots, np.clip(np.nan_to_num(waiting), 0.0, 1.0), 1.0)
 
 
 @dataclass(frozen=True)
 class ServerModel:
-    """A platform of identical servers, each `workers` parallel workers; requests are in
-    standard units, of which one server serves `server_rate` per second at saturation."""
+    """Identical servers, each holding `slots` requests in progress at once. A request of
+    class i (an API) holds a slot for its own time `own_times_s[i]` and, when every slot
+    is busy, first waits for one: M/G/c with Poisson arrivals, the wait by Allen-Cunneen
+    (Erlang C, with an exponential tail scaled by (1 + scv) / 2). Rates are in standard
+    requests per second; one standard request holds a slot for `standard_time_s`."""
 
-    server_rate: float
-    workers: int
-    service_scv: float
+    slots: int
+    standard_time_s: float
+    classes: tuple[str, ...]
+    own_times_s: np.ndarray
+    shares: np.ndarray  # share of requests in each class
     target_s: float
     quantile: float
 
     @property
-    def service_mean_s(self) -> float:
-        return self.workers / self.server_rate
-
-    def share_within_target(self, rate: np.ndarray, servers: np.ndarray) -> np.ndarray:
-        """Share of requests answered within the target, per element, approximated as
-        P(wait <= target - mean service time)."""
-        rate = np.asarray(rate, dtype=float)
-        servers = np.broadcast_to(np.asarray(servers, dtype=np.int64), rate.shape)
-        workers = servers * self.workers
-        load = rate * self.service_mean_s
-        result = np.ones(rate.shape)
-        busy = rate > 0
-        blocking = np.ones(int(busy.sum()))
-        load_b, workers_b = load[busy], workers[busy]
-        within = np.empty(load_b.size)
-        order = np.argsort(workers_b, kind="stable")
-        done = 0
-        for c in np.unique(workers_b):
-            rows = order[(workers_b[order] == c)]
-            blocking = _erlang_b_steps(load_b, blocking, done, int(c))
-            done = int(c)
-            within[rows] = 1 - _wait_tail(
-                c,
-                load_b[rows],
-                blocking[rows],
-                self.service_mean_s,
-                self.service_scv,
-                self.wait_budget_s,
-            )
-        result[busy] = within
-        return result
+    def server_rate(self) -> float:
+        """Standard requests per second a server serves with every slot busy."""
+        return self.slots / self.standard_time_s
 
     @property
-    def wait_budget_s(self) -> float:
-        return max(self.target_s - self.service_mean_s, 0.0)
+    def mean_own_s(self) -> float:
+        return float(self.shares @ self.own_times_s)
+
+    @property
+    def service_scv(self) -> float:
+        """Squared coefficient of variation of the time a request holds its slot (each
+        class's own time is fixed: the 2021 test gives means only)."""
+        return float(self.shares @ self.own_times_s**2) / self.mean_own_s**2 - 1.0
+
+    @property
+    def unmeetable_share(self) -> float:
+        """Share of requests whose own time alone exceeds the target."""
+        return float(self.shares[self.own_times_s >= self.target_s].sum())
+
+    @property
+    def feasible(self) -> bool:
+        return self.unmeetable_share <= 1.0 - self.quantile + 1e-12
+
+    def lowest_feasible_target_s(self) -> float:
+        """The own time at the mix's quantile: no number of servers does better."""
+        order = np.argsort(self.own_times_s)
+        cumulative = np.cumsum(self.shares[order])
+        return float(self.own_times_s[order][np.searchsorted(cumulative, self.quantile - 1e-12)])
+
+    def check_target(self) -> None:
+        if self.feasible:
+            return
+        slow = [
+            f"{name} {1000 * t:.0f} ms ({share:.0%} of requests)"
+            for name, t, share in zip(self.classes, self.own_times_s, self.shares, strict=True)
+            if t >= self.target_s and share > 0
+        ]
+        raise ConfigError(
+            f"platform.latency_target_ms: {1000 * self.target_s:g} ms for {self.quantile:.0%} "
+            f"of requests cannot be met by any number of servers: without any queueing, "
+            f"{', '.join(slow)} take longer (2021 load test). The lowest target that can be "
+            f"met is {1000 * self.lowest_feasible_target_s():.0f} ms"
+        )
+
+    def share_over_target(self, rate: np.ndarray, servers: np.ndarray) -> np.ndarray:
+        """Share of requests answered later than the target, per element: for each class,
+        1 if its own time exceeds the target, else P(wait > target - own time)."""
+        rate = np.asarray(rate, dtype=float)
+        servers = np.broadcast_to(np.asarray(servers, dtype=float), rate.shape)
+        slots = servers * self.slots
+        load = rate * self.standard_time_s
+        waiting = erlang_c_array(slots, load)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            decay = (slots - load) / self.mean_own_s * 2.0 / (1.0 + self.service_scv)
+        over = np.zeros(rate.shape)
+        for own, share in zip(self.own_times_s, self.shares, strict=True):
+            if own >= self.target_s:
+                over += share
+            else:
+                tail = waiting * np.exp(-np.maximum(decay, 0.0) * (self.target_s - own))
+                over += share * np.where(load < slots, np.minimum(tail, 1.0), 1.0)
+        return np.where(rate > 0, over, 0.0)
+
+    def share_within_target(self, rate: np.ndarray, servers: np.ndarray) -> np.ndarray:
+        """Share of requests answered within the target, per element (1 with no load)."""
+        return 1.0 - self.share_over_target(rate, servers)
 
     def servers_needed(self, rate: np.ndarray, max_servers: int = 100_000) -> np.ndarray:
         """Smallest server count meeting the latency target at each rate (0 for no load)."""
+        self.check_target()
         rate = np.asarray(rate, dtype=float)
-        load = rate * self.service_mean_s
         needed = np.zeros(rate.shape, dtype=np.int64)
-        open_ = np.flatnonzero(rate > 0)
-        blocking = np.ones(open_.size)
-        done = 0
-        for n in range(1, max_servers + 1):
-            if open_.size == 0:
-                break
-            c = n * self.workers
-            blocking = _erlang_b_steps(load[open_], blocking, done, c)
-            done = c
-            tail = _wait_tail(
-                c, load[open_], blocking, self.service_mean_s, self.service_scv, self.wait_budget_s
-            )
-            met = tail <= 1 - self.quantile
-            needed[open_[met]] = n
-            open_, blocking = open_[~met], blocking[~met]
-        if open_.size:
-            raise ValueError(f"more than {max_servers} servers needed")
+        busy = rate > 0
+        trial = np.floor(rate * self.standard_time_s / self.slots).astype(np.int64) + 1
+        open_ = np.flatnonzero(busy)
+        while open_.size:
+            if trial[open_].min() > max_servers:
+                raise ValueError(f"more than {max_servers} servers needed")
+            met = self.share_over_target(rate[open_], trial[open_]) <= 1.0 - self.quantile
+            needed[open_[met]] = trial[open_[met]]
+            open_ = open_[~met]
+            trial[open_] += 1
         return needed

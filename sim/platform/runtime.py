@@ -1,9 +1,9 @@
 """The platform during a run, shared by both engines: how many learners it can serve at
 each minute (fixed servers, an autoscaler, or unconstrained) and the autoscaler process.
 
-Capacity is counted in learners in a session: a server at full utilisation serves
-`server.mixed_requests_per_s` standard requests per second and a learner sends
-`ClientLoad.standard_per_learner` of them. Session starts and webinar joins add bursts
+Capacity is counted in learners in a session: a server with every slot busy serves the
+fitted number of standard requests per second (sim/platform/load_test_fit.py) and a
+learner sends `ClientLoad.standard_per_learner` of them. Session starts and webinar joins add bursts
 that the latency evaluation after the run sees, but admission does not.
 """
 
@@ -18,6 +18,7 @@ import simpy
 from sim.config import PlatformConfig
 from sim.platform.autoscaler import Autoscaler
 from sim.platform.client_load import ClientLoad
+from sim.platform.load_test_fit import server_model
 
 
 class PlatformRuntime:
@@ -26,7 +27,9 @@ class PlatformRuntime:
         self.scale = scale
         self.horizon = horizon_minutes
         self.client = ClientLoad.from_config(config)
-        self.server_rate = config.server.mixed_requests_per_s
+        model = server_model(config, self.client.steady_mix())
+        model.check_target()  # an unmeetable target fails before the run, not after it
+        self.server_rate = model.server_rate
         self.learners_per_server = self.server_rate / self.client.standard_per_learner
         self.autoscaler: Autoscaler | None = None
 

@@ -15,17 +15,7 @@ import numpy as np
 import pandas as pd
 
 from sim.config import APIS, PlatformConfig
-from sim.platform.queueing import ServerModel
-
-
-def server_model(config: PlatformConfig, service_scv: float) -> ServerModel:
-    return ServerModel(
-        server_rate=config.server.mixed_requests_per_s,
-        workers=config.server.workers,
-        service_scv=service_scv,
-        target_s=config.latency_target_ms / 1000.0,
-        quantile=config.latency_quantile,
-    )
+from sim.platform.load_test_fit import server_model
 
 
 @dataclass
@@ -52,7 +42,7 @@ def platform_tables(
     by_api = client.by_api(session_learners, webinar_learners, session_starts, webinar_joins)
     requests = sum(by_api.values())
     standard = client.standard_load(by_api)
-    model = server_model(config, client.service_scv())
+    model = server_model(config, client.steady_mix())
 
     hours = minutes // 60
     hourly_peak = standard[: hours * 60].reshape(hours, 60).max(axis=1)

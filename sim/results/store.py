@@ -226,6 +226,10 @@ class ResultsStore:
     def meta(self, run_id: str) -> dict:
         return json.loads((self.runs_dir / run_id / "run.json").read_text("utf-8"))
 
+    def config(self, run_id: str) -> dict:
+        """The run's scenario, as stored (canonical form)."""
+        return yaml.safe_load((self.runs_dir / run_id / "config.yaml").read_text("utf-8"))
+
     def replications(self, key: str) -> list[str]:
         """Stored runs with this replication key (the same scenario, other seeds)."""
         return [r for r in self.run_ids() if self.meta(r).get("replication_key") == key]

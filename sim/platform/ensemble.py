@@ -1,0 +1,171 @@
+"""A campaign's platform load over an ensemble of futures (posterior draws or seeds), with
+bands: hour by hour through the campaign days, and what the autoscaler would have done in
+each future.
+
+Each future is one stored run. Its hours are sized as a run's are (servers for the
+hour's busiest minute); the bands are the 10th, 50th and 90th percentiles over futures,
+hour by hour and for each summary figure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from sim.config import PlatformConfig
+from sim.platform.budget import Future
+from sim.platform.client_load import ClientLoad
+from sim.platform.load_test_fit import server_model
+from sim.platform.plan import replay_autoscaler
+
+QUANTILES = {"p10": 0.1, "p50": 0.5, "p90": 0.9}
+
+
+def window(load: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """The minutes of the days `start` to `end` (IST), inclusive."""
+    local = load["time"].dt.tz_localize(None) if load["time"].dt.tz else load["time"]
+    low, high = pd.Timestamp(start), pd.Timestamp(end) + pd.Timedelta(days=1)
+    return load[(local >= low) & (local < high)].reset_index(drop=True)
+
+
+def future_of(load: pd.DataFrame) -> Future:
+    return Future(
+        standard=load["standard_requests_per_s"].to_numpy(dtype=float),
+        requests=load["requests_per_s"].to_numpy(dtype=float),
+    )
+
+
+def hourly_need(platform: PlatformConfig, load: pd.DataFrame) -> pd.DataFrame:
+    """One row per hour of the window: peaks, servers for the busiest minute, cost."""
+    model = server_model(platform, ClientLoad.from_config(platform).steady_mix())
+    hours = len(load) // 60
+    cut = load.iloc[: hours * 60]
+
+    def peak(column: str) -> np.ndarray:
+        return cut[column].to_numpy(dtype=float).reshape(hours, 60).max(axis=1)
+
+    servers = model.servers_needed(peak("standard_requests_per_s"))
+    return pd.DataFrame(
+        {
+            "time": cut["time"].to_numpy()[::60],
+            "peak_concurrent_learners": peak("concurrent_learners"),
+            "peak_requests_per_s": peak("requests_per_s"),
+            "servers_needed": servers,
+            "cost": servers * platform.server.cost_per_hour,
+        }
+    )
+
+
+def autoscaler_replay(platform: PlatformConfig, load: pd.DataFrame) -> dict[str, float]:
+    """The configured autoscaler (or, if it is off, the default rule up to 10,000 servers)
+    replayed on the window: minutes over the target, server-hours, cost."""
+    settings = platform.autoscaler
+    if not settings.enabled:
+        settings = settings.model_copy(update={"enabled": True, "max_servers": 10_000})
+    future = future_of(load)
+    ready, billed = replay_autoscaler(platform, future.standard, settings)
+    model = server_model(platform, ClientLoad.from_config(platform).steady_mix())
+    within = model.share_within_target(future.standard, ready)
+    hours = float(billed.sum()) / 60
+    return {
+        "autoscaler_minutes_over_target": float((within < platform.latency_quantile).sum()),
+        "autoscaler_server_hours": hours,
+        "autoscaler_cost": hours * platform.server.cost_per_hour,
+        "autoscaler_max_servers": float(billed.max()),
+    }
+
+
+def bands(values: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
+    grouped = values.groupby(by) if by else values
+    frames = {
+        name: grouped.quantile(q, numeric_only=True) if by else values.quantile(q)
+        for name, q in QUANTILES.items()
+    }
+    if by:
+        return pd.concat(frames, axis=1).sort_index(axis=1, level=0)
+    return pd.DataFrame(frames)
+
+
+def ensemble_capacity(
+    platform: PlatformConfig, loads: list[pd.DataFrame], start: dt.date, end: dt.date
+) -> dict:
+    """Hour-by-hour bands through the window, summary bands, and the futures."""
+    windows = [window(load, start, end) for load in loads]
+    if any(w.empty for w in windows):
+        raise ValueError(f"a run has no minutes between {start} and {end}")
+    hourly = [hourly_need(platform, w) for w in windows]
+    summary = pd.DataFrame(
+        [
+            {
+                "peak_concurrent_learners": h["peak_concurrent_learners"].max(),
+                "peak_requests_per_s": h["peak_requests_per_s"].max(),
+                "servers_busiest_hour": float(h["servers_needed"].max()),
+                "hour_by_hour_server_hours": float(h["servers_needed"].sum()),
+                "hour_by_hour_cost": float(h["cost"].sum()),
+                **autoscaler_replay(platform, w),
+            }
+            for h, w in zip(hourly, windows, strict=True)
+        ]
+    )
+    daily = pd.concat(
+        [
+            h.assign(date=pd.to_datetime(h["time"]).dt.date.astype(str))
+            .groupby("date")
+            .agg(
+                peak_concurrent_learners=("peak_concurrent_learners", "max"),
+                peak_requests_per_s=("peak_requests_per_s", "max"),
+                servers_needed=("servers_needed", "max"),
+                cost=("cost", "sum"),
+            )
+            for h in hourly
+        ]
+    )
+    per_day = bands(daily.reset_index(), by="date")
+    per_day.columns = [f"{column}_{q}" for q, column in per_day.columns]
+    stacked = pd.concat(hourly, keys=range(len(hourly)), names=["future", "row"])
+    per_hour = bands(stacked.reset_index(drop=True), by="time")
+    per_hour.columns = [f"{column}_{q}" for q, column in per_hour.columns]
+    return {
+        "futures": len(loads),
+        "start": str(start),
+        "end": str(end),
+        "summary": bands(summary).rename_axis("figure").reset_index(),
+        "hourly": per_hour.reset_index(),
+        "daily": per_day.reset_index(),
+        "windows": windows,
+    }
+
+
+def plot_ensemble(hourly: pd.DataFrame, title: str, path) -> object:
+    """Requests/s and servers needed hour by hour on real dates: median and 10-90% band."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+
+    time = pd.to_datetime(hourly["time"])
+    if time.dt.tz is not None:
+        time = time.dt.tz_localize(None)
+    figure, (top, bottom) = plt.subplots(2, 1, figsize=(11, 6.5), sharex=True)
+    for axis, column, colour, label in (
+        (top, "peak_requests_per_s", "#c55a11", "peak requests/s in the hour"),
+        (bottom, "servers_needed", "#548235", "servers needed"),
+    ):
+        axis.fill_between(time, hourly[f"{column}_p10"], hourly[f"{column}_p90"], color=colour,
+                          alpha=0.25, step="post", label="10-90% over futures")  # fmt: skip
+        axis.step(time, hourly[f"{column}_p50"], where="post", color=colour, label="median")
+        axis.set_ylabel(label)
+        axis.grid(alpha=0.3)
+        axis.legend(loc="upper left")
+    top.set_title(title, loc="left")
+    bottom.xaxis.set_major_locator(mdates.DayLocator())
+    bottom.xaxis.set_major_formatter(mdates.DateFormatter("%a %d %b"))
+    figure.autofmt_xdate()
+    figure.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, dpi=120)
+    plt.close(figure)
+    return path
