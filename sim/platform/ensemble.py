@@ -78,9 +78,13 @@ def autoscaler_replay(platform: PlatformConfig, load: pd.DataFrame) -> dict[str,
 
 
 def bands(values: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
+    """The futures' 10th, 50th and 90th percentiles, each one future's value (nearest
+    rank), so that servers stay whole numbers."""
     grouped = values.groupby(by) if by else values
     frames = {
-        name: grouped.quantile(q, numeric_only=True) if by else values.quantile(q)
+        name: grouped.quantile(q, numeric_only=True, interpolation="nearest")
+        if by
+        else values.quantile(q, interpolation="nearest")
         for name, q in QUANTILES.items()
     }
     if by:
@@ -145,6 +149,7 @@ def plot_ensemble(hourly: pd.DataFrame, title: str, path) -> object:
     matplotlib.use("Agg")
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 
     time = pd.to_datetime(hourly["time"])
     if time.dt.tz is not None:
@@ -158,6 +163,8 @@ def plot_ensemble(hourly: pd.DataFrame, title: str, path) -> object:
                           alpha=0.25, step="post", label="10-90% over futures")  # fmt: skip
         axis.step(time, hourly[f"{column}_p50"], where="post", color=colour, label="median")
         axis.set_ylabel(label)
+        axis.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+        axis.yaxis.set_major_locator(MaxNLocator(integer=True))
         axis.grid(alpha=0.3)
         axis.legend(loc="upper left")
     top.set_title(title, loc="left")
