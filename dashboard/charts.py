@@ -137,10 +137,15 @@ def tornado(table: pd.DataFrame, title: str) -> alt.Chart:
     order = list(dict.fromkeys(data.sort_values("rank")["input"]))
     bars = (
         alt.Chart(data)
-        .mark_bar(opacity=0.85)
+        .mark_bar(opacity=0.85, size=18)
         .encode(
             y=alt.Y("input:N", sort=order, title=None, axis=alt.Axis(labelLimit=400)),
-            x=alt.X("base:Q", title="cost of hour-by-hour servers (INR)"),
+            x=alt.X(
+                "base:Q",
+                title="cost of hour-by-hour servers (INR)",
+                scale=alt.Scale(zero=False),
+                axis=alt.Axis(format=",.0f"),
+            ),
             x2="cost:Q",
             color=alt.Color(
                 "end:N",

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+import yaml
 from pydantic import ValidationError
 
 from sim.config import PlatformConfig
@@ -98,9 +99,9 @@ def platform_of(run_id: str) -> tuple[PlatformConfig, str]:
     """The run's platform settings, or the defaults and why when the run was stored by a
     version whose settings no longer validate."""
     try:
-        stored = ResultsStore(str(results_root())).config(run_id).get("platform", {})
+        stored = (ResultsStore(str(results_root())).config(run_id) or {}).get("platform", {})
         return PlatformConfig.model_validate(stored), ""
-    except (ValidationError, OSError) as error:
+    except (ValidationError, OSError, yaml.YAMLError, AttributeError) as error:
         return PlatformConfig(), f"stored settings not readable ({type(error).__name__}): defaults"
 
 

@@ -653,8 +653,9 @@ def capacity(
         ),
     ] = None,
     draws: Annotated[
-        int, typer.Option("--draws", min=1, max=1000, help="draws with --posterior")
-    ] = 20,
+        int | None,
+        typer.Option("--draws", min=1, max=1000, help="draws with --posterior (default 20)"),
+    ] = None,
     seeds: Annotated[
         int, typer.Option("--seeds", min=1, max=1000, help="futures as seeds (no --posterior)")
     ] = 1,
@@ -688,7 +689,16 @@ def capacity(
         check_engine(engine, scenario)
         store = ResultsStore(out)
         store.prepare()
-        if posterior is not None or seeds > 1 or budget:
+        if draws is not None and posterior is None:
+            raise ConfigError("--draws needs --posterior (futures as seeds: --seeds N)")
+        if posterior is not None and seeds > 1:
+            raise ConfigError("give --posterior (with --draws) or --seeds, not both")
+        if budget and posterior is None and seeds < 2:
+            raise ConfigError(
+                "--budget plans for 9 in 10 futures: give them with --posterior FIT or "
+                "--seeds N (N >= 2)"
+            )
+        if posterior is not None or seeds > 1:
             runs = capacity_futures(scenario, posterior, draws, seeds, engine, store, json_output)
             capacity_over_futures(scenario, runs, store, out, budget, json_output)
             return
@@ -808,7 +818,7 @@ def capacity(
 def capacity_futures(
     scenario: Scenario,
     posterior: Path | None,
-    draws: int,
+    draws: int | None,
     seeds: int,
     engine: str,
     store: ResultsStore,
@@ -819,6 +829,7 @@ def capacity_futures(
         from sim.forecasting.posterior import load_posterior, posterior_draws
 
         fitted = load_posterior(posterior)
+        draws = draws or 20
         scenarios = posterior_draws(scenario, fitted, draws)
         what = f"{draws} draws from the {fitted.label}"
     else:
@@ -842,7 +853,7 @@ def capacity_over_futures(
 ) -> None:
     """The last campaign's load with bands over the futures, the autoscaler replayed in
     each, and with `budget` the fewest servers and cheapest autoscaler settings."""
-    from sim.platform.budget import cheapest_autoscaler, fewest_servers, futures_needed
+    from sim.platform.budget import plan_budget
     from sim.platform.client_load import ClientLoad
     from sim.platform.ensemble import ensemble_capacity, future_of, plot_ensemble
     from sim.platform.load_test_fit import server_model
@@ -866,18 +877,8 @@ def capacity_over_futures(
     if budget:
         model = server_model(platform, ClientLoad.from_config(platform).steady_mix())
         futures_list = [future_of(w) for w in result["windows"]]
-        fixed = fewest_servers(model, futures_list)
         hours = min(len(w) for w in result["windows"]) / 60
-        scaler = cheapest_autoscaler(
-            platform, model, futures_list, [0.5, 0.6, 0.7, 0.8, 0.9], max_min_servers=fixed
-        )
-        answer = {
-            "futures_required": futures_needed(len(futures_list), 0.9),
-            "futures": len(futures_list),
-            "fixed_servers": fixed,
-            "fixed_cost": fixed * hours * platform.server.cost_per_hour,
-            "autoscaler": scaler.summary if scaler else None,
-        }
+        answer = plan_budget(platform, model, futures_list, hours)
     if json_output:
         payload = {
             "scenario": scenario.name,

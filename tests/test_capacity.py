@@ -80,6 +80,11 @@ def test_a_target_below_a_requests_own_time_names_it():
     model = server_model(platform, ClientLoad.from_config(platform).steady_mix())
     with pytest.raises(ConfigError, match=r"content_state_update 323 ms \(41% of requests\)"):
         model.servers_needed(np.array([1000.0]))
+    # with exactly the share allowed to miss already missing, no count of servers will do
+    edge = ServerModel(8, 0.1, ("fast", "slow"), np.array([0.1, 0.6]), np.array([0.9, 0.1]),
+                       target_s=0.5, quantile=0.9)  # fmt: skip
+    with pytest.raises(ConfigError, match="must be above 600.0 ms"):
+        edge.servers_needed(np.array([100.0]))
 
 
 def step_autoscaler(config: AutoscalerConfig, load, minutes: int = 400) -> Autoscaler:

@@ -15,6 +15,7 @@ from sim.platform.budget import (
     cheapest_autoscaler,
     fewest_servers,
     futures_needed,
+    servers_for,
 )
 from sim.platform.client_load import ClientLoad
 from sim.platform.ensemble import ensemble_capacity
@@ -111,8 +112,8 @@ def test_ensemble_bands_are_the_futures_percentiles():
     assert summary.loc["autoscaler_server_hours", "p50"] > 0
 
 
-def small_futures(seed: int = 7, n: int = 5) -> list[Future]:
-    """Five hours of a morning ramp to a peak of 3-9 standard servers' load."""
+def small_futures(seed: int = 7, n: int = 10) -> list[Future]:
+    """Ten futures of five hours of a morning ramp to a peak of 3-9 standard servers' load."""
     rng = np.random.default_rng(seed)
     minutes = np.arange(300)
     rate = fit_load_test(PlatformConfig().server.load_test).server_rate
@@ -136,7 +137,11 @@ def test_fewest_servers_is_the_brute_force_answer():
         if sum(f.meets_target(model, np.full(f.standard.size, n)) for f in futures) >= required
     )
     assert fewest_servers(model, futures) == brute
+    needs = sorted(servers_for(model, f) for f in futures)
+    assert brute == needs[8] < needs[9]  # the 9th of 10 futures' needs, not the largest
     assert futures_needed(10, 0.9) == 9 and futures_needed(20, 0.9) == 18
+    with pytest.raises(ValueError, match="at least one future"):
+        futures_needed(0, 0.9)
 
 
 def test_cheapest_autoscaler_is_the_brute_force_answer():

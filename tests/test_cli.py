@@ -230,13 +230,17 @@ def test_capacity_over_futures_gives_bands_and_a_budget(tmp_path):
         assert row["servers_needed_p10"] <= row["servers_needed_p50"] <= row["servers_needed_p90"]
     figures = {row["figure"]: row for row in plan["summary"]}
     assert figures["peak_requests_per_s"]["p50"] > 0
-    assert "autoscaler_minutes_over_target" in figures
+    assert "autoscaler_minutes_over_latency_target" in figures
     budget = plan["budget"]
     assert budget["futures_required"] == 3 and budget["fixed_servers"] >= 1
     assert budget["autoscaler"]["futures_meeting_target"] >= 3
     assert Path(plan["chart"]).is_file()
     no_fit = invoke(*args, "--posterior", tmp_path / "nowhere")
     assert no_fit.exit_code == 2 and "nowhere" in no_fit.stderr
+    for wrong, message in ((["--draws", "5"], "--draws needs --posterior"),
+                           (["--budget"], "--budget plans for 9 in 10 futures")):  # fmt: skip
+        refused = invoke(*args, *wrong)
+        assert refused.exit_code == 2 and message in refused.stderr
 
 
 def test_forecast_writes_a_table_and_a_chart(tmp_path):

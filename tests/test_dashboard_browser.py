@@ -120,7 +120,7 @@ def test_every_page_renders_cards_and_charts(page, server):
     no_exceptions(page)
     page.screenshot(path=SCREENSHOTS / "overview.png", full_page=True)
 
-    for path, charts in (("campaign", 4), ("platform", 4), ("competencies", 1), ("forecast", 2)):
+    for path, charts in (("campaign", 4), ("platform", 5), ("competencies", 1), ("forecast", 2)):
         visit(page, server, path)
         chart = page.locator('[data-testid="stVegaLiteChart"]')
         expect(chart.first).to_be_visible()
@@ -128,6 +128,10 @@ def test_every_page_renders_cards_and_charts(page, server):
         expect(chart.first.locator("canvas, svg").first).to_be_visible()  # drawn, not empty
         no_exceptions(page)
         page.screenshot(path=SCREENSHOTS / f"{path}.png", full_page=True)
+        if path == "platform":  # the request-mix tornado, at the foot of the page
+            chart.last.scroll_into_view_if_needed()
+            expect(chart.last.locator("canvas, svg").first).to_be_visible()
+            page.screenshot(path=SCREENSHOTS / "platform-tornado.png")
 
     visit(page, server, "replay")  # the slider moves, the metrics and the marker follow
     charts = page.locator('[data-testid="stVegaLiteChart"]')

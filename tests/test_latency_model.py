@@ -113,8 +113,8 @@ def test_a_think_time_is_taken_out_of_the_latency():
 
 def test_the_old_constant_service_time_fails_the_per_api_runs():
     """The 0.2 model (8 workers a node, 10.2 ms a standard request, costs as now) would
-    have served content_read at 100 threads about 8 times faster than measured: the
-    per-API figures are what rule it out."""
+    have served content_read at 100 threads about 8 times faster than measured (asked
+    here: more than 5 times): the per-API figures are what rule it out."""
     test = LoadTestConfig()
     fitted = fit_load_test(test)
     standard = 8 * test.nodes / test.soak_requests_per_s
@@ -192,9 +192,6 @@ def test_servers_needed_rise_as_the_target_tightens():
     ]
     assert np.all(np.diff(np.array(needed), axis=0) >= 0)  # never fewer for a tighter target
     assert (needed[-1] > needed[0]).all()  # and more at the tightest
-    # and never fewer than the load at saturation needs
-    model = server_model(platform, mix)
-    assert (needed[0] >= np.ceil(rates / model.server_rate)).all()
 
 
 @pytest.mark.parametrize(

@@ -128,8 +128,24 @@ st.caption(
     "priced again, nothing simulated again." + (f" Platform settings: {note}." if note else "")
 )
 st.dataframe(
-    sensitivity[["input", "configured", "low", "high", "servers_low", "servers_high",
-                 "cost_low", "cost_high", "why"]],
+    pd.DataFrame(
+        {
+            "input": sensitivity["input"],
+            "configured": sensitivity["configured"],
+            "range": sensitivity["low"] + " - " + sensitivity["high"],
+            "servers (low - high end)": [
+                f"{a} - {b}"
+                for a, b in zip(
+                    sensitivity["servers_low"], sensitivity["servers_high"], strict=True
+                )
+            ],
+            "cost, INR (low - high end)": [
+                f"{kpi_value(a)} - {kpi_value(b)}"
+                for a, b in zip(sensitivity["cost_low"], sensitivity["cost_high"], strict=True)
+            ],
+            "why this range": sensitivity["why"],
+        }
+    ),
     hide_index=True,
     width="stretch",
-)  # fmt: skip
+)

@@ -81,13 +81,13 @@ class LoadTestConfig(Strict):
 
     @model_validator(mode="after")
     def _positive_own_times(self) -> LoadTestConfig:
-        slowest = max(self.api_requests_per_s.values())
-        fastest_ms = 1000.0 * self.api_threads / slowest
-        if self.think_time_ms >= fastest_ms:
+        fastest = max(self.api_requests_per_s, key=self.api_requests_per_s.get)
+        cycle_ms = 1000.0 * self.api_threads / self.api_requests_per_s[fastest]
+        if self.think_time_ms >= cycle_ms:
             raise ValueError(
                 f"think_time_ms ({self.think_time_ms:g}) leaves no time for a request: "
-                f"{self.api_threads} threads at {slowest:g} requests/s spend "
-                f"{fastest_ms:.1f} ms per request and think"
+                f"{fastest} at {self.api_requests_per_s[fastest]:g} requests/s with "
+                f"{self.api_threads} threads spends {cycle_ms:.1f} ms per request and think"
             )
         return self
 

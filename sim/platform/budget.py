@@ -43,21 +43,29 @@ class Future:
         return bool(total == 0 or (within * requests).sum() / total >= model.quantile - 1e-12)
 
 
-def futures_needed(n: int, share: float) -> int:
+SHARE = 0.9  # of futures that must meet the target: "9 of 10"
+UTILISATIONS = [0.5, 0.6, 0.7, 0.8, 0.9]  # the autoscaler's target utilisations tried
+
+
+def futures_needed(n: int, share: float = SHARE) -> int:
     """Futures that must meet the target: 9 of 10 is ceil(0.9 n)."""
+    if n < 1 or not 0.0 < share <= 1.0:
+        raise ValueError(f"need at least one future and a share in (0, 1] (got {n}, {share})")
     return math.ceil(share * n - 1e-9)
 
 
-def servers_for(model: ServerModel, future: Future) -> int:
+def servers_for(model: ServerModel, future: Future, max_servers: int = 100_000) -> int:
     """The fewest fixed servers meeting the target in the future's busiest hour."""
     hour = future.busiest_hour()
     n = max(int(np.floor(future.standard[hour].max() * model.standard_time_s / model.slots)), 1)
     while not future.meets_target(model, np.full(future.standard.size, n)):
         n += 1
+        if n > max_servers:
+            raise ValueError(f"more than {max_servers} servers needed")
     return n
 
 
-def fewest_servers(model: ServerModel, futures: list[Future], share: float = 0.9) -> int:
+def fewest_servers(model: ServerModel, futures: list[Future], share: float = SHARE) -> int:
     """The fewest fixed servers meeting the target in at least `share` of the futures:
     each future's own need, at the futures_needed-th smallest."""
     model.check_target()
@@ -104,13 +112,13 @@ def cheapest_autoscaler(
     futures: list[Future],
     utilisations: list[float],
     max_min_servers: int,
-    share: float = 0.9,
+    share: float = SHARE,
 ) -> AutoscalerOutcome | None:
     """The cheapest (min_servers, target_utilisation) on the grid meeting the target in
     `share` of the futures, the other settings as configured. For each utilisation the
     smallest feasible minimum is found by bisection, which takes feasibility to grow with
-    the minimum and cost to grow with it too (tests/test_budget.py checks the answer
-    against trying every setting). None if no setting on the grid will do."""
+    the minimum and cost to grow with it too (tests/test_capacity_planning.py checks
+    the answer against trying every setting). None if no setting on the grid will do."""
     model.check_target()
     required = futures_needed(len(futures), share)
     base = platform.autoscaler.model_copy(update={"enabled": True})
@@ -139,8 +147,22 @@ def cheapest_autoscaler(
                 high, found = middle, outcome
             else:
                 low = middle + 1
-        if found.settings.min_servers != low:
-            found = run(low)
         if best is None or found.cost < best.cost:
             best = found
     return best
+
+
+def plan_budget(
+    platform: PlatformConfig, model: ServerModel, futures: list[Future], hours: float
+) -> dict:
+    """Both answers as plain data: the fewest fixed servers (and their cost over `hours`)
+    and the cheapest autoscaler settings on the grid."""
+    fixed = fewest_servers(model, futures)
+    scaler = cheapest_autoscaler(platform, model, futures, UTILISATIONS, max_min_servers=fixed)
+    return {
+        "futures_required": futures_needed(len(futures)),
+        "futures": len(futures),
+        "fixed_servers": fixed,
+        "fixed_cost": fixed * hours * platform.server.cost_per_hour,
+        "autoscaler": scaler.summary if scaler else None,
+    }

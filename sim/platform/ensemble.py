@@ -18,7 +18,8 @@ from sim.config import PlatformConfig
 from sim.platform.budget import Future
 from sim.platform.client_load import ClientLoad
 from sim.platform.load_test_fit import server_model
-from sim.platform.plan import replay_autoscaler
+from sim.platform.plan import autoscaler_to_replay, provisioning_outcome, replay_autoscaler
+from sim.platform.tables import hourly_servers
 
 QUANTILES = {"p10": 0.1, "p50": 0.5, "p90": 0.9}
 
@@ -40,13 +41,13 @@ def future_of(load: pd.DataFrame) -> Future:
 def hourly_need(platform: PlatformConfig, load: pd.DataFrame) -> pd.DataFrame:
     """One row per hour of the window: peaks, servers for the busiest minute, cost."""
     model = server_model(platform, ClientLoad.from_config(platform).steady_mix())
-    hours = len(load) // 60
+    _, servers = hourly_servers(model, load["standard_requests_per_s"].to_numpy(dtype=float))
+    hours = servers.size
     cut = load.iloc[: hours * 60]
 
     def peak(column: str) -> np.ndarray:
         return cut[column].to_numpy(dtype=float).reshape(hours, 60).max(axis=1)
 
-    servers = model.servers_needed(peak("standard_requests_per_s"))
     return pd.DataFrame(
         {
             "time": cut["time"].to_numpy()[::60],
@@ -58,38 +59,37 @@ def hourly_need(platform: PlatformConfig, load: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def autoscaler_replay(platform: PlatformConfig, load: pd.DataFrame) -> dict[str, float]:
-    """The configured autoscaler (or, if it is off, the default rule up to 10,000 servers)
-    replayed on the window: minutes over the target, server-hours, cost."""
-    settings = platform.autoscaler
-    if not settings.enabled:
-        settings = settings.model_copy(update={"enabled": True, "max_servers": 10_000})
+def autoscaler_replay(
+    platform: PlatformConfig, load: pd.DataFrame, peak_servers: int
+) -> dict[str, float]:
+    """The autoscaler (as `karmasim capacity` replays it) on the window: minutes over the
+    target, server-hours, cost, the most servers it held."""
     future = future_of(load)
+    settings = autoscaler_to_replay(platform, peak_servers)
     ready, billed = replay_autoscaler(platform, future.standard, settings)
     model = server_model(platform, ClientLoad.from_config(platform).steady_mix())
-    within = model.share_within_target(future.standard, ready)
-    hours = float(billed.sum()) / 60
-    return {
-        "autoscaler_minutes_over_target": float((within < platform.latency_quantile).sum()),
-        "autoscaler_server_hours": hours,
-        "autoscaler_cost": hours * platform.server.cost_per_hour,
-        "autoscaler_max_servers": float(billed.max()),
-    }
+    outcome = provisioning_outcome(platform, model, future.standard, ready, billed)
+    return {f"autoscaler_{name}": float(value) for name, value in outcome.items()}
+
+
+def nearest_rank(values: pd.Series | np.ndarray, q: float) -> float:
+    """The ceil(q n)-th smallest value: always one future's own value."""
+    ordered = np.sort(np.asarray(values, dtype=float))
+    return float(ordered[max(int(np.ceil(q * ordered.size - 1e-9)), 1) - 1])
 
 
 def bands(values: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
-    """The futures' 10th, 50th and 90th percentiles, each one future's value (nearest
-    rank), so that servers stay whole numbers."""
-    grouped = values.groupby(by) if by else values
-    frames = {
-        name: grouped.quantile(q, numeric_only=True, interpolation="nearest")
-        if by
-        else values.quantile(q, interpolation="nearest")
-        for name, q in QUANTILES.items()
-    }
-    if by:
-        return pd.concat(frames, axis=1).sort_index(axis=1, level=0)
-    return pd.DataFrame(frames)
+    """The futures' 10th, 50th and 90th percentiles by nearest rank, so that servers stay
+    whole numbers; one column per band, one row per figure (or per `by` and figure)."""
+    if by is None:
+        return pd.DataFrame(
+            {name: values.apply(nearest_rank, q=q) for name, q in QUANTILES.items()}
+        )
+    grouped = values.groupby(by)
+    return pd.concat(
+        {name: grouped.agg(lambda s, q=q: nearest_rank(s, q)) for name, q in QUANTILES.items()},
+        axis=1,
+    )
 
 
 def ensemble_capacity(
@@ -108,7 +108,7 @@ def ensemble_capacity(
                 "servers_busiest_hour": float(h["servers_needed"].max()),
                 "hour_by_hour_server_hours": float(h["servers_needed"].sum()),
                 "hour_by_hour_cost": float(h["cost"].sum()),
-                **autoscaler_replay(platform, w),
+                **autoscaler_replay(platform, w, int(h["servers_needed"].max())),
             }
             for h, w in zip(hourly, windows, strict=True)
         ]

@@ -18,6 +18,7 @@ from sim.config import AutoscalerConfig, ConfigError, PlatformConfig, Scenario
 from sim.platform.autoscaler import Autoscaler
 from sim.platform.client_load import ClientLoad
 from sim.platform.load_test_fit import fit_load_test, server_model
+from sim.platform.queueing import ServerModel
 
 
 def replay_autoscaler(
@@ -37,11 +38,41 @@ def replay_autoscaler(
     return scaler.ready_per_minute, scaler.billed_per_minute
 
 
-def latency_targets_ms(model) -> list[float]:
+def latency_targets_ms(model: ServerModel) -> list[float]:
     """Targets from just above the lowest that can be met to 2 s, with the configured one."""
     floor = 1000.0 * model.lowest_feasible_target_s()
     steps = [np.ceil(floor + 1.0), 400.0, 500.0, 750.0, 1000.0, 2000.0]
     return sorted({float(t) for t in steps if t > floor} | {1000.0 * model.target_s})
+
+
+def autoscaler_to_replay(config: PlatformConfig, peak_servers: int) -> AutoscalerConfig:
+    """The configured autoscaler, or, when it is off, the default rule up to the peak
+    need: what it would have done."""
+    autoscaler = config.autoscaler
+    if autoscaler.enabled:
+        return autoscaler
+    return autoscaler.model_copy(
+        update={"enabled": True, "max_servers": max(peak_servers, autoscaler.min_servers)}
+    )
+
+
+def provisioning_outcome(
+    config: PlatformConfig,
+    model: ServerModel,
+    standard: np.ndarray,
+    ready: np.ndarray,
+    billed: np.ndarray,
+) -> dict[str, float]:
+    """Server-hours, cost, minutes over the latency target and most servers billed, for
+    servers `ready` and `billed` per minute against the load `standard`."""
+    within = model.share_within_target(standard, ready)
+    hours = float(billed.sum()) / 60
+    return {
+        "server_hours": hours,
+        "cost": hours * config.server.cost_per_hour,
+        "minutes_over_latency_target": int((within < config.latency_quantile).sum()),
+        "max_servers": int(billed.max()) if billed.size else 0,
+    }
 
 
 def capacity_plan(
@@ -56,25 +87,12 @@ def capacity_plan(
     standard = load["standard_requests_per_s"].to_numpy()
     peak_servers = int(hourly["servers_needed"].max())
     minutes = len(load)
-    cost = config.server.cost_per_hour
 
     def option(name: str, ready: np.ndarray, billed: np.ndarray) -> dict:
-        within = model.share_within_target(standard, ready)
-        hours = float(billed.sum()) / 60
-        return {
-            "option": name,
-            "server_hours": hours,
-            "cost": hours * cost,
-            "minutes_over_latency_target": int((within < config.latency_quantile).sum()),
-            "max_servers": int(billed.max()),
-        }
+        return {"option": name, **provisioning_outcome(config, model, standard, ready, billed)}
 
     hourly_need = np.repeat(hourly["servers_needed"].to_numpy(), 60)[:minutes]
-    autoscaler = config.autoscaler
-    if not autoscaler.enabled:  # show what the default rule would do, up to the peak need
-        autoscaler = autoscaler.model_copy(
-            update={"max_servers": max(peak_servers, autoscaler.min_servers)}
-        )
+    autoscaler = autoscaler_to_replay(config, peak_servers)
     options = [
         option("peak all the time", np.full(minutes, peak_servers), np.full(minutes, peak_servers)),
         option("hour by hour (ideal)", hourly_need, hourly_need),

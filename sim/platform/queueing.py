@@ -54,7 +54,7 @@ def erlang_c_array(slots: np.ndarray, load: np.ndarray) -> np.ndarray:
     return np.where(load < slots, np.clip(np.nan_to_num(waiting), 0.0, 1.0), 1.0)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ServerModel:
     """Identical servers, each holding `slots` requests in progress at once. A request of
     class i (an API) holds a slot for its own time `own_times_s[i]` and, when every slot
@@ -92,13 +92,20 @@ class ServerModel:
 
     @property
     def feasible(self) -> bool:
-        return self.unmeetable_share <= 1.0 - self.quantile + 1e-12
+        """Whether some number of servers meets the target: the requests whose own time
+        alone misses it must be fewer than the share allowed to miss (with exactly that
+        share, every other request would have to wait not at all)."""
+        return self.unmeetable_share < 1.0 - self.quantile - 1e-12
 
     def lowest_feasible_target_s(self) -> float:
-        """The own time at the mix's quantile: no number of servers does better."""
-        order = np.argsort(self.own_times_s)
-        cumulative = np.cumsum(self.shares[order])
-        return float(self.own_times_s[order][np.searchsorted(cumulative, self.quantile - 1e-12)])
+        """A target must exceed this: the smallest own time beyond which the requests
+        that take longer are fewer than the share allowed to miss."""
+        used = self.shares > 0
+        own, shares = self.own_times_s[used], self.shares[used]
+        order = np.argsort(own)
+        longer = shares[order][::-1].cumsum()[::-1] - shares[order]  # share above each
+        first = int(np.argmax(longer < 1.0 - self.quantile - 1e-12))
+        return float(own[order][first])
 
     def check_target(self) -> None:
         if self.feasible:
@@ -111,8 +118,8 @@ class ServerModel:
         raise ConfigError(
             f"platform.latency_target_ms: {1000 * self.target_s:g} ms for {self.quantile:.0%} "
             f"of requests cannot be met by any number of servers: without any queueing, "
-            f"{', '.join(slow)} take longer (2021 load test). The lowest target that can be "
-            f"met is {1000 * self.lowest_feasible_target_s():.0f} ms"
+            f"{', '.join(slow)} take at least that long (2021 load test). A target must "
+            f"be above {1000 * self.lowest_feasible_target_s():.1f} ms"
         )
 
     def share_over_target(self, rate: np.ndarray, servers: np.ndarray) -> np.ndarray:

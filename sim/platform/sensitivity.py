@@ -16,13 +16,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from pydantic import model_validator
+from pydantic import ValidationError, model_validator
 
-from sim.config import PlatformConfig
+from sim.config import ClientConfig, ConfigError, PlatformConfig
 from sim.config.base import Strict
 from sim.config.yaml_reader import parse_yaml
 from sim.platform.client_load import ClientLoad
 from sim.platform.load_test_fit import server_model
+from sim.platform.tables import hourly_servers
 
 
 class MixRange(Strict):
@@ -38,6 +39,9 @@ class MixRange(Strict):
         values = self.low is not None and self.high is not None
         if values == (self.scale is not None):
             raise ValueError("give either low and high, or scale: [low factor, high factor]")
+        low, high = (self.low, self.high) if values else self.scale
+        if not low < high:
+            raise ValueError(f"the low end ({low:g}) must be below the high end ({high:g})")
         return self
 
     def ends(self, configured: float | dict[str, float]) -> tuple[object, object]:
@@ -52,9 +56,22 @@ class MixRange(Strict):
 
 
 def request_mix_ranges() -> dict[str, MixRange]:
+    """The ranges, each named after a `platform.client` setting: a number with low and
+    high, or a call list (a mapping) with scale factors."""
+    where = "sim/data/request_mix_ranges.yaml"
     text = resources.files("sim.data").joinpath("request_mix_ranges.yaml").read_text("utf-8")
-    data = parse_yaml(text, "sim/data/request_mix_ranges.yaml")
-    return {name: MixRange.model_validate(spec) for name, spec in data.items()}
+    ranges = {}
+    defaults = ClientConfig()
+    for name, spec in parse_yaml(text, where).items():
+        try:
+            ranges[name] = MixRange.model_validate(spec)
+        except ValidationError as error:
+            raise ConfigError(f"{where}: {name}: {error.errors()[0]['msg']}") from None
+        if name not in ClientConfig.model_fields:
+            raise ConfigError(f"{where}: {name} is not a setting of platform.client")
+        if isinstance(getattr(defaults, name), dict) != (ranges[name].scale is not None):
+            raise ConfigError(f"{where}: {name}: use scale for a call list, low/high otherwise")
+    return ranges
 
 
 def provisioning(platform: PlatformConfig, load: pd.DataFrame) -> dict[str, float]:
@@ -68,12 +85,10 @@ def provisioning(platform: PlatformConfig, load: pd.DataFrame) -> dict[str, floa
         load["webinar_joins"].to_numpy(),
     )
     standard = client.standard_load(by_api)
-    hours = standard.size // 60
-    peaks = standard[: hours * 60].reshape(hours, 60).max(axis=1)
-    needed = server_model(platform, client.steady_mix()).servers_needed(peaks)
+    _, needed = hourly_servers(server_model(platform, client.steady_mix()), standard)
     server_hours = float(needed.sum())
     return {
-        "servers": int(needed.max()) if hours else 0,
+        "servers": int(needed.max()) if needed.size else 0,
         "server_hours": server_hours,
         "cost": server_hours * platform.server.cost_per_hour,
     }

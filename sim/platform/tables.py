@@ -16,6 +16,14 @@ import pandas as pd
 
 from sim.config import APIS, PlatformConfig
 from sim.platform.load_test_fit import server_model
+from sim.platform.queueing import ServerModel
+
+
+def hourly_servers(model: ServerModel, standard: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each whole hour's busiest minute (standard requests/s) and the servers it needs."""
+    hours = standard.size // 60
+    peaks = standard[: hours * 60].reshape(hours, 60).max(axis=1)
+    return peaks, model.servers_needed(peaks)
 
 
 @dataclass
@@ -45,8 +53,7 @@ def platform_tables(
     model = server_model(config, client.steady_mix())
 
     hours = minutes // 60
-    hourly_peak = standard[: hours * 60].reshape(hours, 60).max(axis=1)
-    needed_hourly = model.servers_needed(hourly_peak)
+    _, needed_hourly = hourly_servers(model, standard)
     if servers is None:
         ready = billed = np.repeat(needed_hourly, 60)
     else:
