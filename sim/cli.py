@@ -1133,7 +1133,12 @@ def kpis(
 @app.command()
 def bench(
     only: Annotated[
-        list[str] | None, typer.Option("--only", help="run only these cases (campaign, year)")
+        list[str] | None,
+        typer.Option(
+            "--only",
+            help="run only these cases: campaign, year (the default two), national_week, "
+            "national_year",
+        ),
     ] = None,
     repeat: Annotated[int, typer.Option("--repeat", min=1, help="runs per case")] = 1,
     vs_reference: Annotated[
@@ -1150,7 +1155,13 @@ def bench(
     json_output: JsonOpt = False,
 ) -> None:
     """Benchmarks: wall time, peak memory, sessions per second (each run in a fresh process)."""
-    from sim.experiments.bench import CASES, run_benchmarks, run_vs_reference, vs_reference_scenario
+    from sim.experiments.bench import (
+        CASES,
+        DEFAULT_CASES,
+        run_benchmarks,
+        run_vs_reference,
+        vs_reference_scenario,
+    )
 
     with user_errors():
         unknown = sorted(set(only or []) - set(CASES))
@@ -1164,7 +1175,7 @@ def bench(
             check_engine("reference", vs_reference_scenario(agents))
             rows = run_vs_reference(repeat, err, agents)
         else:
-            rows = run_benchmarks(only or list(CASES), repeat, err)
+            rows = run_benchmarks(only or DEFAULT_CASES, repeat, err)
     if json_output:
         print(json.dumps(rows, indent=2))
         return
@@ -1174,8 +1185,11 @@ def bench(
         "agents",
         "days",
         "wall_s",
+        "setup_s",
         "simulate_s",
+        "summarise_s",
         "peak_mb",
+        "bytes/officer",
         "sessions",
         "sessions_per_s",
         "target",
@@ -1187,8 +1201,11 @@ def bench(
             f"{row['agents']:,}",
             str(row["days"]),
             f"{row['wall_s']:.2f}",
+            f"{row['setup_s']:.2f}",
             f"{row['simulate_s']:.2f}",
+            f"{row.get('step:summarise', 0.0):.2f}",
             f"{row['peak_mb']:.0f}",
+            f"{row.get('population_bytes_per_officer', 0.0):.0f}",
             f"{row['sessions']:,.0f}",
             f"{row['sessions_per_s']:,.0f}",
             row["target"],

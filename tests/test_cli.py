@@ -314,3 +314,15 @@ def test_calibrate_and_its_report_write_their_outputs(tmp_path):
     assert (tmp_path / "calibration" / "daily_completions.png").stat().st_size > 10_000
     no_campaign = invoke("calibrate", CONFIGS / "baseline.yaml", "--out", tmp_path)
     assert no_campaign.exit_code == 2 and "needs the 2024 campaign week" in no_campaign.stderr
+
+
+def test_every_benchmark_case_names_a_config_that_runs(tmp_path):
+    """`karmasim bench` found no config after sim/ was regrouped (its path pointed into
+    sim/); every case's config must exist, and one benchmark run must work end to end."""
+    from sim.experiments.bench import CASES, VS_REFERENCE, _measure_in_process, sized
+
+    for config, days, _ in CASES.values():
+        assert sized(config, None, days).agents > 0  # the config exists and validates
+    assert VS_REFERENCE["config"].is_file()
+    row = _measure_in_process(CASES["campaign"][0], "--agents", "2000", "--days", "30")
+    assert row["agents"] > 0 and row["wall_s"] > 0 and row["population_bytes_per_officer"] > 0

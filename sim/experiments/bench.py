@@ -22,11 +22,17 @@ from rich.console import Console
 
 from sim.config import Scenario, load_scenario
 
-CONFIGS = Path(__file__).resolve().parents[1] / "configs"
+CONFIGS = Path(__file__).resolve().parents[2] / "configs"  # the repository's configs/
+# name: (config, the last days of its calendar to run or None for all, the target)
 CASES = {
-    "campaign": (CONFIGS / "saptah_2024.yaml", "<= 10 s, <= 3 GB"),
-    "year": (CONFIGS / "year_2024.yaml", "<= 60 s, <= 3 GB"),
+    "campaign": (CONFIGS / "saptah_2024.yaml", None, "<= 5 s wall, <= 3 s simulate"),
+    "year": (CONFIGS / "year_2024.yaml", None, "<= 60 s, <= 3 GB"),
+    # the 2026 week at 1 agent = 1 officer (1.45 crore registered), 50 days
+    "national_week": (CONFIGS / "national_week.yaml", None, "<= 15 s"),
+    # 3.2 crore officers for a year (May 2025 - Apr 2026), two campaigns
+    "national_year": (CONFIGS / "national_year.yaml", None, "<= 150 s, <= 8 GB"),
 }
+DEFAULT_CASES = ["campaign", "year"]  # the national cases take minutes: ask for them
 
 
 # The engine comparison: the 2024 campaign week in a 30-day window, about 50,000 officers.
@@ -64,6 +70,10 @@ def measure(config: Path, engine: str = "fast", agents: int | None = None, days:
         "setup_s": result.meta["timings"]["setup_s"],
         "simulate_s": result.meta["timings"]["simulate_s"],
         "peak_mb": peak_kb / 1024,
+        "officers": scenario.population.officers,
+        "population_bytes_per_officer": result.meta.get("population_mb", 0.0)
+        * 2**20
+        / max(scenario.agents, 1),
         **{f"step:{name}": seconds for name, seconds in result.meta["step_cpu_s"].items()},
         "step:summarise": result.meta["timings"]["summarise_s"],
         "sessions": result.kpis["sessions"] / scenario.scale,  # simulated (agent) sessions
@@ -89,11 +99,12 @@ def _median(samples: list[dict]) -> dict:
 def run_benchmarks(cases: list[str], repeat: int, console: Console) -> list[dict]:
     rows = []
     for case in cases:
-        config, target = CASES[case]
+        config, days, target = CASES[case]
+        options = ["--days", str(days)] if days else []
         samples = []
         for i in range(repeat):
             console.print(f"bench {case} run {i + 1}/{repeat} ({config.name}) ...")
-            samples.append(_measure_in_process(config))
+            samples.append(_measure_in_process(config, *options))
         row = _median(samples)
         row.update({"case": case, "target": target, "repeats": repeat})
         rows.append(row)
