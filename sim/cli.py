@@ -854,9 +854,7 @@ def capacity_over_futures(
     """The last campaign's load with bands over the futures, the autoscaler replayed in
     each, and with `budget` the fewest servers and cheapest autoscaler settings."""
     from sim.platform.budget import plan_budget
-    from sim.platform.client_load import ClientLoad
-    from sim.platform.ensemble import ensemble_capacity, future_of, plot_ensemble
-    from sim.platform.load_test_fit import server_model
+    from sim.platform.ensemble import ensemble_capacity, plot_ensemble
 
     if not scenario.campaigns:
         raise ConfigError(f"{scenario.name}: no campaign to plan for")
@@ -875,10 +873,7 @@ def capacity_over_futures(
     )
     answer = None
     if budget:
-        model = server_model(platform, ClientLoad.from_config(platform).steady_mix())
-        futures_list = [future_of(w) for w in result["windows"]]
-        hours = min(len(w) for w in result["windows"]) / 60
-        answer = plan_budget(platform, model, futures_list, hours)
+        answer = plan_budget(platform, result["future_loads"])
     if json_output:
         payload = {
             "scenario": scenario.name,

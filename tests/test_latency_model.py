@@ -58,19 +58,25 @@ def test_the_fit_uses_the_published_figures():
     assert figures["cluster"].startswith(f"{test.nodes} nodes")
 
 
+def replay_soak(test: LoadTestConfig, seed: int) -> tuple[float, float]:
+    """The soak replayed against the model fitted to `test`: its threads (Little's law),
+    the fitted cluster's slots, the APIs in equal shares, the test's think time."""
+    fitted = fit_load_test(test)
+    return closed_loop(
+        threads=round(fitted.soak_threads),
+        slots=test.nodes * fitted.slots,
+        own_times=[fitted.own_time_s[api] for api in APIS],
+        think=test.think_time_ms / 1000.0,
+        seconds=6.0,
+        seed=seed,
+    )
+
+
 def test_the_fitted_model_reproduces_the_soak_test():
     """The soak's threads (Little's law) against the fitted cluster, in an equal-share mix
     of the APIs: 5,475 requests/s at a mean latency of 246 ms."""
     test = LoadTestConfig()
-    fitted = fit_load_test(test)
-    throughput, latency = closed_loop(
-        threads=round(fitted.soak_threads),
-        slots=test.nodes * fitted.slots,
-        own_times=[fitted.own_time_s[api] for api in APIS],
-        think=0.0,
-        seconds=6.0,
-        seed=1,
-    )
+    throughput, latency = replay_soak(test, seed=1)
     assert throughput == pytest.approx(test.soak_requests_per_s, rel=TOLERANCE)
     assert 1000 * latency == pytest.approx(test.soak_mean_latency_ms, rel=TOLERANCE)
 
@@ -99,14 +105,7 @@ def test_a_think_time_is_taken_out_of_the_latency():
     assert fitted.own_time_s["content_read"] == pytest.approx(
         default.own_time_s["content_read"] - 0.020
     )
-    throughput, latency = closed_loop(
-        threads=round(fitted.soak_threads),
-        slots=test.nodes * fitted.slots,
-        own_times=[fitted.own_time_s[api] for api in APIS],
-        think=0.020,
-        seconds=6.0,
-        seed=3,
-    )
+    throughput, latency = replay_soak(test, seed=3)
     assert throughput == pytest.approx(test.soak_requests_per_s, rel=TOLERANCE)
     assert 1000 * latency == pytest.approx(test.soak_mean_latency_ms, rel=TOLERANCE)
 

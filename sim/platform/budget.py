@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from sim.config import AutoscalerConfig, PlatformConfig
+from sim.platform.client_load import ClientLoad
+from sim.platform.load_test_fit import server_model
 from sim.platform.plan import replay_autoscaler
 from sim.platform.queueing import ServerModel
 
@@ -28,6 +31,7 @@ class Future:
     standard: np.ndarray
     requests: np.ndarray
 
+    @cached_property
     def busiest_hour(self) -> slice:
         hours = self.standard.size // 60
         means = self.standard[: hours * 60].reshape(hours, 60).mean(axis=1)
@@ -36,7 +40,7 @@ class Future:
 
     def meets_target(self, model: ServerModel, ready: np.ndarray) -> bool:
         """Whether the busiest hour's requests, pooled, meet the latency target."""
-        hour = self.busiest_hour()
+        hour = self.busiest_hour
         requests = self.requests[hour]
         within = model.share_within_target(self.standard[hour], ready[hour])
         total = requests.sum()
@@ -56,7 +60,7 @@ def futures_needed(n: int, share: float = SHARE) -> int:
 
 def servers_for(model: ServerModel, future: Future, max_servers: int = 100_000) -> int:
     """The fewest fixed servers meeting the target in the future's busiest hour."""
-    hour = future.busiest_hour()
+    hour = future.busiest_hour
     n = max(int(np.floor(future.standard[hour].max() * model.standard_time_s / model.slots)), 1)
     while not future.meets_target(model, np.full(future.standard.size, n)):
         n += 1
@@ -152,11 +156,11 @@ def cheapest_autoscaler(
     return best
 
 
-def plan_budget(
-    platform: PlatformConfig, model: ServerModel, futures: list[Future], hours: float
-) -> dict:
-    """Both answers as plain data: the fewest fixed servers (and their cost over `hours`)
-    and the cheapest autoscaler settings on the grid."""
+def plan_budget(platform: PlatformConfig, futures: list[Future]) -> dict:
+    """Both answers as plain data: the fewest fixed servers (and their cost over the
+    shortest future) and the cheapest autoscaler settings on the grid."""
+    model = server_model(platform, ClientLoad.from_config(platform).steady_mix())
+    hours = min(f.standard.size for f in futures) / 60
     fixed = fewest_servers(model, futures)
     scaler = cheapest_autoscaler(platform, model, futures, UTILISATIONS, max_min_servers=fixed)
     return {

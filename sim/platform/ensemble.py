@@ -19,6 +19,7 @@ from sim.platform.budget import Future
 from sim.platform.client_load import ClientLoad
 from sim.platform.load_test_fit import server_model
 from sim.platform.plan import autoscaler_to_replay, provisioning_outcome, replay_autoscaler
+from sim.platform.queueing import ServerModel
 from sim.platform.tables import hourly_servers
 
 QUANTILES = {"p10": 0.1, "p50": 0.5, "p90": 0.9}
@@ -38,9 +39,8 @@ def future_of(load: pd.DataFrame) -> Future:
     )
 
 
-def hourly_need(platform: PlatformConfig, load: pd.DataFrame) -> pd.DataFrame:
+def hourly_need(platform: PlatformConfig, model: ServerModel, load: pd.DataFrame) -> pd.DataFrame:
     """One row per hour of the window: peaks, servers for the busiest minute, cost."""
-    model = server_model(platform, ClientLoad.from_config(platform).steady_mix())
     _, servers = hourly_servers(model, load["standard_requests_per_s"].to_numpy(dtype=float))
     hours = servers.size
     cut = load.iloc[: hours * 60]
@@ -60,14 +60,12 @@ def hourly_need(platform: PlatformConfig, load: pd.DataFrame) -> pd.DataFrame:
 
 
 def autoscaler_replay(
-    platform: PlatformConfig, load: pd.DataFrame, peak_servers: int
+    platform: PlatformConfig, model: ServerModel, future: Future, peak_servers: int
 ) -> dict[str, float]:
     """The autoscaler (as `karmasim capacity` replays it) on the window: minutes over the
     target, server-hours, cost, the most servers it held."""
-    future = future_of(load)
     settings = autoscaler_to_replay(platform, peak_servers)
     ready, billed = replay_autoscaler(platform, future.standard, settings)
-    model = server_model(platform, ClientLoad.from_config(platform).steady_mix())
     outcome = provisioning_outcome(platform, model, future.standard, ready, billed)
     return {f"autoscaler_{name}": float(value) for name, value in outcome.items()}
 
@@ -99,7 +97,9 @@ def ensemble_capacity(
     windows = [window(load, start, end) for load in loads]
     if any(w.empty for w in windows):
         raise ValueError(f"a run has no minutes between {start} and {end}")
-    hourly = [hourly_need(platform, w) for w in windows]
+    model = server_model(platform, ClientLoad.from_config(platform).steady_mix())
+    futures = [future_of(w) for w in windows]
+    hourly = [hourly_need(platform, model, w) for w in windows]
     summary = pd.DataFrame(
         [
             {
@@ -108,9 +108,9 @@ def ensemble_capacity(
                 "servers_busiest_hour": float(h["servers_needed"].max()),
                 "hour_by_hour_server_hours": float(h["servers_needed"].sum()),
                 "hour_by_hour_cost": float(h["cost"].sum()),
-                **autoscaler_replay(platform, w, int(h["servers_needed"].max())),
+                **autoscaler_replay(platform, model, f, int(h["servers_needed"].max())),
             }
-            for h, w in zip(hourly, windows, strict=True)
+            for h, f in zip(hourly, futures, strict=True)
         ]
     )
     daily = pd.concat(
@@ -138,7 +138,7 @@ def ensemble_capacity(
         "summary": bands(summary).rename_axis("figure").reset_index(),
         "hourly": per_hour.reset_index(),
         "daily": per_day.reset_index(),
-        "windows": windows,
+        "future_loads": futures,
     }
 
 

@@ -9,6 +9,7 @@ target compare directly with provisioning for the peak all the time.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -120,9 +121,7 @@ def capacity_plan(
         {
             "latency_target_ms": target,
             "servers_needed": int(
-                server_model(
-                    config.model_copy(update={"latency_target_ms": target}), client.steady_mix()
-                ).servers_needed(busiest)[0]
+                replace(model, target_s=target / 1000.0).servers_needed(busiest)[0]
             ),
         }
         for target in latency_targets_ms(model)
