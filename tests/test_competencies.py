@@ -3,6 +3,7 @@ history and from learning, the KPIs (checked by hand on a small world) and the l
 
 from __future__ import annotations
 
+import copy
 from types import SimpleNamespace
 
 import numpy as np
@@ -16,6 +17,7 @@ from sim.agents.enrolment import course_mix_table
 from sim.agents.prior_learning import PriorLearning
 from sim.config import (
     CADRES,
+    COMPETENCY_AREAS,
     SECTORS,
     SERVICE_GROUPS,
     BehaviourConfig,
@@ -23,6 +25,7 @@ from sim.config import (
     ConfigError,
 )
 from sim.config.competencies import RoleFamilyConfig, builtin_dictionary, builtin_role_families
+from sim.engines.run_state import build_run
 from sim.results.competency_tables import breakdown, competency_kpis, gaps
 from sim.simulate import simulate
 from sim.world.competency_dictionary import BEHAVIOURAL, DOMAIN, FUNCTIONAL, build_dictionary
@@ -439,3 +442,37 @@ def test_gap_targeted_acbp_lists_take_the_posts_gaps_first(small_world):
     popular = np.array([[3, 0, 2]])
     lists = gap_courses(state, np.array([2, 3]), best_acbp_courses(state), popular, 3)
     assert lists.tolist() == [[3, 0, 2], [2, 3, 0]]
+
+
+def credit_as_numpy(model: CompetencyModel, ids, courses, catalog, rng) -> None:
+    """The credit rule stated in numpy, the oracle for its compiled form."""
+    bits = (1 << catalog.area[courses]) | (
+        ((catalog.topics[courses] >> model.focus_topic) & 1) << len(COMPETENCY_AREAS)
+    )
+    np.bitwise_or.at(model.learned, ids, bits.astype(np.uint8))
+    match = model.roles.required[model.profile[ids]] == catalog.competency[courses][:, None]
+    relevant = np.flatnonzero(match.any(axis=1))
+    passed = relevant[rng.random(relevant.size) < model.pass_probability]
+    who, slot = ids[passed], np.argmax(match[passed], axis=1)
+    np.maximum.at(model.levels, (who, slot), catalog.level[courses[passed]].astype(np.uint8))
+
+
+def test_compiled_credit_is_the_numpy_rule_to_the_bit():
+    state = build_run(sampled("saptah_2024", agents=4000))
+    model, catalog = state.competencies, state.catalog
+    before = model.levels.copy()
+    rng = np.random.default_rng(2)
+    for _ in range(20):
+        ids = np.sort(rng.choice(state.officers.n, 500, replace=False))
+        # courses of the officers' own competencies as well as random ones
+        own = model.roles.required[model.profile[ids], 0]
+        by_competency = {int(c): i for i, c in enumerate(catalog.competency)}
+        courses = rng.integers(0, catalog.n, ids.size)
+        matching = np.array([by_competency.get(int(c), -1) for c in own])
+        courses = np.where((rng.random(ids.size) < 0.5) & (matching >= 0), matching, courses)
+        oracle = copy.deepcopy(model)
+        credit_as_numpy(oracle, ids, courses, catalog, np.random.default_rng(7))
+        model.credit(ids, courses, catalog, np.random.default_rng(7))
+        np.testing.assert_array_equal(model.levels, oracle.levels)
+        np.testing.assert_array_equal(model.learned, oracle.learned)
+    assert (model.levels != before).sum() > 100  # the completions did raise levels

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sim.agents.credit_kernel import mark_learned, raise_levels
 from sim.agents.prior_learning import PriorLearning
 from sim.config import CADRES, COMPETENCY_AREAS, SECTORS, SERVICE_GROUPS, CompetencyConfig
 from sim.world.catalog import Catalog
@@ -142,19 +143,16 @@ class CompetencyModel:
         """Officers `ids` completed `courses`: they have learnt a course of its type and
         topics; those who pass the assessment rise to the course's level in its
         competency, where their post requires it."""
-        bits = (1 << catalog.area[courses]) | (
-            ((catalog.topics[courses] >> self.focus_topic) & 1) << N_TYPES
-        )
-        np.bitwise_or.at(self.learned, ids, bits.astype(np.uint8))
-        required = self.roles.required[self.profile[ids]]  # [completions, slots]
-        match = required == catalog.competency[courses][:, None]
-        relevant = np.flatnonzero(match.any(axis=1))
-        if relevant.size == 0:
-            return
-        passed = relevant[rng.random(relevant.size) < self.pass_probability]
-        who, slot = ids[passed], np.argmax(match[passed], axis=1)
-        course_level = catalog.level[courses[passed]].astype(np.uint8)
-        np.maximum.at(self.levels, (who, slot), course_level)
+        slots = np.empty(ids.size, np.int64)
+        relevant = mark_learned(
+            self.learned, ids, courses, catalog.area, catalog.topics, self.focus_topic,
+            N_TYPES, self.roles.required, self.profile, catalog.competency, slots,
+        )  # fmt: skip
+        if relevant:
+            uniforms = rng.random(relevant)
+            raise_levels(
+                self.levels, ids, courses, catalog.level, slots, uniforms, self.pass_probability
+            )
 
     def transfer(self, ids: np.ndarray, rng: np.random.Generator) -> None:
         """Officers move to another designation of their service group. Competencies

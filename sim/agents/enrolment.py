@@ -26,6 +26,11 @@ def course_mix_table(behaviour: BehaviourConfig) -> np.ndarray:
     return np.cumsum(table / table.sum(axis=1, keepdims=True), axis=1)
 
 
+def abandon_probability(drop_hazard_per_hour: float, duration_hours: np.ndarray) -> np.ndarray:
+    """The chance that an officer abandons a course of this listed length."""
+    return 1.0 - np.exp(-drop_hazard_per_hour * duration_hours)
+
+
 def enrol(
     officers: Officers,
     catalog: Catalog,
@@ -51,8 +56,8 @@ def enrol(
     if recommend is not None:
         suggested = recommend(ids, rng)
         courses = np.where(suggested >= 0, suggested, courses)
-    drop_probability = 1.0 - np.exp(-drop_hazard_per_hour * catalog.duration_hours[courses])
-    will_drop = draws[2] < drop_probability
+    abandon = abandon_probability(drop_hazard_per_hour, catalog.duration_hours[courses])
+    will_drop = draws[2] < abandon
     officers.course[ids] = courses
     officers.progress[ids] = 0.0
     officers.stop_at[ids] = np.where(will_drop, draws[3], 1.0)

@@ -25,7 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 import simpy
 
-from sim.agents.learning import SessionOutcome, learn
+from sim.agents.learning import SessionOutcome
+from sim.agents.learning_kernel import learn_compiled
 from sim.agents.sessions import session_budgets
 from sim.config import Scenario
 from sim.engines.campaign_driver import drive_campaign, drive_webinars
@@ -183,7 +184,7 @@ class FastEngine:
     def _learning(self, batch: Batch) -> bool:
         state, day = self.state, batch.day
         assert batch.budget is not None and batch.engaged is not None
-        batch.outcome = learn(
+        batch.outcome = learn_compiled(
             state.officers,
             state.catalog,
             batch.ids,

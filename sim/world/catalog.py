@@ -79,14 +79,20 @@ class Catalog:
     def duration_minutes(self) -> np.ndarray:
         return self.duration_hours * np.float32(60.0)
 
+    @property
+    def group_offsets(self) -> np.ndarray:
+        """The first choice group of each category (see `choice_group`)."""
+        return np.array(
+            [0, 1, 1 + len(SERVICE_GROUPS), 1 + len(SERVICE_GROUPS) + self.n_ministries],
+            dtype=np.int64,
+        )
+
     def choice_group(
         self, categories: np.ndarray, ministry_ids: np.ndarray, service_groups: np.ndarray
     ) -> np.ndarray:
         """The group an officer chooses within: one for common and for self-selected
         courses, one per service group for role-based, one per ministry for ACBP courses."""
-        offsets = np.array(
-            [0, 1, 1 + len(SERVICE_GROUPS), 1 + len(SERVICE_GROUPS) + self.n_ministries]
-        )
+        offsets = self.group_offsets
         within = np.where(
             categories == MINISTRY,
             ministry_ids,

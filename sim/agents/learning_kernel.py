@@ -1,0 +1,177 @@
+"""The compiled form of a session (`learning.learn`) for the fast engine.
+
+`learning.study` and `enrolment.enrol` state the rules in numpy, one array operation per
+clause, and the reference engine runs them one officer at a time. On a batch of thousands
+of officers those clauses become a dozen gathers and scatters over the population per
+course studied, most of the fast engine's time. Here the same clauses run officer by
+officer in one numba loop per course step, with the random numbers drawn exactly as the
+numpy rule draws them (`rng.random((4, enrolling))` per step, then the recommender), so
+both forms give the same courses, minutes and counts from the same stream
+(`tests/test_learning_kernel.py` checks that they agree to the bit).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from sim.agents.enrolment import Recommender, abandon_probability
+from sim.agents.learning import Credit, SessionOutcome, session_minutes_used
+from sim.config import BehaviourConfig
+from sim.world.catalog import MINISTRY, ROLE_BASED, Catalog, WeightedGroups
+from sim.world.population import NO_COURSE, Officers
+
+_NO_GROUPS = (np.zeros(1, np.int64), np.zeros(1), np.zeros(1), np.zeros(1))
+
+
+def _groups(groups: WeightedGroups | None) -> tuple:
+    if groups is None:
+        return _NO_GROUPS
+    return (groups.order.astype(np.int64), groups.cumulative, groups.group_low, groups.group_high)
+
+
+@njit(cache=True, nogil=True)
+def _draw(groups, group: int, uniform: float) -> int:
+    """`WeightedGroups.draw` for one officer."""
+    order, cumulative, group_low, group_high = groups
+    low, high = group_low[group], group_high[group]
+    if not high > low:
+        return -1
+    position = np.searchsorted(cumulative, low + uniform * (high - low), side="right")
+    return order[min(position, order.size - 1)]
+
+
+@njit(cache=True, nogil=True)
+def _without_course(course, ids, active) -> int:
+    """How many of the active officers have no course (they enrol in this step)."""
+    count = 0
+    for row in active:
+        count += course[ids[row]] == NO_COURSE
+    return count
+
+
+@njit(cache=True, nogil=True)
+def _study_step(
+    ids, active, remaining, mix_row, draws, suggested,  # the batch, this step
+    course, progress, stop_at, enrolments, completions, drops, learning_hours,  # officers
+    ministry_id, service_group,
+    mix_table, group_offsets, by_group, campaign_groups, has_campaign, any_course,  # choice
+    duration_minutes, abandon, min_minutes,
+    hours, enrolled_out, completed_out, dropped_out,  # the session's outcome, per batch row
+    completed, studied, keep,  # per active officer, for the caller
+):  # fmt: skip
+    """One `study` step for each active officer (enrolling those without a course first,
+    with the next column of `draws`); updates officers and outcome in place."""
+    n_thresholds = mix_table.shape[1] - 1
+    column = 0
+    for j in range(active.size):
+        row = active[j]
+        officer = ids[row]
+        if course[officer] == NO_COURSE:  # enrol.enrol
+            u = draws[:, column]
+            category = 0
+            for k in range(n_thresholds):
+                category += u[0] > mix_table[mix_row[row], k]
+            within = 0
+            if category == MINISTRY:
+                within = ministry_id[officer]
+            elif category == ROLE_BASED:
+                within = service_group[officer]
+            group = group_offsets[category] + within
+            if has_campaign and mix_row[row] == 1:
+                chosen = _draw(campaign_groups, group, u[1])
+            else:
+                chosen = _draw(by_group, group, u[1])
+            if chosen < 0:
+                chosen = _draw(any_course, 0, u[1])
+            if suggested[column] >= 0:
+                chosen = suggested[column]
+            course[officer] = chosen
+            progress[officer] = 0.0
+            stop_at[officer] = u[3] if u[2] < abandon[chosen] else 1.0
+            enrolments[officer] += 1
+            enrolled_out[row] += 1
+            column += 1
+        # learning.study
+        taken = course[officer]
+        length = duration_minutes[taken]
+        done, stop = progress[officer], stop_at[officer]
+        left = max(stop - done, np.float32(0.0)) * length
+        used = min(remaining[row], left)
+        finished = used >= left
+        progress[officer] = stop if finished else done + used / length
+        completed[j] = finished and stop >= 1.0
+        studied[j] = taken
+        if completed[j]:
+            completions[officer] += 1
+            completed_out[row] += 1
+        elif finished:
+            drops[officer] += 1
+            dropped_out[row] += 1
+        if finished:
+            course[officer] = NO_COURSE
+        learning_hours[officer] += used / np.float32(60.0)
+        remaining[row] -= used
+        hours[row] += used / np.float32(60.0)
+        keep[j] = finished and remaining[row] >= min_minutes
+
+
+def learn_compiled(
+    officers: Officers,
+    catalog: Catalog,
+    ids: np.ndarray,
+    budget_minutes: np.ndarray,
+    mix_row: np.ndarray,
+    mix_table: np.ndarray,
+    behaviour: BehaviourConfig,
+    rng: np.random.Generator,
+    recommend: Recommender | None = None,
+    credit: Credit | None = None,
+) -> SessionOutcome:
+    """`learning.learn`, compiled: the same arguments, the same result and draws."""
+    n = ids.size
+    remaining = budget_minutes.astype(np.float32)
+    outcome = SessionOutcome(
+        minutes_used=np.zeros(n, np.int32),
+        hours=np.zeros(n, np.float32),
+        enrolments=np.zeros(n, np.int16),
+        completions=np.zeros(n, np.int16),
+        drops=np.zeros(n, np.int16),
+    )
+    choice = (
+        _groups(catalog.by_group),
+        _groups(catalog.campaign_groups),
+        catalog.campaign_groups is not None,
+        _groups(catalog.any_course),
+    )
+    duration_minutes = catalog.duration_minutes
+    abandon = abandon_probability(behaviour.drop_hazard_per_hour, catalog.duration_hours)
+    min_minutes = np.float32(behaviour.min_minutes_to_start_course)
+    mix_row = mix_row.astype(np.int64)
+    active = np.arange(n, dtype=np.int64)
+    for _ in range(behaviour.max_courses_per_session):
+        enrolling = _without_course(officers.course, ids, active)
+        draws = rng.random((4, enrolling))
+        suggested = np.full(enrolling, -1, np.int64)
+        if recommend is not None and enrolling:
+            who = ids[active][officers.course[ids[active]] == NO_COURSE]
+            suggested = np.asarray(recommend(who, rng), dtype=np.int64)
+        completed = np.empty(active.size, np.bool_)
+        studied = np.empty(active.size, officers.course.dtype)
+        keep = np.empty(active.size, np.bool_)
+        _study_step(
+            ids, active, remaining, mix_row, draws, suggested,
+            officers.course, officers.progress, officers.stop_at, officers.enrolments,
+            officers.completions, officers.drops, officers.learning_hours,
+            officers.ministry_id, officers.service_group,
+            mix_table, catalog.group_offsets, *choice, duration_minutes, abandon, min_minutes,
+            outcome.hours, outcome.enrolments, outcome.completions, outcome.drops,
+            completed, studied, keep,
+        )  # fmt: skip
+        if credit is not None and completed.any():
+            credit(ids[active[completed]], studied[completed])
+        active = active[keep]
+        if active.size == 0:
+            break
+    outcome.minutes_used = session_minutes_used(budget_minutes - remaining)
+    return outcome

@@ -1,0 +1,96 @@
+"""The compiled session (`learning_kernel.learn_compiled`, the fast engine's) against the
+numpy rule it compiles (`learning.learn`, built of the reference engine's `study`): from
+the same stream they must give the same officers, outcome and credits, to the bit."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+from conftest import tagged_catalog
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim.agents.enrolment import course_mix_table
+from sim.agents.learning import learn
+from sim.agents.learning_kernel import learn_compiled
+from sim.config import SERVICE_GROUPS, BehaviourConfig
+from sim.world.population import OFFICER_ATTRIBUTES, Officers
+
+N_MINISTRIES = 6
+CATALOG = tagged_catalog(N_MINISTRIES, seed=3)
+EMPHASISED = CATALOG.with_emphasis({0: 4.0, 2: 0.5})
+
+
+def officers_mid_run(n: int, rng: np.random.Generator) -> Officers:
+    """Officers of several ministries and groups, some part-way through a course."""
+    officers = Officers(n)
+    officers.ministry_id[:] = rng.integers(0, N_MINISTRIES, n)
+    officers.service_group[:] = rng.integers(0, len(SERVICE_GROUPS), n)
+    busy = rng.random(n) < 0.5
+    officers.course[busy] = rng.integers(0, CATALOG.n, busy.sum())
+    officers.stop_at[busy] = np.where(rng.random(busy.sum()) < 0.3, rng.random(busy.sum()), 1.0)
+    officers.progress[busy] = officers.stop_at[busy] * rng.random(busy.sum())
+    return officers
+
+
+class Credits:
+    def __init__(self) -> None:
+        self.calls: list[tuple[np.ndarray, np.ndarray]] = []
+
+    def __call__(self, ids: np.ndarray, courses: np.ndarray) -> None:
+        self.calls.append((ids.copy(), courses.astype(np.int64)))
+
+
+@settings(deadline=None)  # the first example compiles the kernel
+@given(
+    seed=st.integers(0, 2**16),
+    n=st.integers(1, 400),
+    emphasis=st.booleans(),
+    recommends=st.booleans(),
+    max_courses=st.integers(1, 8),
+    hazard=st.sampled_from([0.0, 0.242, 2.0]),
+)
+def test_the_compiled_session_is_the_rule_to_the_bit(
+    seed, n, emphasis, recommends, max_courses, hazard
+):
+    rng = np.random.default_rng(seed)
+    catalog = EMPHASISED if emphasis else CATALOG
+    behaviour = BehaviourConfig(max_courses_per_session=max_courses, drop_hazard_per_hour=hazard)
+    mix_table = course_mix_table(behaviour)
+    population = officers_mid_run(2 * n + 5, rng)
+    ids = np.sort(rng.choice(population.n, n, replace=False))
+    budget = rng.integers(1, 240, n).astype(np.int32)
+    engaged = (rng.random(n) < 0.4).astype(np.int64)
+
+    def recommend(who: np.ndarray, draw: np.random.Generator) -> np.ndarray:
+        pick = draw.integers(0, catalog.n, who.size)
+        return np.where(draw.random(who.size) < 0.5, pick, -1)
+
+    results = []
+    for session in (learn, learn_compiled):
+        officers, credits = copy.deepcopy(population), Credits()
+        outcome = session(
+            officers,
+            catalog,
+            ids,
+            budget,
+            engaged,
+            mix_table,
+            behaviour,
+            np.random.default_rng(seed + 1),
+            recommend if recommends else None,
+            credits,
+        )
+        results.append((officers, outcome, credits.calls))
+    (rule, rule_outcome, rule_credits), (compiled, compiled_outcome, compiled_credits) = results
+    for name in OFFICER_ATTRIBUTES:
+        np.testing.assert_array_equal(getattr(compiled, name), getattr(rule, name), err_msg=name)
+    for field in ("minutes_used", "hours", "enrolments", "completions", "drops"):
+        np.testing.assert_array_equal(
+            getattr(compiled_outcome, field), getattr(rule_outcome, field), err_msg=field
+        )
+    assert len(compiled_credits) == len(rule_credits)
+    for (ids_c, courses_c), (ids_r, courses_r) in zip(compiled_credits, rule_credits, strict=True):
+        np.testing.assert_array_equal(ids_c, ids_r)
+        np.testing.assert_array_equal(courses_c, courses_r)
