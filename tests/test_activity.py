@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from sim.agents.activity import IntensityClock, routine_clock
@@ -78,3 +80,41 @@ def test_shortcut_for_a_shared_start_is_exact():
     draws = rng.standard_exponential(5000)
     direct = clock.next_event(np.full(5000, 777, np.int64), rate, draws)
     assert np.array_equal(clock.next_events_from(777, rate, draws), direct)
+
+
+def next_event_as_numpy(clock: IntensityClock, after_min, rate, exp_draws) -> np.ndarray:
+    """The sampling rule stated in numpy, the oracle for its compiled form."""
+    after = np.minimum(after_min, clock.horizon)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        target = clock.position(after) + exp_draws / rate
+    day = np.searchsorted(clock.day_cumulative, target, side="right") - 1
+    never = (day >= clock.n_days) | ~np.isfinite(target)
+    day = np.minimum(day, clock.n_days - 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fraction = (target - clock.day_cumulative[day]) / clock.day_weights[day]
+    fraction = np.nan_to_num(fraction, nan=0.0, posinf=0.0)
+    within = np.empty(target.size, dtype=np.int64)
+    kinds = clock.day_kind[day]
+    for kind in range(len(clock.shape_cumulative)):
+        rows = kinds == kind
+        found = np.searchsorted(clock.shape_cumulative[kind], fraction[rows], side="right")
+        within[rows] = np.minimum(found - 1, MINUTES_PER_DAY - 1)
+    minute = np.maximum(day * MINUTES_PER_DAY + within, after)
+    return np.where(never, NEVER, minute).astype(np.int32)
+
+
+@settings(deadline=None)  # the first example compiles the kernel
+@given(seed=st.integers(0, 2**16), days=st.integers(1, 60), n=st.integers(1, 300))
+def test_compiled_sampling_is_the_numpy_rule_to_the_bit(seed, days, n):
+    """Days of no activity, officers who never log in and starts past the horizon
+    included."""
+    rng = np.random.default_rng(seed)
+    weights = rng.random(days) * (rng.random(days) < 0.8)
+    shapes = rng.random((3, MINUTES_PER_DAY)) * (rng.random((3, MINUTES_PER_DAY)) < 0.7)
+    clock = IntensityClock(weights, rng.integers(0, 3, days), shapes)
+    after = rng.integers(0, clock.horizon + 2000, n)
+    rate = rng.random(n).astype(np.float32) * (rng.random(n) < 0.9) * 5
+    draws = rng.standard_exponential(n)
+    np.testing.assert_array_equal(
+        clock.next_event(after, rate, draws), next_event_as_numpy(clock, after, rate, draws)
+    )

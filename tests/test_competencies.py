@@ -476,3 +476,34 @@ def test_compiled_credit_is_the_numpy_rule_to_the_bit():
         np.testing.assert_array_equal(model.levels, oracle.levels)
         np.testing.assert_array_equal(model.learned, oracle.learned)
     assert (model.levels != before).sum() > 100  # the completions did raise levels
+
+
+def test_compiled_starting_levels_are_the_numpy_rule_to_the_bit():
+    state = build_run(sampled("saptah_2024", agents=6000))
+    model, officers, config = state.competencies, state.officers, state.scenario.competencies
+    routine_mix = np.diff(state.mix_table[0], prepend=0.0)
+    prior = PriorLearning.build(
+        state.catalog, model.dictionary, routine_mix, config.pass_probability
+    )
+    # the numpy statement of the rule, slot by slot, from the same stream
+    before = officers.prior_completions.astype(np.int64)
+    with_history = np.flatnonzero(before > 0)
+    rng = state.streams.fresh("competencies.history")
+    levels = np.full(model.levels.shape, config.experience_level, np.uint8)
+    learned = np.zeros(officers.n, np.uint8)
+    unit = officers.ministry_id[with_history].astype(np.int64)
+    group = officers.service_group[with_history].astype(np.int64)
+    for slot in range(model.roles.slots):
+        needed = model.roles.required[model.profile[with_history], slot]
+        real = needed != -1
+        rows, competency = with_history[real], needed[real].astype(np.int64)
+        uniforms = rng.random(with_history.size, dtype=np.float32)[real]
+        passed = prior.levels(competency, unit[real], group[real], before[rows], uniforms)
+        levels[rows, slot] = np.maximum(passed, config.experience_level)
+        hit = passed > 0
+        learned[rows[hit]] |= (1 << model.dictionary.kind[competency[hit]]).astype(np.uint8)
+    np.testing.assert_array_equal(model.levels, levels)
+    assert (levels > config.experience_level).sum() > 100  # history did raise levels
+    # `learned` also holds the type and topic bits drawn after the levels: compare the
+    # bits the levels set
+    assert ((model.learned & learned) == learned).all()

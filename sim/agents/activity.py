@@ -11,6 +11,7 @@ days, then over the minutes of a day), exact at minute resolution.
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from sim.world.calendar import MINUTES_PER_DAY, NEVER, SimCalendar
 
@@ -54,24 +55,12 @@ class IntensityClock:
         `rate` is events per unit of integrated intensity (per working day for the routine
         clock); `exp_draws` are standard exponential variates.
         """
-        after = np.minimum(after_min, self.horizon)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            target = self.position(after) + exp_draws / rate
-        day = np.searchsorted(self.day_cumulative, target, side="right") - 1
-        never = (day >= self.n_days) | ~np.isfinite(target)
-        day = np.minimum(day, self.n_days - 1)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            fraction = (target - self.day_cumulative[day]) / self.day_weights[day]
-        fraction = np.nan_to_num(fraction, nan=0.0, posinf=0.0)
-        within = np.empty(target.size, dtype=np.int64)
-        kinds = self.day_kind[day]
-        for kind in range(len(self.shape_cumulative)):
-            rows = kinds == kind
-            if rows.any():
-                found = np.searchsorted(self.shape_cumulative[kind], fraction[rows], side="right")
-                within[rows] = np.minimum(found - 1, MINUTES_PER_DAY - 1)
-        minute = np.maximum(day * MINUTES_PER_DAY + within, after)
-        return np.where(never, NEVER, minute).astype(np.int32)
+        times = np.empty(len(after_min), dtype=np.int32)
+        _next_events(
+            np.asarray(after_min), np.asarray(rate), np.asarray(exp_draws), self.horizon,
+            self.day_cumulative, self.day_weights, self.day_kind, self.shape_cumulative, times,
+        )  # fmt: skip
+        return times
 
     def next_events_from(self, now: int, rate: np.ndarray, exp_draws: np.ndarray) -> np.ndarray:
         """`next_event` for officers who all start from the same minute.
@@ -86,6 +75,32 @@ class IntensityClock:
         who = np.flatnonzero(acts)
         times[who] = self.next_event(np.full(who.size, now, np.int64), rate[who], exp_draws[who])
         return times
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _next_events(
+    after_min, rate, exp_draws, horizon, day_cumulative, day_weights, day_kind, shapes, times
+):
+    """`IntensityClock.next_event`, compiled: for each officer, the integrated intensity at
+    `after` plus their draw over their rate, found among the days, then among the minutes
+    of that day's shape (both `searchsorted(side="right") - 1`)."""
+    n_days = day_weights.size
+    for i in range(after_min.size):
+        after = min(after_min[i], horizon)
+        day = min(after // MINUTES_PER_DAY, n_days - 1)
+        within = after - day * MINUTES_PER_DAY
+        position = day_cumulative[day] + day_weights[day] * shapes[day_kind[day], within]
+        target = position + exp_draws[i] / rate[i]
+        day = np.searchsorted(day_cumulative, target, side="right") - 1
+        if day >= n_days or not np.isfinite(target):
+            times[i] = NEVER
+            continue
+        fraction = (target - day_cumulative[day]) / day_weights[day]
+        if not np.isfinite(fraction):  # a day of no activity (nan, or inf: x / 0)
+            fraction = 0.0 if not fraction < 0 else fraction
+        found = np.searchsorted(shapes[day_kind[day]], fraction, side="right")
+        minute = day * MINUTES_PER_DAY + min(found - 1, MINUTES_PER_DAY - 1)
+        times[i] = max(minute, after)
 
 
 def calendar_clock(calendar: SimCalendar, day_weights: np.ndarray) -> IntensityClock:

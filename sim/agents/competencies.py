@@ -17,7 +17,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.agents.credit_kernel import mark_learned, raise_levels
+from sim.agents.competency_kernels import (
+    mark_learned,
+    raise_levels,
+    snapshot_sums,
+    starting_levels,
+)
 from sim.agents.prior_learning import PriorLearning
 from sim.config import CADRES, COMPETENCY_AREAS, SECTORS, SERVICE_GROUPS, CompetencyConfig
 from sim.world.catalog import Catalog
@@ -99,21 +104,17 @@ class CompetencyModel:
         completed = before[with_history]
         unit = officers.ministry_id[with_history].astype(np.int64)
         group = officers.service_group[with_history].astype(np.int64)
-        their_profile = profile[with_history]
         rng = streams.fresh("competencies.history")
         # column-major: each slot's levels are contiguous, for the scans of `snapshot`
         levels = np.full((officers.n, roles.slots), config.experience_level, np.uint8, "F")
         learned = np.zeros(officers.n, dtype=np.uint8)
-        for slot in range(roles.slots):
-            needed = roles.required_by_slot[slot][their_profile]
-            real = needed != NONE
-            rows, competency = with_history[real], needed[real].astype(np.int64)
-            uniforms = rng.random(with_history.size, dtype=np.float32)[real]
-            passed = prior.levels(competency, unit[real], group[real], completed[real], uniforms)
-            levels[rows, slot] = np.maximum(passed, config.experience_level)
-            # a level passed is a course of its type completed
-            hit = passed > 0
-            learned[rows[hit]] |= (1 << dictionary.kind[competency[hit]]).astype(np.uint8)
+        for slot in range(roles.slots):  # one uniform per officer with history and slot
+            uniforms = rng.random(with_history.size, dtype=np.float32)
+            starting_levels(
+                levels, learned, slot, with_history, profile, unit, group,
+                prior.reach(uniforms, completed), roles.required, dictionary.kind,
+                prior.log_miss, config.experience_level, NONE,
+            )  # fmt: skip
         shares = [prior.type_share[unit, group, k] for k in range(N_TYPES)]
         shares.append(prior.topic_share[unit, group, dictionary.topics.index(config.focus_topic)])
         for bit, share in enumerate(shares):
@@ -223,55 +224,33 @@ class CompetencyModel:
     def snapshot(self) -> CompetencySnapshot:
         """What is met now by the officers in the workforce (not retired), summed."""
         officers, roles = self.officers, self.roles
-        counted = officers.left_day == NO_DAY
         n_comp = self.dictionary.n
-        profile = self.profile[counted]
-        per_profile = np.bincount(profile, minlength=roles.required.shape[0]).astype(float)
-        met_count = np.zeros(officers.n, dtype=np.int8)
-        required_by = np.zeros(n_comp)
-        met_by = np.zeros(n_comp)
-        for slot in range(roles.slots):
-            need = roles.level_by_slot[slot][self.profile]
-            ok = (self.levels[:, slot] >= need) & (need > 0)
-            met_count += ok
-            competency = roles.required_by_slot[slot]
-            real = competency != NONE  # per profile: counts by profile, then by competency
-            required_by += np.bincount(competency[real], per_profile[real], minlength=n_comp)
-            met = np.bincount(profile[ok[counted]], minlength=per_profile.size).astype(float)
-            met_by += np.bincount(competency[real], met[real], minlength=n_comp)
-        required_count = roles.n_required[self.profile]
-        ready = met_count == required_count
-        family = roles.family(self.profile).astype(np.int64)
-        keys = [family, officers.ministry_id.astype(np.int64), officers.sector,
-                officers.service_group, officers.cadre]  # fmt: skip
         sizes = [len(roles.family_names), roles.n_units, len(SECTORS), len(SERVICE_GROUPS),
                  len(CADRES)]  # fmt: skip
-        cell = np.ravel_multi_index(keys, sizes)[counted]
-        columns = {
-            "officers": np.ones(cell.size),
-            "required": required_count[counted],
-            "met": met_count[counted],
-            "ready": ready[counted],
-            **{f"with_{a}": (self.learned[counted] >> k) & 1
-               for k, a in enumerate(COMPETENCY_AREAS)},
-            "with_topic": (self.learned[counted] >> N_TYPES) & 1,
-        }  # fmt: skip
-        n_cells = int(np.prod(sizes))
-        sums = {m: np.bincount(cell, weights=v, minlength=n_cells) for m, v in columns.items()}
+        cell_sums = np.zeros((int(np.prod(sizes)), len(MEASURES)))
+        required_by, met_by = np.zeros(n_comp), np.zeros(n_comp)
+        org_sums = np.zeros((self.n_orgs, 4))  # required, met, ready, officers
+        improved = snapshot_sums(
+            officers.left_day == NO_DAY, self.profile, self.levels, roles.required,
+            roles.level, officers.ministry_id, officers.sector, officers.service_group,
+            officers.cadre, officers.org_id, self.learned, self.met_at_start,
+            len(CADRES) * roles.n_designations * roles.n_units, np.array(sizes), N_TYPES,
+            cell_sums, required_by, met_by, org_sums,
+        )  # fmt: skip
+        sums = dict(zip(MEASURES, cell_sums.T, strict=True))
         present = np.flatnonzero(sums["officers"])
         codes = np.unravel_index(present, sizes)
         cells = pd.DataFrame(
             {name: code.astype(np.int64) for name, code in zip(CELL_COLUMNS, codes, strict=True)}
             | {m: sums[m][present] for m in MEASURES}
         )
-        org = officers.org_id[counted]
         return CompetencySnapshot(
             cells=cells,
             required_by_competency=required_by,
             met_by_competency=met_by,
-            org_required=np.bincount(org, weights=required_count[counted], minlength=self.n_orgs),
-            org_met=np.bincount(org, weights=met_count[counted], minlength=self.n_orgs),
-            org_ready=np.bincount(org[ready[counted]], minlength=self.n_orgs).astype(float),
-            org_officers=np.bincount(org, minlength=self.n_orgs).astype(float),
-            improved=float(np.count_nonzero((met_count > self.met_at_start) & counted)),
+            org_required=org_sums[:, 0],
+            org_met=org_sums[:, 1],
+            org_ready=org_sums[:, 2],
+            org_officers=org_sums[:, 3],
+            improved=float(improved),
         )

@@ -68,10 +68,10 @@ def _study_step(
         row = active[j]
         officer = ids[row]
         if course[officer] == NO_COURSE:  # enrol.enrol
-            u = draws[:, column]
+            u0, u1, u2, u3 = draws[0, column], draws[1, column], draws[2, column], draws[3, column]
             category = 0
             for k in range(n_thresholds):
-                category += u[0] > mix_table[mix_row[row], k]
+                category += u0 > mix_table[mix_row[row], k]
             within = 0
             if category == MINISTRY:
                 within = ministry_id[officer]
@@ -79,16 +79,16 @@ def _study_step(
                 within = service_group[officer]
             group = group_offsets[category] + within
             if has_campaign and mix_row[row] == 1:
-                chosen = _draw(campaign_groups, group, u[1])
+                chosen = _draw(campaign_groups, group, u1)
             else:
-                chosen = _draw(by_group, group, u[1])
+                chosen = _draw(by_group, group, u1)
             if chosen < 0:
-                chosen = _draw(any_course, 0, u[1])
+                chosen = _draw(any_course, 0, u1)
             if suggested[column] >= 0:
                 chosen = suggested[column]
             course[officer] = chosen
             progress[officer] = 0.0
-            stop_at[officer] = u[3] if u[2] < abandon[chosen] else 1.0
+            stop_at[officer] = u3 if u2 < abandon[chosen] else 1.0
             enrolments[officer] += 1
             enrolled_out[row] += 1
             column += 1

@@ -103,12 +103,19 @@ class PriorLearning:
     ) -> np.ndarray:
         """uint8: the highest level passed in `competency` by each officer with
         `completions` before the run (0: none)."""
-        reach = (np.log1p(-uniforms) / np.maximum(completions, 1)).astype(np.float32)
-        reach[completions <= 0] = -np.inf
+        reach = self.reach(uniforms, completions)
         n_groups, n_comp = self.log_miss.shape[1], self.log_miss.shape[2]
         rows = (unit * n_groups + group) * n_comp + competency
         log_miss = self.log_miss.reshape(-1, LEVELS)[rows]  # [officers, LEVELS]
         return (log_miss < reach[:, None]).sum(axis=1, dtype=np.uint8)
+
+    @staticmethod
+    def reach(uniforms: np.ndarray, completions: np.ndarray) -> np.ndarray:
+        """float32: the officer holds a level when its `log_miss` is below this (-inf
+        without completions): log(1 - u) / n."""
+        reach = (np.log1p(-uniforms) / np.maximum(completions, 1)).astype(np.float32)
+        reach[completions <= 0] = -np.inf
+        return reach
 
     def has(self, share: np.ndarray, completions: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
         """Whether at least one of `completions` had a property of per-completion chance

@@ -88,7 +88,6 @@ class FastEngine:
         state.scheduler = self
         self.tick = self.scenario.engine.tick_minutes
         self.queue = EventQueue(state.calendar.horizon_minutes, self.tick)
-        self._slot = np.zeros(state.officers.n, dtype=np.int32)  # scratch: de-duplication
         self.queue.schedule(np.arange(state.officers.n), state.officers.next_login_min)
         setup_done = time.perf_counter()
 
@@ -141,13 +140,11 @@ class FastEngine:
                 return None
             when = next_login[candidates]
             ids = candidates[(when >= t0) & (when < t0 + self.tick)]
-            # An officer filed twice under this tick (rescheduled into it) acts once.
-            order = np.arange(ids.size, dtype=np.int32)
-            self._slot[ids] = order
-            first = self._slot[ids] == order
-            if not first.all():
-                ids = ids[first]
             ids.sort()  # ascending ids: the gathers and scatters below walk memory in order
+            # An officer filed twice under this tick (rescheduled into it) acts once.
+            repeated = ids[1:] == ids[:-1]
+            if repeated.any():
+                ids = ids[np.concatenate([[True], ~repeated])]
             if ids.size:
                 return Batch(day, ids, next_login[ids])
 

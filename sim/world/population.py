@@ -3,6 +3,13 @@
 Every attribute is declared once in `OFFICER_ATTRIBUTES` with its dtype and meaning (as
 Covasim's `PeopleMeta`); arrays are preallocated for the simulated population and rows are
 never deleted. Nothing on the fast path creates one Python object per officer.
+
+The attributes every session reads or writes (`per_session`) are laid side by side in one
+64-byte record per officer, and their arrays are views of its fields: a tick's batch is a
+few thousand officers scattered over millions, and with one array per attribute each of
+them cost a cache miss per attribute (about twenty per session); side by side they cost
+one. Whole-population scans of those attributes read the whole record (64 bytes a row), so
+attributes scanned often (`mode`, for the webinars) stay in arrays of their own.
 """
 
 from __future__ import annotations
@@ -28,48 +35,56 @@ class Attribute:
     dtype: type
     default: float
     doc: str
+    per_session: bool = False  # read or written by every session: kept in the record
+
+
+def _hot(dtype: type, default: float, doc: str) -> Attribute:
+    return Attribute(dtype, default, doc, per_session=True)
+
+
+RECORD_BYTES = 64  # one cache line
 
 
 OFFICER_ATTRIBUTES: dict[str, Attribute] = {
     # who the officer is
     "org_id": Attribute(np.int32, 0, "organisation (row of the organisation table)"),
-    "ministry_id": Attribute(np.int16, 0, "ministry or state the organisation belongs to"),
-    "sector": Attribute(np.int8, 0, "index into config.SECTORS"),
-    "service_group": Attribute(np.int8, 0, "index into config.SERVICE_GROUPS"),
-    "cadre": Attribute(np.int8, 0, "index into config.CADRES"),
+    "ministry_id": _hot(np.int16, 0, "ministry or state the organisation belongs to"),
+    "sector": _hot(np.int8, 0, "index into config.SECTORS"),
+    "service_group": _hot(np.int8, 0, "index into config.SERVICE_GROUPS"),
+    "cadre": _hot(np.int8, 0, "index into config.CADRES"),
     "role_id": Attribute(np.int16, 0, "designation"),
     "onboarded_day": Attribute(
         np.int16, 0, "day registered, relative to the start (NOT_REGISTERED: not in the run)"
     ),
-    "routine_logins_per_day": Attribute(np.float32, 0, "learning propensity"),
+    "routine_logins_per_day": _hot(np.float32, 0, "learning propensity"),
     # learning state
     "mode": Attribute(np.int8, ROUTINE, "ROUTINE, or ENGAGED in the running campaign"),
-    "next_login_min": Attribute(np.int32, NEVER, "minute of the next session start"),
-    "engage_min": Attribute(np.int32, NEVER, "minute the officer takes up the campaign"),
-    "course": Attribute(np.int16, NO_COURSE, "course in progress"),
-    "progress": Attribute(np.float32, 0, "completed fraction of the course in progress"),
-    "stop_at": Attribute(np.float32, 1, "fraction at which the officer leaves it (1: never)"),
+    "next_login_min": _hot(np.int32, NEVER, "minute of the next session start"),
+    "engage_min": _hot(np.int32, NEVER, "minute the officer takes up the campaign"),
+    "course": _hot(np.int16, NO_COURSE, "course in progress"),
+    "progress": _hot(np.float32, 0, "completed fraction of the course in progress"),
+    "stop_at": _hot(np.float32, 1, "fraction at which the officer leaves it (1: never)"),
     # counters over the run
-    "sessions": Attribute(np.int32, 0, "sessions started"),
-    "enrolments": Attribute(np.int16, 0, "enrolments"),
-    "completions": Attribute(np.int16, 0, "completions"),
-    "drops": Attribute(np.int16, 0, "courses abandoned"),
-    "learning_hours": Attribute(np.float32, 0, "nominal course hours"),
+    "sessions": _hot(np.int32, 0, "sessions started"),
+    "enrolments": _hot(np.int16, 0, "enrolments"),
+    "completions": _hot(np.int16, 0, "completions"),
+    "drops": _hot(np.int16, 0, "courses abandoned"),
+    "learning_hours": _hot(np.float32, 0, "nominal course hours"),
     "webinar_hours": Attribute(np.float32, 0, "hours in webinars"),
-    "campaign_hours": Attribute(np.float32, 0, "hours counted toward the running campaign"),
-    "first_active_day": Attribute(np.int16, NO_DAY, "first day with learning in the run"),
-    "last_active_day": Attribute(np.int16, NO_DAY, "last day with a session"),
+    "campaign_hours": _hot(np.float32, 0, "hours counted toward the running campaign"),
+    "first_active_day": _hot(np.int16, NO_DAY, "first day with learning in the run"),
+    "last_active_day": _hot(np.int16, NO_DAY, "last day with a session"),
     "prior_completions": Attribute(np.int16, 0, "completions before the simulated period"),
-    "first_completion_day": Attribute(np.int16, NO_DAY, "day of the first completion in the run"),
+    "first_completion_day": _hot(np.int16, NO_DAY, "day of the first completion in the run"),
     "in_progress_at_start": Attribute(np.bool_, False, "had a course in progress at start"),
     # workforce and policies
-    "present": Attribute(np.bool_, False, "on the platform now: onboarded, not retired"),
+    "present": _hot(np.bool_, False, "on the platform now: onboarded, not retired"),
     "left_day": Attribute(np.int16, NO_DAY, "day the officer left (retired), or NO_DAY"),
     "karma_month": Attribute(np.int16, 0, "karma points this month"),
     "karma_total": Attribute(np.int32, 0, "karma points in the run"),
     "karma_rewarded": Attribute(np.int8, 0, "non-ACBP completions rewarded this month"),
     "last_alert_day": Attribute(np.int16, NO_DAY, "day of the last inactivity alert"),
-    "recruit": Attribute(np.bool_, False, "joined the service in the run (takes onboarding)"),
+    "recruit": _hot(np.bool_, False, "joined the service in the run (takes onboarding)"),
 }
 
 
@@ -78,8 +93,13 @@ class Officers:
 
     def __init__(self, n: int) -> None:
         self.n = n
+        self._records = _records(n)
         for name, attribute in OFFICER_ATTRIBUTES.items():
-            if attribute.default == 0:  # calloc'd: pages are only touched when written
+            if attribute.per_session:
+                array = self._records[name]
+                if attribute.default != 0:
+                    array[:] = attribute.default
+            elif attribute.default == 0:  # calloc'd: pages are only touched when written
                 array = np.zeros(n, dtype=attribute.dtype)
             else:
                 array = np.full(n, attribute.default, dtype=attribute.dtype)
@@ -122,7 +142,29 @@ class Officers:
 
     @property
     def nbytes(self) -> int:
-        return sum(getattr(self, name).nbytes for name in OFFICER_ATTRIBUTES)
+        apart = [name for name, a in OFFICER_ATTRIBUTES.items() if not a.per_session]
+        return self._records.nbytes + sum(getattr(self, name).nbytes for name in apart)
+
+
+def _records(n: int) -> np.ndarray:
+    """Zeroed per-session records, each on a cache line of its own (fields in decreasing
+    size, so that every field is naturally aligned)."""
+    names = [name for name, a in OFFICER_ATTRIBUTES.items() if a.per_session]
+    names.sort(key=lambda name: -np.dtype(OFFICER_ATTRIBUTES[name].dtype).itemsize)
+    sizes = [np.dtype(OFFICER_ATTRIBUTES[name].dtype).itemsize for name in names]
+    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]]).tolist()
+    assert sum(sizes) <= RECORD_BYTES, "the per-session attributes outgrew one cache line"
+    record = np.dtype(
+        {
+            "names": names,
+            "formats": [OFFICER_ATTRIBUTES[name].dtype for name in names],
+            "offsets": offsets,
+            "itemsize": RECORD_BYTES,
+        }
+    )
+    raw = np.zeros(n * RECORD_BYTES + RECORD_BYTES, dtype=np.uint8)
+    start = -raw.ctypes.data % RECORD_BYTES
+    return raw[start : start + n * RECORD_BYTES].view(record)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,124 @@
+"""The compiled forms of the competency model's per-officer rules: the starting levels
+(`CompetencyModel.build`) and what completing a course does (`CompetencyModel.credit`).
+
+Each touches one row of the role table and one officer's levels; in numpy that is an
+[officers, slots] comparison, gathers and `ufunc.at` scatters per slot or per call. Here
+each officer is one short loop. The random numbers are drawn exactly as the numpy
+statements draw them, so both forms agree to the bit (`tests/test_competencies.py`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True, nogil=True)
+def mark_learned(
+    learned, ids, courses, area, topics, focus_topic: int, n_types: int, required, profile,
+    competency, slot_out,
+):  # fmt: skip
+    """Marks each completion's type and focus topic in `learned`, and writes the slot of
+    the officer's profile the course's competency fills (-1: none). Returns how many fill
+    one."""
+    relevant = 0
+    for i in range(ids.size):
+        officer, course = ids[i], courses[i]
+        topic = (topics[course] >> focus_topic) & 1
+        learned[officer] |= np.uint8((1 << area[course]) | (topic << n_types))
+        slot_out[i] = -1
+        row = profile[officer]
+        for slot in range(required.shape[1]):
+            if required[row, slot] == competency[course]:
+                slot_out[i] = slot
+                relevant += 1
+                break
+    return relevant
+
+
+@njit(cache=True, nogil=True)
+def raise_levels(levels, ids, courses, course_level, slots, uniforms, pass_probability: float):
+    """Officers whose completion fills a slot and who pass the assessment (the next of
+    `uniforms` below `pass_probability`) rise to the course's level there."""
+    k = 0
+    for i in range(ids.size):
+        if slots[i] < 0:
+            continue
+        if uniforms[k] < pass_probability:
+            officer, slot = ids[i], slots[i]
+            levels[officer, slot] = max(levels[officer, slot], np.uint8(course_level[courses[i]]))
+        k += 1
+
+
+@njit(cache=True, nogil=True)
+def starting_levels(
+    levels, learned, slot: int, rows, profile, unit, group, reach, required, kind, log_miss,
+    experience_level: int, none: int,
+):  # fmt: skip
+    """For officer `rows[i]` and one slot of their profile: the highest level passed
+    before the run (`PriorLearning.levels`: the levels whose log_miss is below `reach[i]`),
+    at least the experience level; a level passed marks a course of its type in
+    `learned`."""
+    for i in range(rows.size):
+        officer = rows[i]
+        competency = required[profile[officer], slot]
+        if competency == none:
+            continue
+        cell = log_miss[unit[i], group[i], competency]
+        passed = 0
+        for level in range(cell.size):
+            passed += cell[level] < reach[i]
+        levels[officer, slot] = max(passed, experience_level)
+        if passed > 0:
+            learned[officer] |= np.uint8(1 << kind[competency])
+
+
+@njit(cache=True, nogil=True)
+def snapshot_sums(
+    counted, profile, levels, required, need, ministry, sector, group, cadre, org, learned,
+    met_at_start, per_family: int, sizes, n_types: int,
+    cells, required_by, met_by, org_sums,
+):  # fmt: skip
+    """One pass over the officers `counted` (in the workforce): adds each one's measures to
+    their cell (`CELL_COLUMNS`, flattened as `np.ravel_multi_index` does, and `MEASURES` in
+    order), their requirements and those met to each competency, and theirs to their
+    organisation's (required, met, ready, officers). Returns the officers meeting more
+    requirements than at the start."""
+    n_slots = required.shape[1]
+    improved = 0
+    for officer in range(profile.size):
+        if not counted[officer]:
+            continue
+        p = profile[officer]
+        n_required, met = 0, 0
+        for slot in range(n_slots):
+            level = need[p, slot]
+            if level <= 0:
+                continue
+            n_required += 1
+            competency = required[p, slot]
+            required_by[competency] += 1.0
+            if levels[officer, slot] >= level:
+                met += 1
+                met_by[competency] += 1.0
+        ready = met == n_required
+        improved += met > met_at_start[officer]
+        cell = p // per_family  # the family, then the unit, sector, group and cadre
+        cell = cell * sizes[1] + ministry[officer]
+        cell = cell * sizes[2] + sector[officer]
+        cell = cell * sizes[3] + group[officer]
+        cell = cell * sizes[4] + cadre[officer]
+        bits = learned[officer]
+        cells[cell, 0] += 1.0
+        cells[cell, 1] += n_required
+        cells[cell, 2] += met
+        cells[cell, 3] += ready
+        for k in range(n_types):
+            cells[cell, 4 + k] += (bits >> k) & 1
+        cells[cell, 4 + n_types] += (bits >> n_types) & 1
+        o = org[officer]
+        org_sums[o, 0] += n_required
+        org_sums[o, 1] += met
+        org_sums[o, 2] += ready
+        org_sums[o, 3] += 1.0
+    return improved
