@@ -132,7 +132,7 @@ class ActiveCampaign:
     ) -> np.ndarray:
         """Officers who came onto the platform during the campaign may take it up from
         now on; returns those whose next event moved."""
-        targeted = ids[np.isin(ids, self.targeted)]
+        targeted = self.in_scope(ids)
         draws = streams.fresh(f"campaign.{self.plan.index}.engagement.joining", day)
         now = day * MINUTES_PER_DAY
         return self._draw_engagement(

@@ -4,12 +4,15 @@ Every attribute is declared once in `OFFICER_ATTRIBUTES` with its dtype and mean
 Covasim's `PeopleMeta`); arrays are preallocated for the simulated population and rows are
 never deleted. Nothing on the fast path creates one Python object per officer.
 
-The attributes every session reads or writes (`per_session`) are laid side by side in one
-64-byte record per officer, and their arrays are views of its fields: a tick's batch is a
-few thousand officers scattered over millions, and with one array per attribute each of
-them cost a cache miss per attribute (about twenty per session); side by side they cost
-one. Whole-population scans of those attributes read the whole record (64 bytes a row), so
-attributes scanned often (`mode`, for the webinars) stay in arrays of their own.
+The attributes a session's course-by-course loop reads and writes (`per_session`: the
+course in progress and the counters it moves) are laid side by side in one 32-byte record
+per officer, and their arrays are views of its fields. A tick's batch is a few thousand
+officers scattered over millions; with one array per attribute each of them costs a cache
+miss per attribute, side by side one. Only attributes that compiled loops touch per
+officer belong there: numpy reads a field of the record at the record's stride (32 bytes a
+row), so a whole-population scan or a numpy gather of such a field costs more than of an
+array of its own (measured at 3.2 crore: set-up 11 s slower with twenty attributes in a
+64-byte record).
 """
 
 from __future__ import annotations
@@ -42,49 +45,49 @@ def _hot(dtype: type, default: float, doc: str) -> Attribute:
     return Attribute(dtype, default, doc, per_session=True)
 
 
-RECORD_BYTES = 64  # one cache line
+RECORD_BYTES = 32  # half a cache line: a record never straddles two
 
 
 OFFICER_ATTRIBUTES: dict[str, Attribute] = {
     # who the officer is
     "org_id": Attribute(np.int32, 0, "organisation (row of the organisation table)"),
-    "ministry_id": _hot(np.int16, 0, "ministry or state the organisation belongs to"),
-    "sector": _hot(np.int8, 0, "index into config.SECTORS"),
-    "service_group": _hot(np.int8, 0, "index into config.SERVICE_GROUPS"),
-    "cadre": _hot(np.int8, 0, "index into config.CADRES"),
+    "ministry_id": Attribute(np.int16, 0, "ministry or state the organisation belongs to"),
+    "sector": Attribute(np.int8, 0, "index into config.SECTORS"),
+    "service_group": Attribute(np.int8, 0, "index into config.SERVICE_GROUPS"),
+    "cadre": Attribute(np.int8, 0, "index into config.CADRES"),
     "role_id": Attribute(np.int16, 0, "designation"),
     "onboarded_day": Attribute(
         np.int16, 0, "day registered, relative to the start (NOT_REGISTERED: not in the run)"
     ),
-    "routine_logins_per_day": _hot(np.float32, 0, "learning propensity"),
+    "routine_logins_per_day": Attribute(np.float32, 0, "learning propensity"),
     # learning state
     "mode": Attribute(np.int8, ROUTINE, "ROUTINE, or ENGAGED in the running campaign"),
-    "next_login_min": _hot(np.int32, NEVER, "minute of the next session start"),
-    "engage_min": _hot(np.int32, NEVER, "minute the officer takes up the campaign"),
+    "next_login_min": Attribute(np.int32, NEVER, "minute of the next session start"),
+    "engage_min": Attribute(np.int32, NEVER, "minute the officer takes up the campaign"),
     "course": _hot(np.int16, NO_COURSE, "course in progress"),
     "progress": _hot(np.float32, 0, "completed fraction of the course in progress"),
     "stop_at": _hot(np.float32, 1, "fraction at which the officer leaves it (1: never)"),
     # counters over the run
-    "sessions": _hot(np.int32, 0, "sessions started"),
+    "sessions": Attribute(np.int32, 0, "sessions started"),
     "enrolments": _hot(np.int16, 0, "enrolments"),
     "completions": _hot(np.int16, 0, "completions"),
     "drops": _hot(np.int16, 0, "courses abandoned"),
     "learning_hours": _hot(np.float32, 0, "nominal course hours"),
     "webinar_hours": Attribute(np.float32, 0, "hours in webinars"),
-    "campaign_hours": _hot(np.float32, 0, "hours counted toward the running campaign"),
-    "first_active_day": _hot(np.int16, NO_DAY, "first day with learning in the run"),
-    "last_active_day": _hot(np.int16, NO_DAY, "last day with a session"),
+    "campaign_hours": Attribute(np.float32, 0, "hours counted toward the running campaign"),
+    "first_active_day": Attribute(np.int16, NO_DAY, "first day with learning in the run"),
+    "last_active_day": Attribute(np.int16, NO_DAY, "last day with a session"),
     "prior_completions": Attribute(np.int16, 0, "completions before the simulated period"),
-    "first_completion_day": _hot(np.int16, NO_DAY, "day of the first completion in the run"),
+    "first_completion_day": Attribute(np.int16, NO_DAY, "day of the first completion in the run"),
     "in_progress_at_start": Attribute(np.bool_, False, "had a course in progress at start"),
     # workforce and policies
-    "present": _hot(np.bool_, False, "on the platform now: onboarded, not retired"),
+    "present": Attribute(np.bool_, False, "on the platform now: onboarded, not retired"),
     "left_day": Attribute(np.int16, NO_DAY, "day the officer left (retired), or NO_DAY"),
     "karma_month": Attribute(np.int16, 0, "karma points this month"),
     "karma_total": Attribute(np.int32, 0, "karma points in the run"),
     "karma_rewarded": Attribute(np.int8, 0, "non-ACBP completions rewarded this month"),
     "last_alert_day": Attribute(np.int16, NO_DAY, "day of the last inactivity alert"),
-    "recruit": _hot(np.bool_, False, "joined the service in the run (takes onboarding)"),
+    "recruit": Attribute(np.bool_, False, "joined the service in the run (takes onboarding)"),
 }
 
 
@@ -147,13 +150,13 @@ class Officers:
 
 
 def _records(n: int) -> np.ndarray:
-    """Zeroed per-session records, each on a cache line of its own (fields in decreasing
-    size, so that every field is naturally aligned)."""
+    """Zeroed per-session records, aligned so that none straddles two cache lines (fields
+    in decreasing size, so that every field is naturally aligned)."""
     names = [name for name, a in OFFICER_ATTRIBUTES.items() if a.per_session]
     names.sort(key=lambda name: -np.dtype(OFFICER_ATTRIBUTES[name].dtype).itemsize)
     sizes = [np.dtype(OFFICER_ATTRIBUTES[name].dtype).itemsize for name in names]
     offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]]).tolist()
-    assert sum(sizes) <= RECORD_BYTES, "the per-session attributes outgrew one cache line"
+    assert sum(sizes) <= RECORD_BYTES, "the per-session attributes outgrew their record"
     record = np.dtype(
         {
             "names": names,

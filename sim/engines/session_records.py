@@ -1,0 +1,41 @@
+"""The compiled bookkeeping of a tick's sessions (the fast engine's `recording` step).
+
+What a batch of sessions leaves behind, per officer: one more session, the day they were
+last (and first) active, their first completion, and their completions counted by (sector,
+cadre) group and by ministry or state. `RunState.record_completions` and
+`RunState.mark_participants` state the same rules in numpy, and the reference engine runs
+them; one loop here does all of it in a single visit to each officer
+(`tests/test_session_records.py` checks that the two agree to the bit).
+"""
+
+from __future__ import annotations
+
+from numba import njit
+
+from sim.world.population import NO_DAY
+
+
+@njit(cache=True, nogil=True)
+def record_sessions(
+    ids, completions, day: int, sessions, last_active_day, first_active_day,
+    first_completion_day, sector, cadre, ministry, n_cadres: int, by_group, by_unit,
+):  # fmt: skip
+    """Marks each officer's session; returns (officers active for the first time today,
+    officers active for the first time in the run)."""
+    first_today, first_ever = 0, 0
+    for i in range(ids.size):
+        officer = ids[i]
+        sessions[officer] += 1
+        done = completions[i]
+        if done > 0:
+            by_group[sector[officer] * n_cadres + cadre[officer]] += done
+            by_unit[ministry[officer]] += done
+            if first_completion_day[officer] == NO_DAY:
+                first_completion_day[officer] = day
+        if last_active_day[officer] != day:
+            first_today += 1
+            last_active_day[officer] = day
+        if first_active_day[officer] == NO_DAY:
+            first_active_day[officer] = day
+            first_ever += 1
+    return first_today, first_ever
