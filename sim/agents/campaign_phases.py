@@ -119,24 +119,26 @@ class ActiveCampaign:
         """Campaign hours start from zero; targeted officers draw when they take it up."""
         officers.campaign_hours[:] = 0.0
         draws = streams.fresh(f"campaign.{self.plan.index}.engagement")
+        present = on_platform(officers, self.targeted)
         return self._draw_engagement(
             officers,
             False,
-            draws.standard_exponential(officers.n),
+            draws.standard_exponential(officers.n)[present],
             self.plan.start_min,
-            on_platform(officers, self.targeted),
+            present,
         )
 
     def join(
         self, officers: Officers, streams: RandomStreams, ids: np.ndarray, day: int
     ) -> np.ndarray:
         """Officers who came onto the platform during the campaign may take it up from
-        now on; returns those whose next event moved."""
+        now on; returns those whose next event moved. The day's joiners draw from the day's
+        stream in id order (one draw each: the day's work follows its joiners)."""
         targeted = self.in_scope(ids)
         draws = streams.fresh(f"campaign.{self.plan.index}.engagement.joining", day)
         now = day * MINUTES_PER_DAY
         return self._draw_engagement(
-            officers, self.extended, draws.standard_exponential(officers.n), now, targeted
+            officers, self.extended, draws.standard_exponential(targeted.size), now, targeted
         )[0]
 
     def _draw_engagement(
@@ -147,13 +149,14 @@ class ActiveCampaign:
         now: int,
         ids: np.ndarray,
     ) -> Moved:
-        """When each of `ids` takes the campaign up (NEVER, for most of them); each wave
-        from its own clock, which opens (with its launch surge) on the wave's first day."""
+        """When each of `ids` takes the campaign up (NEVER, for most of them), from
+        `draws` (a standard exponential each); each wave from its own clock, which opens
+        (with its launch surge) on the wave's first day."""
         weights = engagement_weights(officers, ids, self.config.engagement, self.median_rate)
         rates = self.plan.engagement_scale() * weights
         if self.plan.waves == 1:
             clock = self.plan.engagement_clock(extended)
-            times = clock.next_events_from(now, rates, draws[ids])
+            times = clock.next_events_from(now, rates, draws)
         else:
             times = np.full(ids.size, NEVER, dtype=np.int32)
             waves = self.waves_of(officers, ids)
@@ -161,7 +164,7 @@ class ActiveCampaign:
                 rows = np.flatnonzero(waves == wave)
                 if rows.size:
                     clock = self.plan.engagement_clock(extended, wave)
-                    times[rows] = clock.next_events_from(now, rates[rows], draws[ids[rows]])
+                    times[rows] = clock.next_events_from(now, rates[rows], draws[rows])
         ids, times = ids[times < NEVER], times[times < NEVER]
         officers.engage_min[ids] = times
         sooner = times < officers.next_login_min[ids]
@@ -209,7 +212,7 @@ class ActiveCampaign:
         ]
         draws = streams.fresh(f"campaign.{plan.index}.extension.engagement")
         taking_up = self._draw_engagement(
-            officers, True, draws.standard_exponential(officers.n), now, waiting
+            officers, True, draws.standard_exponential(officers.n)[waiting], now, waiting
         )
         return (
             np.concatenate([engaged, was_take_up, taking_up[0]]),
