@@ -42,11 +42,14 @@ def _draw(groups, group: int, uniform: float) -> int:
 
 
 @njit(cache=True, nogil=True)
-def _without_course(course, ids, active) -> int:
-    """How many of the active officers have no course (they enrol in this step)."""
+def _without_course(course, ids, active, found) -> int:
+    """The active officers without a course (they enrol in this step), written to the
+    start of `found`; returns how many."""
     count = 0
     for row in active:
-        count += course[ids[row]] == NO_COURSE
+        if course[ids[row]] == NO_COURSE:
+            found[count] = ids[row]
+            count += 1
     return count
 
 
@@ -149,13 +152,13 @@ def learn_compiled(
     min_minutes = np.float32(behaviour.min_minutes_to_start_course)
     mix_row = mix_row.astype(np.int64)
     active = np.arange(n, dtype=np.int64)
+    who = np.empty(n, dtype=ids.dtype)  # scratch: those enrolling in a step
     for _ in range(behaviour.max_courses_per_session):
-        enrolling = _without_course(officers.course, ids, active)
+        enrolling = _without_course(officers.course, ids, active, who)
         draws = rng.random((4, enrolling))
         suggested = np.full(enrolling, -1, np.int64)
         if recommend is not None and enrolling:
-            who = ids[active][officers.course[ids[active]] == NO_COURSE]
-            suggested = np.asarray(recommend(who, rng), dtype=np.int64)
+            suggested = np.asarray(recommend(who[:enrolling].copy(), rng), dtype=np.int64)
         completed = np.empty(active.size, np.bool_)
         studied = np.empty(active.size, officers.course.dtype)
         keep = np.empty(active.size, np.bool_)
