@@ -32,6 +32,17 @@ class SessionOutcome:
     completions: np.ndarray  # int16
     drops: np.ndarray  # int16
 
+    @classmethod
+    def zeros(cls, n: int) -> SessionOutcome:
+        """Nothing produced yet, for `n` officers."""
+        return cls(
+            minutes_used=np.zeros(n, np.int32),
+            hours=np.zeros(n, np.float32),
+            enrolments=np.zeros(n, np.int16),
+            completions=np.zeros(n, np.int16),
+            drops=np.zeros(n, np.int16),
+        )
+
 
 @dataclass
 class StudyStep:
@@ -115,13 +126,7 @@ def learn(
     """A whole session for each officer at once: `study` steps until time runs out."""
     n = ids.size
     remaining = budget_minutes.astype(np.float32)
-    outcome = SessionOutcome(
-        minutes_used=np.zeros(n, np.int32),
-        hours=np.zeros(n, np.float32),
-        enrolments=np.zeros(n, np.int16),
-        completions=np.zeros(n, np.int16),
-        drops=np.zeros(n, np.int16),
-    )
+    outcome = SessionOutcome.zeros(n)
     active = np.arange(n)
     for _ in range(behaviour.max_courses_per_session):
         step = study(

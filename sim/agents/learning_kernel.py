@@ -134,13 +134,7 @@ def learn_compiled(
     """`learning.learn`, compiled: the same arguments, the same result and draws."""
     n = ids.size
     remaining = budget_minutes.astype(np.float32)
-    outcome = SessionOutcome(
-        minutes_used=np.zeros(n, np.int32),
-        hours=np.zeros(n, np.float32),
-        enrolments=np.zeros(n, np.int16),
-        completions=np.zeros(n, np.int16),
-        drops=np.zeros(n, np.int16),
-    )
+    outcome = SessionOutcome.zeros(n)
     choice = (
         _groups(catalog.by_group),
         _groups(catalog.campaign_groups),
