@@ -507,3 +507,55 @@ def test_compiled_starting_levels_are_the_numpy_rule_to_the_bit():
     # `learned` also holds the type and topic bits drawn after the levels: compare the
     # bits the levels set
     assert ((model.learned & learned) == learned).all()
+
+
+def snapshot_as_numpy(model: CompetencyModel) -> dict:
+    """The snapshot's sums stated in numpy (slot by slot, then bincounts), its oracle."""
+    officers, roles = model.officers, model.roles
+    counted = officers.left_day == -1
+    n_comp = model.dictionary.n
+    profile = model.profile[counted]
+    per_profile = np.bincount(profile, minlength=roles.required.shape[0]).astype(float)
+    met_count = np.zeros(officers.n, dtype=np.int8)
+    required_by, met_by = np.zeros(n_comp), np.zeros(n_comp)
+    for slot in range(roles.slots):
+        need = roles.level[:, slot][model.profile]
+        ok = (model.levels[:, slot] >= need) & (need > 0)
+        met_count += ok
+        competency = roles.required[:, slot]
+        real = competency != -1
+        required_by += np.bincount(competency[real], per_profile[real], minlength=n_comp)
+        met = np.bincount(profile[ok[counted]], minlength=per_profile.size).astype(float)
+        met_by += np.bincount(competency[real], met[real], minlength=n_comp)
+    required_count = roles.n_required[model.profile]
+    ready = met_count == required_count
+    org = officers.org_id[counted]
+    return {
+        "required_by": required_by,
+        "met_by": met_by,
+        "org_required": np.bincount(org, required_count[counted], minlength=model.n_orgs),
+        "org_met": np.bincount(org, met_count[counted], minlength=model.n_orgs),
+        "org_ready": np.bincount(org[ready[counted]], minlength=model.n_orgs).astype(float),
+        "org_officers": np.bincount(org, minlength=model.n_orgs).astype(float),
+        "improved": float(np.count_nonzero((met_count > model.met_at_start) & counted)),
+        "officers": float(counted.sum()),
+        "met": float(met_count[counted].sum()),
+        "ready": float(ready[counted].sum()),
+    }
+
+
+def test_compiled_snapshot_is_the_numpy_sums_to_the_bit():
+    state = build_run(sampled("saptah_2024", agents=5000))
+    model, officers = state.competencies, state.officers
+    rng = np.random.default_rng(8)
+    officers.left_day[rng.random(officers.n) < 0.1] = 3  # some have retired
+    raised = rng.random(model.levels.shape) < 0.2
+    model.levels[raised] = np.minimum(model.levels[raised] + 2, 5)
+    oracle, snapshot = snapshot_as_numpy(model), model.snapshot()
+    np.testing.assert_array_equal(snapshot.required_by_competency, oracle["required_by"])
+    np.testing.assert_array_equal(snapshot.met_by_competency, oracle["met_by"])
+    for name in ("org_required", "org_met", "org_ready", "org_officers"):
+        np.testing.assert_array_equal(getattr(snapshot, name), oracle[name], err_msg=name)
+    assert snapshot.improved == oracle["improved"] > 0
+    for measure in ("officers", "met", "ready"):
+        assert snapshot.total(measure) == oracle[measure], measure

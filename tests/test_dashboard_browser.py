@@ -101,7 +101,10 @@ def page(server):
 
 def visit(page: Page, server: str, path: str) -> None:
     page.goto(f"{server}/{path}")
-    expect(page.get_by_role("heading", name=PAGES[path]).first).to_be_visible()
+    # the first page a fresh server runs also imports the app (a few seconds on a busy
+    # machine): wait as long as for anything else, do not time (expect's own default is 5 s)
+    heading = page.get_by_role("heading", name=PAGES[path]).first
+    expect(heading).to_be_visible(timeout=60_000)
     page.wait_for_load_state("networkidle")
     # not running (a page that draws its slide in two formats takes a few seconds on a
     # busy machine: wait, do not time)

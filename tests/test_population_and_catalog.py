@@ -68,3 +68,32 @@ def test_course_choice_respects_groups():
     assert np.array_equal(catalog.owner_ministry[acbp], ministries)
     role = catalog.choose(np.full(n, ROLE_BASED), ministries, groups, rng.random(n))
     assert np.array_equal(catalog.service_group[role], groups)
+
+
+def test_per_session_attributes_share_one_record_per_officer():
+    """The per-session arrays are fields of one aligned record per officer: writing one
+    leaves the others alone, and a copy (deep or pickled) keeps the layout."""
+    import copy
+    import pickle
+
+    from sim.world.population import OFFICER_ATTRIBUTES, RECORD_BYTES, Officers
+
+    officers = Officers(1000)
+    per_session = [n for n, a in OFFICER_ATTRIBUTES.items() if a.per_session]
+    assert len(per_session) >= 7
+    for name in per_session:
+        array = getattr(officers, name)
+        assert array.strides == (RECORD_BYTES,) and array.flags.aligned, name
+        assert array.ctypes.data % array.itemsize == 0
+    assert officers._records.ctypes.data % RECORD_BYTES == 0  # no record straddles a line
+    before = {name: getattr(officers, name).copy() for name in per_session}
+    officers.progress[:] = 0.5
+    for name in per_session:
+        if name != "progress":
+            np.testing.assert_array_equal(getattr(officers, name), before[name], err_msg=name)
+    for copied in (copy.deepcopy(officers), pickle.loads(pickle.dumps(officers))):
+        for name in OFFICER_ATTRIBUTES:
+            np.testing.assert_array_equal(getattr(copied, name), getattr(officers, name))
+        assert copied.course.strides == (RECORD_BYTES,)
+        assert np.shares_memory(copied.course, copied._records)
+        assert not np.shares_memory(copied.course, officers._records)

@@ -55,9 +55,10 @@ class IntensityClock:
         `rate` is events per unit of integrated intensity (per working day for the routine
         clock); `exp_draws` are standard exponential variates.
         """
-        times = np.empty(len(after_min), dtype=np.int32)
+        after_min, rate, exp_draws = np.broadcast_arrays(after_min, rate, exp_draws)
+        times = np.empty(after_min.size, dtype=np.int32)
         _next_events(
-            np.asarray(after_min), np.asarray(rate), np.asarray(exp_draws), self.horizon,
+            after_min.ravel(), rate.ravel(), exp_draws.ravel(), self.horizon,
             self.day_cumulative, self.day_weights, self.day_kind, self.shape_cumulative, times,
         )  # fmt: skip
         return times

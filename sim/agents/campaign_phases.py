@@ -132,14 +132,15 @@ class ActiveCampaign:
         self, officers: Officers, streams: RandomStreams, ids: np.ndarray, day: int
     ) -> np.ndarray:
         """Officers who came onto the platform during the campaign may take it up from
-        now on; returns those whose next event moved. The day's joiners draw from the day's
-        stream in id order (one draw each: the day's work follows its joiners)."""
-        targeted = self.in_scope(ids)
+        now on; returns those whose next event moved. Each of the day's joiners draws from
+        the day's stream in id order, in scope or not (one draw each: the day's work follows
+        its joiners, and an officer's draw does not depend on the campaign's scope)."""
         draws = streams.fresh(f"campaign.{self.plan.index}.engagement.joining", day)
+        draws = draws.standard_exponential(ids.size)
+        if self.scope is not None:
+            ids, draws = ids[self.scope[ids]], draws[self.scope[ids]]
         now = day * MINUTES_PER_DAY
-        return self._draw_engagement(
-            officers, self.extended, draws.standard_exponential(targeted.size), now, targeted
-        )[0]
+        return self._draw_engagement(officers, self.extended, draws, now, ids)[0]
 
     def _draw_engagement(
         self,

@@ -1,5 +1,6 @@
 """The compiled forms of the competency model's per-officer rules: the starting levels
-(`CompetencyModel.build`) and what completing a course does (`CompetencyModel.credit`).
+(`CompetencyModel.build`), what completing a course does (`CompetencyModel.credit`) and
+the sums of a snapshot (`CompetencyModel.snapshot`).
 
 Each touches one row of the role table and one officer's levels; in numpy that is an
 [officers, slots] comparison, gathers and `ufunc.at` scatters per slot or per call. Here

@@ -27,7 +27,8 @@ _NO_GROUPS = (np.zeros(1, np.int64), np.zeros(1), np.zeros(1), np.zeros(1))
 def _groups(groups: WeightedGroups | None) -> tuple:
     if groups is None:
         return _NO_GROUPS
-    return (groups.order.astype(np.int64), groups.cumulative, groups.group_low, groups.group_high)
+    order = groups.order.astype(np.int64, copy=False)
+    return (order, groups.cumulative, groups.group_low, groups.group_high)
 
 
 @njit(cache=True, nogil=True)
@@ -153,6 +154,8 @@ def learn_compiled(
         suggested = np.full(enrolling, -1, np.int64)
         if recommend is not None and enrolling:
             suggested = np.asarray(recommend(who[:enrolling].copy(), rng), dtype=np.int64)
+            if suggested.shape != (enrolling,):
+                raise ValueError(f"a recommender gave {suggested.shape} courses for {enrolling}")
         completed = np.empty(active.size, np.bool_)
         studied = np.empty(active.size, officers.course.dtype)
         keep = np.empty(active.size, np.bool_)

@@ -1,4 +1,5 @@
-"""Officers as a struct of arrays: one numpy array per attribute, officer id = row index.
+"""Officers as a struct of arrays: one numpy array (or record field) per attribute,
+officer id = row index.
 
 Every attribute is declared once in `OFFICER_ATTRIBUTES` with its dtype and meaning (as
 Covasim's `PeopleMeta`); arrays are preallocated for the simulated population and rows are
@@ -108,6 +109,23 @@ class Officers:
                 array = np.full(n, attribute.default, dtype=attribute.dtype)
             setattr(self, name, array)
 
+    def __deepcopy__(self, memo: dict) -> Officers:
+        """A copy with its own record, its per-session arrays views of it as here (a plain
+        deep copy would turn each view into an array of its own)."""
+        copied = Officers.__new__(Officers)
+        copied.n = self.n
+        copied._records = _records(self.n)
+        copied._records[...] = self._records
+        for name, attribute in OFFICER_ATTRIBUTES.items():
+            own = getattr(self, name)
+            setattr(copied, name, copied._records[name] if attribute.per_session else own.copy())
+        memo[id(self)] = copied
+        return copied
+
+    def __reduce__(self):
+        """Pickled as its arrays; unpickled into a fresh record (see `__deepcopy__`)."""
+        return _officers_from, (self.n, {name: getattr(self, name) for name in OFFICER_ATTRIBUTES})
+
     # annotations for readers and type checkers; the arrays are created in __init__
     org_id: np.ndarray
     ministry_id: np.ndarray
@@ -147,6 +165,13 @@ class Officers:
     def nbytes(self) -> int:
         apart = [name for name, a in OFFICER_ATTRIBUTES.items() if not a.per_session]
         return self._records.nbytes + sum(getattr(self, name).nbytes for name in apart)
+
+
+def _officers_from(n: int, arrays: dict[str, np.ndarray]) -> Officers:
+    officers = Officers(n)
+    for name, values in arrays.items():
+        getattr(officers, name)[...] = values
+    return officers
 
 
 def _records(n: int) -> np.ndarray:

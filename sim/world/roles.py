@@ -30,6 +30,13 @@ class RoleTable:
     n_designations: int  # designations per service group
     n_units: int
 
+    def __post_init__(self) -> None:
+        # the compiled snapshot reads "required" as "level > 0"
+        if not np.array_equal(self.level > 0, self.required != NONE):
+            raise ValueError(
+                "a role table requires a level above 0 exactly where it names a competency"
+            )
+
     @property
     def slots(self) -> int:
         return self.required.shape[1]
