@@ -504,9 +504,14 @@ def test_compiled_starting_levels_are_the_numpy_rule_to_the_bit():
         learned[rows[hit]] |= (1 << model.dictionary.kind[competency[hit]]).astype(np.uint8)
     np.testing.assert_array_equal(model.levels, levels)
     assert (levels > config.experience_level).sum() > 100  # history did raise levels
-    # `learned` also holds the type and topic bits drawn after the levels: compare the
-    # bits the levels set
-    assert ((model.learned & learned) == learned).all()
+    # then the type and topic bits, drawn after the levels from the same stream
+    shares = [prior.type_share[unit, group, k] for k in range(len(COMPETENCY_AREAS))]
+    focus = model.dictionary.topics.index(config.focus_topic)
+    shares.append(prior.topic_share[unit, group, focus])
+    for bit, share in enumerate(shares):
+        had = prior.has(share, before[with_history], rng.random(with_history.size, np.float32))
+        learned[with_history[had]] |= np.uint8(1 << bit)
+    np.testing.assert_array_equal(model.learned, learned)
 
 
 def snapshot_as_numpy(model: CompetencyModel) -> dict:
