@@ -1,6 +1,6 @@
 """The fast engine's compiled bookkeeping of a tick's sessions against the numpy rules the
 reference engine runs (`RunState.record_completions`, `mark_participants` and the day last
-active): the same officers and counts, to the bit."""
+active), through `RunState.record_sessions`: the same officers and counts, to the bit."""
 
 from __future__ import annotations
 
@@ -9,9 +9,7 @@ import copy
 import numpy as np
 from conftest import sampled
 
-from sim.config import CADRES
 from sim.engines.run_state import build_run
-from sim.engines.session_records import record_sessions
 from sim.world.population import OFFICER_ATTRIBUTES
 
 
@@ -31,16 +29,7 @@ def test_compiled_session_records_are_the_numpy_rules_to_the_bit():
         officers.last_active_day[ids] = day
         rule.mark_participants(day, ids)
         # the compiled form
-        officers, record = compiled.officers, compiled.recorder
-        today, ever = record_sessions(
-            ids, completions, day, officers.sessions, officers.last_active_day,
-            officers.first_active_day, officers.first_completion_day, officers.sector,
-            officers.cadre, officers.ministry_id, len(CADRES), record.completions_by_group[day],
-            record.completions_by_unit[day],
-        )  # fmt: skip
-        record.add("new_completions", day, int(completions.sum()))
-        record.add("n_active_learners", day, today)
-        record.add("new_participants", day, ever)
+        compiled.record_sessions(day, ids, completions)
     for name in OFFICER_ATTRIBUTES:
         np.testing.assert_array_equal(
             getattr(compiled.officers, name), getattr(rule.officers, name), err_msg=name

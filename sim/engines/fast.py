@@ -28,12 +28,11 @@ import simpy
 from sim.agents.learning import SessionOutcome
 from sim.agents.learning_kernel import learn_compiled
 from sim.agents.sessions import session_budgets
-from sim.config import CADRES, Scenario
+from sim.config import Scenario
 from sim.engines.campaign_driver import drive_campaign, drive_webinars
 from sim.engines.event_queue import EventQueue
 from sim.engines.output import EngineOutput
 from sim.engines.run_state import ProgressCallback, StepTimer, build_run
-from sim.engines.session_records import record_sessions
 from sim.scenarios.campaign import CampaignPlan
 from sim.world.calendar import MINUTES_PER_DAY
 from sim.world.population import ENGAGED
@@ -199,25 +198,16 @@ class FastEngine:
     def _recording(self, batch: Batch) -> bool:
         state, day, ids, outcome = self.state, batch.day, batch.ids, batch.outcome
         assert outcome is not None
-        officers, record = state.officers, state.recorder
+        record = state.recorder
         record.add_sessions(batch.when, batch.when + outcome.minutes_used)
         record.add("new_sessions", day, ids.size)
         record.add("new_session_minutes", day, int(outcome.minutes_used.sum(dtype=np.int64)))
         record.add("new_enrolments", day, int(outcome.enrolments.sum()))
         completed = outcome.completions.astype(np.int64)
-        record.add("new_completions", day, int(completed.sum()))
-        # as state.record_completions and state.mark_participants, in one visit per officer
-        first_today, first_ever = record_sessions(
-            ids, completed, day, officers.sessions, officers.last_active_day,
-            officers.first_active_day, officers.first_completion_day, officers.sector,
-            officers.cadre, officers.ministry_id, len(CADRES), record.completions_by_group[day],
-            record.completions_by_unit[day],
-        )  # fmt: skip
+        state.record_sessions(day, ids, completed)
         record.add("new_completions_squared", day, int((completed * completed).sum()))
         record.add("new_drops", day, int(outcome.drops.sum()))
         record.add("new_learning_hours", day, float(outcome.hours.sum(dtype=np.float64)))
-        record.add("n_active_learners", day, first_today)
-        record.add("new_participants", day, first_ever)
         return True
 
     def _campaign_hours(self, batch: Batch) -> bool:

@@ -34,9 +34,10 @@ from sim.agents.initial_state import seed_initial_state
 from sim.agents.overload import turn_away
 from sim.agents.presence import leave, on_platform
 from sim.agents.sessions import OnboardingDrive, next_session_starts, take_up
-from sim.config import COMPETENCY_AREAS, SERVICE_GROUPS, Scenario
+from sim.config import CADRES, COMPETENCY_AREAS, SERVICE_GROUPS, Scenario
 from sim.config.competencies import builtin_dictionary
 from sim.engines.recorder import Recorder, group_index
+from sim.engines.session_records import record_sessions
 from sim.platform.runtime import PlatformRuntime
 from sim.scenarios.campaign import CampaignPlan
 from sim.world.calendar import MINUTES_PER_DAY, SimCalendar
@@ -180,6 +181,20 @@ class RunState:
         self.recorder.add_completions_by_unit(day, officers.ministry_id[ids], counts)
         first = ids[(counts > 0) & (officers.first_completion_day[ids] == NO_DAY)]
         officers.first_completion_day[first] = day
+
+    def record_sessions(self, day: int, ids: np.ndarray, completions: np.ndarray) -> None:
+        """A tick's sessions, as `record_completions` and `mark_participants` (and the day
+        last active) state them, compiled into one visit per officer (the fast engine's)."""
+        officers, record = self.officers, self.recorder
+        record.add("new_completions", day, int(completions.sum()))
+        first_today, first_ever = record_sessions(
+            ids, completions, day, officers.sessions, officers.last_active_day,
+            officers.first_active_day, officers.first_completion_day, officers.sector,
+            officers.cadre, officers.ministry_id, len(CADRES), record.completions_by_group[day],
+            record.completions_by_unit[day],
+        )  # fmt: skip
+        record.add("n_active_learners", day, first_today)
+        record.add("new_participants", day, first_ever)
 
     def turn_away(self, day: int, ids: np.ndarray, when: np.ndarray) -> np.ndarray:
         """The platform is full: no session. Returns each officer's next login (a retry or
