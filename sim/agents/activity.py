@@ -57,11 +57,14 @@ class IntensityClock:
         """
         after_min, rate, exp_draws = np.broadcast_arrays(after_min, rate, exp_draws)
         times = np.empty(after_min.size, dtype=np.int32)
-        _next_events(
-            after_min.ravel(), rate.ravel(), exp_draws.ravel(), self.horizon,
-            self.day_cumulative, self.day_weights, self.day_kind, self.shape_cumulative, times,
-        )  # fmt: skip
+        _next_events(after_min.ravel(), rate.ravel(), exp_draws.ravel(), self.tables, times)
         return times
+
+    @property
+    def tables(self) -> tuple:
+        """What the compiled sampling reads (`next_event_at`)."""
+        return (self.horizon, self.day_cumulative, self.day_weights, self.day_kind,
+                self.shape_cumulative)  # fmt: skip
 
     def next_events_from(self, now: int, rate: np.ndarray, exp_draws: np.ndarray) -> np.ndarray:
         """`next_event` for officers who all start from the same minute.
@@ -79,29 +82,33 @@ class IntensityClock:
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _next_events(
-    after_min, rate, exp_draws, horizon, day_cumulative, day_weights, day_kind, shapes, times
-):
-    """`IntensityClock.next_event`, compiled: for each officer, the integrated intensity at
-    `after` plus their draw over their rate, found among the days, then among the minutes
-    of that day's shape (both `searchsorted(side="right") - 1`)."""
-    n_days = day_weights.size
+def _next_events(after_min, rate, exp_draws, tables, times):
+    """`IntensityClock.next_event`, compiled (`next_event_at` for each officer)."""
     for i in range(after_min.size):
-        after = min(after_min[i], horizon)
-        day = min(after // MINUTES_PER_DAY, n_days - 1)
-        within = after - day * MINUTES_PER_DAY
-        position = day_cumulative[day] + day_weights[day] * shapes[day_kind[day], within]
-        target = position + exp_draws[i] / rate[i]
-        day = np.searchsorted(day_cumulative, target, side="right") - 1
-        if day >= n_days or not np.isfinite(target):
-            times[i] = NEVER
-            continue
-        fraction = (target - day_cumulative[day]) / day_weights[day]
-        if not np.isfinite(fraction):  # a day of no activity (nan, or inf: x / 0)
-            fraction = 0.0 if not fraction < 0 else fraction
-        found = np.searchsorted(shapes[day_kind[day]], fraction, side="right")
-        minute = day * MINUTES_PER_DAY + min(found - 1, MINUTES_PER_DAY - 1)
-        times[i] = max(minute, after)
+        times[i] = next_event_at(after_min[i], rate[i], exp_draws[i], tables)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def next_event_at(after, rate, exp_draw, tables) -> int:
+    """One officer's next event on a clock (`IntensityClock.tables`): the integrated
+    intensity at `after` plus their draw over their rate, found among the days, then among
+    the minutes of that day's shape (both `searchsorted(side="right") - 1`)."""
+    horizon, day_cumulative, day_weights, day_kind, shapes = tables
+    n_days = day_weights.size
+    after = min(after, horizon)
+    day = min(after // MINUTES_PER_DAY, n_days - 1)
+    within = after - day * MINUTES_PER_DAY
+    position = day_cumulative[day] + day_weights[day] * shapes[day_kind[day], within]
+    target = position + exp_draw / rate
+    day = np.searchsorted(day_cumulative, target, side="right") - 1
+    if day >= n_days or not np.isfinite(target):
+        return NEVER
+    fraction = (target - day_cumulative[day]) / day_weights[day]
+    if not np.isfinite(fraction):  # a day of no activity (nan, or inf: x / 0)
+        fraction = 0.0 if not fraction < 0 else fraction
+    found = np.searchsorted(shapes[day_kind[day]], fraction, side="right")
+    minute = day * MINUTES_PER_DAY + min(found - 1, MINUTES_PER_DAY - 1)
+    return max(minute, after)
 
 
 def calendar_clock(calendar: SimCalendar, day_weights: np.ndarray) -> IntensityClock:

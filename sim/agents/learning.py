@@ -18,9 +18,11 @@ from sim.config import BehaviourConfig
 from sim.world.catalog import Catalog
 from sim.world.population import NO_COURSE, Officers
 
-# Told who completed which course: (officer ids, course ids). Called once per course step;
-# `study` calls it before it clears the finished courses and adds the step's hours and
-# drops, the compiled session (learning_kernel) after: a Credit must read neither.
+# Told who completed which course: (officer ids, course ids). Called once per course step
+# with completions, in step order; `study` calls it before it clears the finished courses
+# and adds the step's hours and drops, the compiled session (learning_kernel) after the
+# step or, without a recommender, after the whole session: a Credit must read none of what
+# a session writes.
 Credit = Callable[[np.ndarray, np.ndarray], None]
 
 

@@ -120,6 +120,59 @@ def _study_step(
         keep[j] = finished and remaining[row] >= min_minutes
 
 
+@njit(cache=True, nogil=True)
+def _session(
+    ids, remaining, mix_row, rng, max_courses: int,  # the batch
+    course, progress, stop_at, enrolments, completions, drops, learning_hours,  # officers
+    ministry_id, service_group,
+    mix_table, group_offsets, by_group, campaign_groups, has_campaign, any_course,  # choice
+    duration_minutes, abandon, min_minutes,
+    hours, enrolled_out, completed_out, dropped_out,  # the session's outcome, per batch row
+    credited_ids, credited_courses, step_ends,  # the completions, step by step
+):  # fmt: skip
+    """All of a session's study steps in one call, for sessions without a recommender
+    (nothing outside the kernel is consulted between steps). Each step draws its
+    `random((4, enrolling))` from `rng` in the same order as `learn_compiled`'s loop; the
+    completions are listed step by step for the caller to credit. Returns the steps run."""
+    n = ids.size
+    active = np.arange(n)
+    who = np.empty(n, ids.dtype)
+    suggested = np.full(n, -1, np.int64)
+    completed = np.empty(n, np.bool_)
+    studied = np.empty(n, course.dtype)
+    keep = np.empty(n, np.bool_)
+    credited = 0
+    for step in range(max_courses):
+        enrolling = _without_course(course, ids, active, who)
+        draws = np.empty((4, enrolling))
+        for row in range(4):
+            for column in range(enrolling):
+                draws[row, column] = rng.random()
+        _study_step(
+            ids, active, remaining, mix_row, draws, suggested,
+            course, progress, stop_at, enrolments, completions, drops, learning_hours,
+            ministry_id, service_group,
+            mix_table, group_offsets, by_group, campaign_groups, has_campaign, any_course,
+            duration_minutes, abandon, min_minutes,
+            hours, enrolled_out, completed_out, dropped_out,
+            completed, studied, keep,
+        )  # fmt: skip
+        kept = 0
+        for j in range(active.size):
+            if completed[j]:
+                credited_ids[credited] = ids[active[j]]
+                credited_courses[credited] = studied[j]
+                credited += 1
+            if keep[j]:
+                active[kept] = active[j]
+                kept += 1
+        step_ends[step] = credited
+        active = active[:kept]
+        if kept == 0:
+            return step + 1
+    return max_courses
+
+
 def learn_compiled(
     officers: Officers,
     catalog: Catalog,
@@ -132,27 +185,69 @@ def learn_compiled(
     recommend: Recommender | None = None,
     credit: Credit | None = None,
 ) -> SessionOutcome:
-    """`learning.learn`, compiled: the same arguments, the same result and draws."""
+    """`learning.learn`, compiled: the same arguments, the same result and draws.
+
+    Without a recommender the whole session is one kernel call and `credit` is told of
+    each step's completions after it, in step order (a Credit reads none of what the
+    session writes, see `learning.Credit`). A recommender is Python and may read what
+    credit changed, so with one each step is a call of its own, credited as it ends."""
     n = ids.size
     remaining = budget_minutes.astype(np.float32)
     outcome = SessionOutcome.zeros(n)
-    choice = (
+    tables = (
+        catalog.group_offsets,
         _groups(catalog.by_group),
         _groups(catalog.campaign_groups),
         catalog.campaign_groups is not None,
         _groups(catalog.any_course),
+        catalog.duration_minutes,
+        abandon_probability(behaviour.drop_hazard_per_hour, catalog.duration_hours),
+        np.float32(behaviour.min_minutes_to_start_course),
     )
-    duration_minutes = catalog.duration_minutes
-    abandon = abandon_probability(behaviour.drop_hazard_per_hour, catalog.duration_hours)
-    min_minutes = np.float32(behaviour.min_minutes_to_start_course)
     mix_row = mix_row.astype(np.int64)
-    active = np.arange(n, dtype=np.int64)
-    who = np.empty(n, dtype=ids.dtype)  # scratch: those enrolling in a step
-    for _ in range(behaviour.max_courses_per_session):
+    officer_arrays = (
+        officers.course, officers.progress, officers.stop_at, officers.enrolments,
+        officers.completions, officers.drops, officers.learning_hours,
+        officers.ministry_id, officers.service_group, mix_table,
+    )  # fmt: skip
+    counts = (outcome.hours, outcome.enrolments, outcome.completions, outcome.drops)
+    if recommend is None:
+        most = n * behaviour.max_courses_per_session
+        credited_ids = np.empty(most, ids.dtype)
+        credited_courses = np.empty(most, officers.course.dtype)
+        step_ends = np.empty(behaviour.max_courses_per_session, np.int64)
+        steps = _session(
+            ids, remaining, mix_row, rng, behaviour.max_courses_per_session,
+            *officer_arrays, *tables, *counts, credited_ids, credited_courses, step_ends,
+        )  # fmt: skip
+        if credit is not None:
+            start = 0
+            for end in step_ends[:steps].tolist():
+                if end > start:
+                    credit(credited_ids[start:end], credited_courses[start:end])
+                start = end
+    else:
+        _steps_with_recommender(
+            officers, ids, remaining, mix_row, rng, behaviour.max_courses_per_session,
+            officer_arrays, tables, counts, recommend, credit,
+        )  # fmt: skip
+    outcome.minutes_used = session_minutes_used(budget_minutes - remaining)
+    return outcome
+
+
+def _steps_with_recommender(
+    officers, ids, remaining, mix_row, rng, max_courses, officer_arrays, tables, counts,
+    recommend, credit,
+) -> None:  # fmt: skip
+    """The session's study steps one call each: the recommender suggests courses to those
+    enrolling in a step (drawing from `rng` after the step's own draws)."""
+    active = np.arange(ids.size, dtype=np.int64)
+    who = np.empty(ids.size, dtype=ids.dtype)  # scratch: those enrolling in a step
+    for _ in range(max_courses):
         enrolling = _without_course(officers.course, ids, active, who)
         draws = rng.random((4, enrolling))
         suggested = np.full(enrolling, -1, np.int64)
-        if recommend is not None and enrolling:
+        if enrolling:
             suggested = np.asarray(recommend(who[:enrolling].copy(), rng), dtype=np.int64)
             if suggested.shape != (enrolling,):
                 raise ValueError(f"a recommender gave {suggested.shape} courses for {enrolling}")
@@ -160,18 +255,11 @@ def learn_compiled(
         studied = np.empty(active.size, officers.course.dtype)
         keep = np.empty(active.size, np.bool_)
         _study_step(
-            ids, active, remaining, mix_row, draws, suggested,
-            officers.course, officers.progress, officers.stop_at, officers.enrolments,
-            officers.completions, officers.drops, officers.learning_hours,
-            officers.ministry_id, officers.service_group,
-            mix_table, catalog.group_offsets, *choice, duration_minutes, abandon, min_minutes,
-            outcome.hours, outcome.enrolments, outcome.completions, outcome.drops,
-            completed, studied, keep,
+            ids, active, remaining, mix_row, draws, suggested, *officer_arrays, *tables,
+            *counts, completed, studied, keep,
         )  # fmt: skip
         if credit is not None and completed.any():
             credit(ids[active[completed]], studied[completed])
         active = active[keep]
         if active.size == 0:
             break
-    outcome.minutes_used = session_minutes_used(budget_minutes - remaining)
-    return outcome

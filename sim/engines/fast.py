@@ -28,6 +28,7 @@ import simpy
 from sim.agents.learning import SessionOutcome
 from sim.agents.learning_kernel import learn_compiled
 from sim.agents.sessions import session_budgets
+from sim.agents.sessions_kernel import next_session_starts_compiled
 from sim.config import Scenario
 from sim.engines.campaign_driver import drive_campaign, drive_webinars
 from sim.engines.event_queue import EventQueue
@@ -86,6 +87,7 @@ class FastEngine:
         timer = StepTimer()
         state = self.state = build_run(self.scenario, timer)
         state.scheduler = self
+        state.session_starts = next_session_starts_compiled
         self.tick = self.scenario.engine.tick_minutes
         self.queue = EventQueue(state.calendar.horizon_minutes, self.tick)
         self.queue.schedule(np.arange(state.officers.n), state.officers.next_login_min)

@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from sim.scenarios.policy_set import PolicySet
 
 ProgressCallback = Callable[[int, int], None]  # (days done, days in total)
+SessionStarts = Callable[..., np.ndarray]  # `sessions.next_session_starts` or its compiled form
 JUST_BEFORE = 1e-6  # minutes: an event "just before" a minute runs before all events at it
 
 
@@ -100,6 +101,7 @@ class RunState:
     campaign: ActiveCampaign | None = None
     n_engaged: int = 0
     outcomes: list[CampaignOutcome] = field(default_factory=list)
+    session_starts: SessionStarts = next_session_starts  # the fast engine sets the compiled
 
     @property
     def officers(self) -> Officers:
@@ -149,7 +151,7 @@ class RunState:
     def next_logins(self, ids: np.ndarray, after: np.ndarray, day: int) -> np.ndarray:
         """Each officer's next login after `after` (routine, campaign or take-up)."""
         draws = self.rng("next_login", day).standard_exponential(ids.size)
-        return next_session_starts(
+        return self.session_starts(
             self.officers, ids, after, draws, self.routine_clock, self.campaign, self.drive
         )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -75,11 +76,11 @@ class Catalog:
     def n(self) -> int:
         return len(self.category)
 
-    @property
+    @cached_property
     def duration_minutes(self) -> np.ndarray:
         return self.duration_hours * np.float32(60.0)
 
-    @property
+    @cached_property
     def group_offsets(self) -> np.ndarray:
         """The first choice group of each category (see `choice_group`)."""
         return np.array(

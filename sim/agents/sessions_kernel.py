@@ -1,0 +1,80 @@
+"""The compiled form of when officers log in next (`sessions.next_session_starts`), for
+the fast engine.
+
+The numpy rule takes about ten passes over a batch: the mode, the routine rate and the
+onboarding drive's, the clock, the pending take-up and presence, each a gather from
+the population. Here each officer of the batch is visited once; the few engaged officers
+(on a campaign's clocks) are left to the campaign's own numpy rule. The reference engine
+runs the numpy rule, and `tests/test_sessions_kernel.py` checks that both agree to the bit.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numba import njit
+
+from sim.agents.activity import IntensityClock, next_event_at
+from sim.agents.sessions import OnboardingDrive
+from sim.world.calendar import NEVER
+from sim.world.population import ENGAGED, Officers
+
+if TYPE_CHECKING:
+    from sim.agents.campaign_phases import ActiveCampaign
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _routine_starts(
+    ids, after, exp_draws, clock,  # the batch, the routine clock's tables
+    mode, routine_rate, recruit, completions, engage_min, present,  # officers
+    drive_courses: int, drive_rate, times, engaged_rows,
+):  # fmt: skip
+    """Next logins of the batch's routine officers into `times` (the onboarding drive's
+    rate for newcomers short of `drive_courses` completions; 0: no drive); lists the rows
+    of engaged officers in `engaged_rows` and returns how many there are."""
+    n_engaged = 0
+    for i in range(ids.size):
+        officer = ids[i]
+        if mode[officer] == ENGAGED:
+            engaged_rows[n_engaged] = i
+            n_engaged += 1
+            continue
+        rate = routine_rate[officer]
+        if drive_courses > 0 and recruit[officer] and completions[officer] < drive_courses:
+            rate = drive_rate
+        start = next_event_at(after[i], rate, exp_draws[i], clock)
+        times[i] = min(start, engage_min[officer]) if present[officer] else NEVER
+    return n_engaged
+
+
+def next_session_starts_compiled(
+    officers: Officers,
+    ids: np.ndarray,
+    after: np.ndarray,
+    exp_draws: np.ndarray,
+    routine_clock: IntensityClock,
+    campaign: ActiveCampaign | None,
+    drive: OnboardingDrive | None = None,
+) -> np.ndarray:
+    """`sessions.next_session_starts`, compiled: the same arguments, the same result."""
+    after = np.broadcast_to(after, ids.shape)
+    exp_draws = np.broadcast_to(exp_draws, ids.shape)
+    times = np.empty(ids.size, dtype=np.int32)
+    engaged_rows = np.empty(ids.size, dtype=np.int64)
+    n_engaged = _routine_starts(
+        ids, after, exp_draws, routine_clock.tables,
+        officers.mode, officers.routine_logins_per_day, officers.recruit, officers.completions,
+        officers.engage_min, officers.present,
+        drive.courses if drive else 0, np.float32(drive.logins_per_day if drive else 0.0),
+        times, engaged_rows,
+    )  # fmt: skip
+    if n_engaged:
+        if campaign is None:
+            raise RuntimeError("engaged officers outside a campaign")
+        rows = engaged_rows[:n_engaged]
+        who = ids[rows]
+        starts = campaign.engaged_next(officers, who, after[rows], exp_draws[rows])
+        starts = np.minimum(starts, officers.engage_min[who])
+        times[rows] = np.where(officers.present[who], starts, NEVER)
+    return times
