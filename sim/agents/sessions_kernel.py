@@ -32,19 +32,34 @@ def _routine_starts(
 ):  # fmt: skip
     """Next logins of the batch's routine officers into `times` (the onboarding drive's
     rate for newcomers short of `drive_courses` completions; 0: no drive); lists the rows
-    of engaged officers in `engaged_rows` and returns how many there are."""
-    n_engaged = 0
-    for i in range(ids.size):
+    of engaged officers in `engaged_rows` and returns how many there are.
+
+    The officers' attributes are gathered first, in a loop of loads alone: the processor
+    then overlaps their cache misses, which it cannot do across the clock's long
+    computation (at 45 lakh officers, gathering inside the computing loop made this
+    slower than the numpy rule)."""
+    n = ids.size
+    engaged = np.empty(n, np.bool_)
+    rate = np.empty(n, np.float32)
+    pending = np.empty(n, engage_min.dtype)
+    here = np.empty(n, np.bool_)
+    for i in range(n):
         officer = ids[i]
-        if mode[officer] == ENGAGED:
+        engaged[i] = mode[officer] == ENGAGED
+        rate[i] = routine_rate[officer]
+        if drive_courses > 0 and recruit[officer] and completions[officer] < drive_courses:
+            rate[i] = drive_rate
+        pending[i] = engage_min[officer]
+        here[i] = present[officer]
+    n_engaged = 0
+    for i in range(n):
+        if engaged[i]:
             engaged_rows[n_engaged] = i
             n_engaged += 1
-            continue
-        rate = routine_rate[officer]
-        if drive_courses > 0 and recruit[officer] and completions[officer] < drive_courses:
-            rate = drive_rate
-        start = next_event_at(after[i], rate, exp_draws[i], clock)
-        times[i] = min(start, engage_min[officer]) if present[officer] else NEVER
+        elif not here[i]:
+            times[i] = NEVER
+        else:
+            times[i] = min(next_event_at(after[i], rate[i], exp_draws[i], clock), pending[i])
     return n_engaged
 
 
