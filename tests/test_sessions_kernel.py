@@ -59,4 +59,4 @@ def test_the_compiled_next_login_is_the_rule_to_the_bit(seed, n, engaged_share, 
     compiled = next_session_starts_compiled(officers, ids, after, draws, CLOCK, campaign, drive)
     assert compiled.dtype == rule.dtype
     np.testing.assert_array_equal(compiled, rule)
-    assert (rule[~officers.present[ids]] == NEVER).all()  # the case is not trivial
+    assert (rule[~officers.present[ids]] == NEVER).all()  # absent officers never log in

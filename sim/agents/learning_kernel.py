@@ -122,18 +122,16 @@ def _study_step(
 
 @njit(cache=True, nogil=True)
 def _session(
-    ids, remaining, mix_row, rng, max_courses: int,  # the batch
-    course, progress, stop_at, enrolments, completions, drops, learning_hours,  # officers
-    ministry_id, service_group,
-    mix_table, group_offsets, by_group, campaign_groups, has_campaign, any_course,  # choice
-    duration_minutes, abandon, min_minutes,
-    hours, enrolled_out, completed_out, dropped_out,  # the session's outcome, per batch row
-    credited_ids, credited_courses, step_ends,  # the completions, step by step
+    ids, remaining, mix_row, rng, max_courses: int, shared, credited_ids, credited_courses,
+    step_ends,
 ):  # fmt: skip
     """All of a session's study steps in one call, for sessions without a recommender
-    (nothing outside the kernel is consulted between steps). Each step draws its
-    `random((4, enrolling))` from `rng` in the same order as `learn_compiled`'s loop; the
-    completions are listed step by step for the caller to credit. Returns the steps run."""
+    (nothing outside the kernel is consulted between steps). `shared` is what every step
+    reads and writes besides the batch (`_study_step`'s officers, choice tables and
+    outcome). Each step draws its `random((4, enrolling))` from `rng` in the same order as
+    `_steps_with_recommender`; the completions are listed step by step for the caller to
+    credit. Returns the steps run."""
+    course = shared[0]
     n = ids.size
     active = np.arange(n)
     who = np.empty(n, ids.dtype)
@@ -149,14 +147,8 @@ def _session(
             for column in range(enrolling):
                 draws[row, column] = rng.random()
         _study_step(
-            ids, active, remaining, mix_row, draws, suggested,
-            course, progress, stop_at, enrolments, completions, drops, learning_hours,
-            ministry_id, service_group,
-            mix_table, group_offsets, by_group, campaign_groups, has_campaign, any_course,
-            duration_minutes, abandon, min_minutes,
-            hours, enrolled_out, completed_out, dropped_out,
-            completed, studied, keep,
-        )  # fmt: skip
+            ids, active, remaining, mix_row, draws, suggested, *shared, completed, studied, keep
+        )
         kept = 0
         for j in range(active.size):
             if completed[j]:
@@ -205,20 +197,20 @@ def learn_compiled(
         np.float32(behaviour.min_minutes_to_start_course),
     )
     mix_row = mix_row.astype(np.int64)
-    officer_arrays = (
+    shared = (  # `_study_step`'s arguments between the batch's and the step's own
         officers.course, officers.progress, officers.stop_at, officers.enrolments,
         officers.completions, officers.drops, officers.learning_hours,
-        officers.ministry_id, officers.service_group, mix_table,
+        officers.ministry_id, officers.service_group, mix_table, *tables,
+        outcome.hours, outcome.enrolments, outcome.completions, outcome.drops,
     )  # fmt: skip
-    counts = (outcome.hours, outcome.enrolments, outcome.completions, outcome.drops)
     if recommend is None:
         most = n * behaviour.max_courses_per_session
         credited_ids = np.empty(most, ids.dtype)
         credited_courses = np.empty(most, officers.course.dtype)
         step_ends = np.empty(behaviour.max_courses_per_session, np.int64)
         steps = _session(
-            ids, remaining, mix_row, rng, behaviour.max_courses_per_session,
-            *officer_arrays, *tables, *counts, credited_ids, credited_courses, step_ends,
+            ids, remaining, mix_row, rng, behaviour.max_courses_per_session, shared,
+            credited_ids, credited_courses, step_ends,
         )  # fmt: skip
         if credit is not None:
             start = 0
@@ -228,17 +220,16 @@ def learn_compiled(
                 start = end
     else:
         _steps_with_recommender(
-            officers, ids, remaining, mix_row, rng, behaviour.max_courses_per_session,
-            officer_arrays, tables, counts, recommend, credit,
+            officers, ids, remaining, mix_row, rng, behaviour.max_courses_per_session, shared,
+            recommend, credit,
         )  # fmt: skip
     outcome.minutes_used = session_minutes_used(budget_minutes - remaining)
     return outcome
 
 
 def _steps_with_recommender(
-    officers, ids, remaining, mix_row, rng, max_courses, officer_arrays, tables, counts,
-    recommend, credit,
-) -> None:  # fmt: skip
+    officers, ids, remaining, mix_row, rng, max_courses, shared, recommend, credit
+) -> None:
     """The session's study steps one call each: the recommender suggests courses to those
     enrolling in a step (drawing from `rng` after the step's own draws)."""
     active = np.arange(ids.size, dtype=np.int64)
@@ -255,9 +246,8 @@ def _steps_with_recommender(
         studied = np.empty(active.size, officers.course.dtype)
         keep = np.empty(active.size, np.bool_)
         _study_step(
-            ids, active, remaining, mix_row, draws, suggested, *officer_arrays, *tables,
-            *counts, completed, studied, keep,
-        )  # fmt: skip
+            ids, active, remaining, mix_row, draws, suggested, *shared, completed, studied, keep
+        )
         if credit is not None and completed.any():
             credit(ids[active[completed]], studied[completed])
         active = active[keep]

@@ -3,9 +3,9 @@ the fast engine.
 
 The numpy rule takes about ten passes over a batch: the mode, the routine rate and the
 onboarding drive's, the clock, the pending take-up and presence, each a gather from
-the population. Here each officer of the batch is visited once; the few engaged officers
-(on a campaign's clocks) are left to the campaign's own numpy rule. The reference engine
-runs the numpy rule, and `tests/test_sessions_kernel.py` checks that both agree to the bit.
+the population. Here one loop gathers the batch's attributes and another computes; the
+few engaged officers (on a campaign's clocks) are left to the numpy rule. The reference
+engine runs the numpy rule, and `tests/test_sessions_kernel.py` checks that both agree to the bit.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import numpy as np
 from numba import njit
 
 from sim.agents.activity import IntensityClock, next_event_at
-from sim.agents.sessions import OnboardingDrive
+from sim.agents.sessions import OnboardingDrive, next_session_starts
 from sim.world.calendar import NEVER
 from sim.world.population import ENGAGED, Officers
 
@@ -84,12 +84,9 @@ def next_session_starts_compiled(
         drive.courses if drive else 0, np.float32(drive.logins_per_day if drive else 0.0),
         times, engaged_rows,
     )  # fmt: skip
-    if n_engaged:
-        if campaign is None:
-            raise RuntimeError("engaged officers outside a campaign")
+    if n_engaged:  # on their campaign's clocks: the numpy rule, for them alone
         rows = engaged_rows[:n_engaged]
-        who = ids[rows]
-        starts = campaign.engaged_next(officers, who, after[rows], exp_draws[rows])
-        starts = np.minimum(starts, officers.engage_min[who])
-        times[rows] = np.where(officers.present[who], starts, NEVER)
+        times[rows] = next_session_starts(
+            officers, ids[rows], after[rows], exp_draws[rows], routine_clock, campaign, drive
+        )
     return times
