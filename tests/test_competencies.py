@@ -549,6 +549,20 @@ def snapshot_as_numpy(model: CompetencyModel) -> dict:
     }
 
 
+def test_compiled_met_count_is_the_numpy_rule_to_the_bit():
+    model = build_run(sampled("saptah_2024", agents=3000)).competencies
+    rng = np.random.default_rng(9)
+    raised = rng.random(model.levels.shape) < 0.3
+    model.levels[raised] = np.minimum(model.levels[raised] + 2, 5)
+    expected = np.zeros(model.officers.n, dtype=np.int8)  # slot by slot, in numpy
+    for slot in range(model.roles.slots):
+        need = model.roles.level[:, slot][model.profile]
+        expected += (model.levels[:, slot] >= need) & (need > 0)
+    count = model.met_count()
+    np.testing.assert_array_equal(count, expected)
+    assert count.dtype == np.int8 and len(np.unique(count)) > 2  # not all met, nor none
+
+
 def test_compiled_snapshot_is_the_numpy_sums_to_the_bit():
     state = build_run(sampled("saptah_2024", agents=5000))
     model, officers = state.competencies, state.officers

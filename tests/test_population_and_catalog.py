@@ -97,3 +97,76 @@ def test_per_session_attributes_share_one_record_per_officer():
         assert copied.course.strides == (RECORD_BYTES,)
         assert np.shares_memory(copied.course, copied._records)
         assert not np.shares_memory(copied.course, officers._records)
+
+
+def test_a_new_officer_has_every_attribute_at_its_default():
+    from sim.world.population import Officers
+
+    officers = Officers(1001)
+    for name, attribute in OFFICER_ATTRIBUTES.items():
+        array = getattr(officers, name)
+        np.testing.assert_array_equal(array, np.full(officers.n, attribute.default, array.dtype))
+
+
+def test_officers_are_drawn_as_the_numpy_statements_draw_them():
+    """The compiled fills (organisations, cadres, groups, rates) against the numpy
+    statements they replaced, from the same named streams, to the bit."""
+    from sim.config import CADRES, SECTORS
+
+    config = PopulationConfig(
+        sector_propensity_multiplier={"state": 0.8, "local": 0.6},
+        cadre_propensity_multiplier={CADRES[0]: 1.2, CADRES[-1]: 0.7},
+    )
+    population = build_population(config, 20_000, dt.date(2024, 10, 1), RandomStreams(5))
+    streams = RandomStreams(5)
+    officers, organisations = population.officers, population.organisations
+    n = officers.n
+    weights = organisations.column("weight")
+    org_id = np.repeat(
+        organisations.column("org_id"),
+        streams.fresh("population.org_sizes").multinomial(n, weights),
+    )
+    np.testing.assert_array_equal(officers.org_id, org_id)
+    np.testing.assert_array_equal(officers.ministry_id, organisations.column("ministry_id")[org_id])
+    codes = np.array([SECTORS.index(s) for s in organisations.column("sector")])
+    sector = codes[org_id]
+    np.testing.assert_array_equal(officers.sector, sector)
+    assert len(np.unique(sector)) == 3
+
+    cadre = np.zeros(n, dtype=np.int64)
+    draws = streams.fresh("population.cadre").random(n, dtype=np.float32)
+    for code, name in enumerate(SECTORS):
+        cumulative = np.cumsum([config.cadres[name].get(c, 0.0) for c in CADRES]).astype(np.float32)
+        found = np.searchsorted(cumulative, draws[sector == code], side="right")
+        cadre[sector == code] = np.minimum(found, len(CADRES) - 1)
+    np.testing.assert_array_equal(officers.cadre, cadre)
+
+    def categorical(weights, stream):
+        cumulative = np.cumsum(weights / weights.sum()).astype(np.float32)
+        found = np.searchsorted(
+            cumulative, streams.fresh(stream).random(n, dtype=np.float32), side="right"
+        )
+        return np.minimum(found, len(weights) - 1)
+
+    group = categorical(
+        np.array([config.service_groups.get(g, 0.0) for g in SERVICE_GROUPS]),
+        "population.service_group",
+    )
+    np.testing.assert_array_equal(officers.service_group, group)
+    roles = 1.0 / np.arange(1, config.roles_per_group + 1) ** config.size_skew
+    rank = categorical(roles, "population.role")
+    np.testing.assert_array_equal(officers.role_id, group * config.roles_per_group + rank)
+
+    p = config.propensity
+    rate = p.median_logins_per_working_day * np.exp(
+        p.sigma * streams.fresh("population.propensity").standard_normal(n)
+    )
+    rate *= np.array([config.group_propensity_multiplier.get(g, 1.0) for g in SERVICE_GROUPS])[
+        group
+    ]
+    by_sector = np.array([config.sector_propensity_multiplier.get(s, 1.0) for s in SECTORS])
+    by_cadre = np.array([config.cadre_propensity_multiplier.get(c, 1.0) for c in CADRES])
+    rate *= by_sector[sector] * by_cadre[cadre]
+    expected = np.minimum(rate, p.max_logins_per_working_day).astype(np.float32)
+    np.testing.assert_array_equal(officers.routine_logins_per_day, expected)
+    assert len(np.unique(by_sector[sector] * by_cadre[cadre])) > 1  # the multipliers matter

@@ -19,6 +19,7 @@ import pandas as pd
 
 from sim.agents.competency_kernels import (
     mark_learned,
+    met_counts,
     raise_levels,
     snapshot_sums,
     starting_levels,
@@ -204,10 +205,8 @@ class CompetencyModel:
 
     def met_count(self) -> np.ndarray:
         """int8 [officers]: requirements met now, one slot at a time."""
-        count = np.zeros(self.officers.n, dtype=np.int8)
-        for slot in range(self.roles.slots):
-            need = self.roles.level[:, slot][self.profile]
-            count += (self.levels[:, slot] >= need) & (need > 0)
+        count = np.empty(self.officers.n, dtype=np.int8)
+        met_counts(self.profile, self.levels, self.roles.level, count)
         return count
 
     def gaps(self, ids: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:

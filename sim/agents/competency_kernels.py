@@ -1,6 +1,7 @@
 """The compiled forms of the competency model's per-officer rules: the starting levels
-(`CompetencyModel.build`), what completing a course does (`CompetencyModel.credit`) and
-the sums of a snapshot (`CompetencyModel.snapshot`).
+(`CompetencyModel.build`), what completing a course does (`CompetencyModel.credit`),
+the requirements each officer meets (`CompetencyModel.met_count`) and the sums of a
+snapshot (`CompetencyModel.snapshot`).
 
 Each touches one row of the role table and one officer's levels; in numpy that is an
 [officers, slots] comparison, gathers and `ufunc.at` scatters per slot or per call. Here
@@ -72,6 +73,18 @@ def starting_levels(
         levels[officer, slot] = max(passed, experience_level)
         if passed > 0:
             learned[officer] |= np.uint8(1 << kind[competency])
+
+
+@njit(cache=True, nogil=True)
+def met_counts(profile, levels, need, count):
+    """Each officer's requirements met now (`CompetencyModel.met_count`)."""
+    for officer in range(profile.size):
+        p = profile[officer]
+        met = 0
+        for slot in range(need.shape[1]):
+            level = need[p, slot]
+            met += (levels[officer, slot] >= level) & (level > 0)
+        count[officer] = met
 
 
 @njit(cache=True, nogil=True)

@@ -22,9 +22,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from sim.config import CADRES, SECTORS, SERVICE_GROUPS, PopulationConfig, Scenario
 from sim.world.calendar import NEVER
+from sim.world.categorical import categories
 from sim.world.organisations import Organisations, build_organisations
 from sim.world.random_streams import RandomStreams
 
@@ -101,8 +103,6 @@ class Officers:
         for name, attribute in OFFICER_ATTRIBUTES.items():
             if attribute.per_session:
                 array = self._records[name]
-                if attribute.default != 0:
-                    array[:] = attribute.default
             elif attribute.default == 0:  # calloc'd: pages are only touched when written
                 array = np.zeros(n, dtype=attribute.dtype)
             else:
@@ -175,8 +175,8 @@ def _officers_from(n: int, arrays: dict[str, np.ndarray]) -> Officers:
 
 
 def _records(n: int) -> np.ndarray:
-    """Zeroed per-session records, aligned so that none straddles two cache lines (fields
-    in decreasing size, so that every field is naturally aligned)."""
+    """Per-session records at their defaults, aligned so that none straddles two cache
+    lines (fields in decreasing size, so that every field is naturally aligned)."""
     names = [name for name, a in OFFICER_ATTRIBUTES.items() if a.per_session]
     names.sort(key=lambda name: -np.dtype(OFFICER_ATTRIBUTES[name].dtype).itemsize)
     sizes = [np.dtype(OFFICER_ATTRIBUTES[name].dtype).itemsize for name in names]
@@ -190,9 +190,18 @@ def _records(n: int) -> np.ndarray:
             "itemsize": RECORD_BYTES,
         }
     )
-    raw = np.zeros(n * RECORD_BYTES + RECORD_BYTES, dtype=np.uint8)
+    raw = np.empty(n * RECORD_BYTES + RECORD_BYTES, dtype=np.uint8)
     start = -raw.ctypes.data % RECORD_BYTES
-    return raw[start : start + n * RECORD_BYTES].view(record)
+    records = raw[start : start + n * RECORD_BYTES].view(record)
+    # every field at its default: one record, copied as words (a pass per field is 3x slower)
+    default = np.zeros(1, dtype=record)
+    for name in names:
+        default[name] = OFFICER_ATTRIBUTES[name].default
+    words = RECORD_BYTES // 8
+    records.view(np.dtype((np.void, RECORD_BYTES))).view(np.uint64).reshape(n, words)[:] = (
+        default.view(np.uint64)
+    )
+    return records
 
 
 @dataclass(frozen=True)
@@ -205,8 +214,7 @@ class Population:
 def _categorical(weights: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
     """n draws of a category index with the given (unnormalised) weights."""
     cumulative = np.cumsum(weights / weights.sum()).astype(np.float32)
-    found = np.searchsorted(cumulative, rng.random(n, dtype=np.float32), side="right")
-    return np.minimum(found, len(weights) - 1)
+    return categories(cumulative, rng.random(n, dtype=np.float32))
 
 
 def _onboarding_days(
@@ -284,22 +292,16 @@ def _draw_officers(
     counts = streams.fresh(f"{prefix}.org_sizes").multinomial(
         n_agents, organisations.column("weight")
     )
-    org_id = np.repeat(organisations.column("org_id"), counts)
-    officers.org_id[rows] = org_id
-    officers.ministry_id[rows] = organisations.column("ministry_id")[org_id]
-    sector_names = organisations.column("sector")
-    sector_codes = np.array([("central", "state", "local").index(s) for s in sector_names])
-    officers.sector[rows] = sector_codes[org_id]
+    sector_codes = np.array([SECTORS.index(s) for s in organisations.column("sector")])
+    _fill_organisations(
+        counts, organisations.column("org_id"), organisations.column("ministry_id"),
+        sector_codes, officers.org_id[rows], officers.ministry_id[rows], officers.sector[rows],
+    )  # fmt: skip
 
     sector = officers.sector[rows]
-    cadre = np.zeros(n_agents, dtype=np.int8)
     cadre_draws = streams.fresh(f"{prefix}.cadre").random(n_agents, dtype=np.float32)
-    for code, name in enumerate(SECTORS):
-        in_sector = sector == code
-        shares = np.array([config.cadres[name].get(c, 0.0) for c in CADRES])
-        cumulative = np.cumsum(shares).astype(np.float32)
-        found = np.searchsorted(cumulative, cadre_draws[in_sector], side="right")
-        cadre[in_sector] = np.minimum(found, len(CADRES) - 1)
+    shares = np.array([[config.cadres[name].get(c, 0.0) for c in CADRES] for name in SECTORS])
+    cadre = categories(np.cumsum(shares, axis=1).astype(np.float32), cadre_draws, sector)
     officers.cadre[rows] = cadre
 
     group_shares = np.array([config.service_groups.get(g, 0.0) for g in SERVICE_GROUPS])
@@ -314,12 +316,35 @@ def _draw_officers(
     propensity = config.propensity
     draws = streams.fresh(f"{prefix}.propensity").standard_normal(n_agents)
     rate = propensity.median_logins_per_working_day * np.exp(propensity.sigma * draws)
-    multiplier = np.array([config.group_propensity_multiplier.get(g, 1.0) for g in SERVICE_GROUPS])
-    rate *= multiplier[group]
+    by_group = np.array([config.group_propensity_multiplier.get(g, 1.0) for g in SERVICE_GROUPS])
     by_sector = np.array([config.sector_propensity_multiplier.get(s, 1.0) for s in SECTORS])
     by_cadre = np.array([config.cadre_propensity_multiplier.get(c, 1.0) for c in CADRES])
-    rate *= by_sector[sector] * by_cadre[cadre]
-    officers.routine_logins_per_day[rows] = np.minimum(rate, propensity.max_logins_per_working_day)
+    _scale_rates(
+        rate, group, sector, cadre, by_group, by_sector, by_cadre,
+        propensity.max_logins_per_working_day, officers.routine_logins_per_day[rows],
+    )  # fmt: skip
+
+
+@njit(cache=True, nogil=True)
+def _fill_organisations(counts, org_ids, ministry_of, sector_of, org_id, ministry_id, sector):
+    """Officers in organisation order, `counts[k]` of organisation k: one sequential
+    write of each attribute (numpy would repeat, then gather twice)."""
+    i = 0
+    for k in range(counts.size):
+        for _ in range(counts[k]):
+            org_id[i] = org_ids[k]
+            ministry_id[i] = ministry_of[k]
+            sector[i] = sector_of[k]
+            i += 1
+
+
+@njit(cache=True, nogil=True)
+def _scale_rates(rate, group, sector, cadre, by_group, by_sector, by_cadre, cap, out):
+    """Each officer's rate times their group's multiplier, then times their sector's and
+    cadre's, capped (the float operations in the numpy statements' order)."""
+    for i in range(rate.size):
+        scaled = rate[i] * by_group[group[i]] * (by_sector[sector[i]] * by_cadre[cadre[i]])
+        out[i] = min(scaled, cap)
 
 
 def users_on(config: PopulationConfig, start: dt.date, days: np.ndarray) -> np.ndarray:
