@@ -100,33 +100,24 @@ def snapshot_sums(
     their cell (`CELL_COLUMNS`, flattened as `np.ravel_multi_index` does, and `MEASURES` in
     order), their requirements and those met to each competency, and theirs to their
     organisation's (required, met, ready, officers). Returns the officers meeting more
-    requirements than at the start.
-
-    Every sum is of whole numbers, so it is exact in any order. The pass counts in
-    integers, per profile and slot rather than per competency, and per run of officers of
-    one organisation: added straight into a few shared float totals, each officer's
-    additions waited on the previous officer's (most officers share the common
-    competencies and their neighbour's organisation)."""
-    n_profiles, n_slots = required.shape
-    per_profile = np.zeros(n_profiles, np.int64)
-    met_in_slot = np.zeros((n_profiles, n_slots), np.int32)
-    counts = np.zeros(cells.shape, np.int64)
+    requirements than at the start."""
+    n_slots = required.shape[1]
     improved = 0
-    run_org, run_required, run_met, run_ready, run_officers = -1, 0, 0, 0, 0
     for officer in range(profile.size):
         if not counted[officer]:
             continue
         p = profile[officer]
-        per_profile[p] += 1
         n_required, met = 0, 0
         for slot in range(n_slots):
             level = need[p, slot]
             if level <= 0:
                 continue
             n_required += 1
+            competency = required[p, slot]
+            required_by[competency] += 1.0
             if levels[officer, slot] >= level:
                 met += 1
-                met_in_slot[p, slot] += 1
+                met_by[competency] += 1.0
         ready = met == n_required
         improved += met > met_at_start[officer]
         cell = p // per_family  # the family, then the unit, sector, group and cadre
@@ -135,36 +126,16 @@ def snapshot_sums(
         cell = cell * sizes[3] + group[officer]
         cell = cell * sizes[4] + cadre[officer]
         bits = learned[officer]
-        counts[cell, 0] += 1
-        counts[cell, 1] += n_required
-        counts[cell, 2] += met
-        counts[cell, 3] += ready
+        cells[cell, 0] += 1.0
+        cells[cell, 1] += n_required
+        cells[cell, 2] += met
+        cells[cell, 3] += ready
         for k in range(n_types):
-            counts[cell, 4 + k] += (bits >> k) & 1
-        counts[cell, 4 + n_types] += (bits >> n_types) & 1
+            cells[cell, 4 + k] += (bits >> k) & 1
+        cells[cell, 4 + n_types] += (bits >> n_types) & 1
         o = org[officer]
-        if o != run_org:
-            if run_org >= 0:
-                org_sums[run_org, 0] += run_required
-                org_sums[run_org, 1] += run_met
-                org_sums[run_org, 2] += run_ready
-                org_sums[run_org, 3] += run_officers
-            run_org, run_required, run_met, run_ready, run_officers = o, 0, 0, 0, 0
-        run_required += n_required
-        run_met += met
-        run_ready += ready
-        run_officers += 1
-    if run_org >= 0:
-        org_sums[run_org, 0] += run_required
-        org_sums[run_org, 1] += run_met
-        org_sums[run_org, 2] += run_ready
-        org_sums[run_org, 3] += run_officers
-    for p in range(n_profiles):
-        if per_profile[p] == 0:
-            continue
-        for slot in range(n_slots):
-            if need[p, slot] > 0:
-                required_by[required[p, slot]] += per_profile[p]
-                met_by[required[p, slot]] += met_in_slot[p, slot]
-    cells += counts
+        org_sums[o, 0] += n_required
+        org_sums[o, 1] += met
+        org_sums[o, 2] += ready
+        org_sums[o, 3] += 1.0
     return improved
