@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
-
-# Tests run side by side (pytest-xdist's workers, and the CLI and dashboard in
-# subprocesses), so each runs its kernels on one thread, as a sweep's workers do
-# (sim/engines/kernel_threads.py); set before numba is imported, and inherited.
-# tests/test_determinism.py runs two threads in a process of its own.
-os.environ["NUMBA_NUM_THREADS"] = "1"
 
 import pytest
 from hypothesis import settings

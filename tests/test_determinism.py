@@ -78,28 +78,3 @@ def test_the_extension_raises_officers_meeting_the_target():
         extended["campaign_participants_meeting_target"]
         > planned["campaign_participants_meeting_target"]
     )
-
-
-def test_the_number_of_kernel_threads_changes_nothing(tmp_path):
-    """The parallel kernels (each officer one row) give the same bytes on two threads as
-    the suite's one (tests/conftest.py): the two-thread run is a process of its own."""
-    import os
-    import subprocess
-    import sys
-
-    import numba
-
-    assert numba.get_num_threads() == 1
-    scenario = sampled("saptah_2024", agents=20_000)
-    one = ResultsStore(tmp_path / "one").write(simulate(scenario))
-    script = (
-        "import sys, numba; from sim.results.store import ResultsStore; "
-        "from sim.simulate import simulate; from tests.conftest import sampled; "
-        "assert numba.get_num_threads() == 2, numba.get_num_threads(); "
-        "ResultsStore(sys.argv[1]).write(simulate(sampled('saptah_2024', agents=20_000)))"
-    )
-    env = os.environ | {"NUMBA_NUM_THREADS": "2"}
-    subprocess.run([sys.executable, "-c", script, str(tmp_path / "two")], check=True, env=env)
-    (two,) = (tmp_path / "two").glob(f"**/{one.name}")
-    for name in FILES:
-        assert (one / name).read_bytes() == (two / name).read_bytes(), name

@@ -11,7 +11,7 @@ days, then over the minutes of a day), exact at minute resolution.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from sim.world.calendar import MINUTES_PER_DAY, NEVER, SimCalendar
 
@@ -81,11 +81,10 @@ class IntensityClock:
         return times
 
 
-@njit(cache=True, nogil=True, error_model="numpy", parallel=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _next_events(after_min, rate, exp_draws, tables, times):
-    """`IntensityClock.next_event`, compiled (`next_event_at` for each officer, in
-    parallel)."""
-    for i in prange(after_min.size):
+    """`IntensityClock.next_event`, compiled (`next_event_at` for each officer)."""
+    for i in range(after_min.size):
         times[i] = next_event_at(after_min[i], rate[i], exp_draws[i], tables)
 
 

@@ -7,15 +7,12 @@ Each touches one row of the role table and one officer's levels; in numpy that i
 [officers, slots] comparison, gathers and `ufunc.at` scatters per slot or per call. Here
 each officer is one short loop. The random numbers are drawn exactly as the numpy
 statements draw them, so both forms agree to the bit (`tests/test_competencies.py`).
-The whole-population loops in which each officer writes only their own row run in
-parallel (`prange`); the sums of a snapshot, and the credit of a tick's few completions,
-stay on one thread.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 
 @njit(cache=True, nogil=True)
@@ -55,7 +52,7 @@ def raise_levels(levels, ids, courses, course_level, slots, uniforms, pass_proba
         k += 1
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True)
 def starting_levels(
     levels, learned, slot: int, rows, profile, unit, group, reach, required, kind, log_miss,
     experience_level: int, none: int,
@@ -63,8 +60,8 @@ def starting_levels(
     """For officer `rows[i]` and one slot of their profile: the highest level passed
     before the run (`PriorLearning.levels`: the levels whose log_miss is below `reach[i]`),
     at least the experience level; a level passed marks a course of its type in
-    `learned`. `rows` are distinct."""
-    for i in prange(rows.size):
+    `learned`."""
+    for i in range(rows.size):
         officer = rows[i]
         competency = required[profile[officer], slot]
         if competency == none:
@@ -78,10 +75,10 @@ def starting_levels(
             learned[officer] |= np.uint8(1 << kind[competency])
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True)
 def met_counts(profile, levels, need, count):
     """Each officer's requirements met now (`CompetencyModel.met_count`)."""
-    for officer in prange(profile.size):
+    for officer in range(profile.size):
         p = profile[officer]
         met = 0
         for slot in range(need.shape[1]):

@@ -13,7 +13,7 @@ both forms give the same courses, minutes and counts from the same stream
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from sim.agents.enrolment import Recommender, abandon_probability
 from sim.agents.learning import Credit, SessionOutcome, session_minutes_used
@@ -43,26 +43,20 @@ def _draw(groups, group: int, uniform: float) -> int:
 
 
 @njit(cache=True, nogil=True)
-def _without_course(course, ids, active, found, column) -> int:
+def _without_course(course, ids, active, found) -> int:
     """The active officers without a course (they enrol in this step), written to the
-    start of `found`, and each active officer's column of the step's draws in `column`
-    (-1: has a course); returns how many enrol. Columns follow the active order, as the
-    numpy rule's draws do."""
+    start of `found`; returns how many."""
     count = 0
-    for j in range(active.size):
-        row = active[j]
+    for row in active:
         if course[ids[row]] == NO_COURSE:
             found[count] = ids[row]
-            column[j] = count
             count += 1
-        else:
-            column[j] = -1
     return count
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True)
 def _study_step(
-    ids, active, remaining, mix_row, draws, columns, suggested,  # the batch, this step
+    ids, active, remaining, mix_row, draws, suggested,  # the batch, this step
     course, progress, stop_at, enrolments, completions, drops, learning_hours,  # officers
     ministry_id, service_group,
     mix_table, group_offsets, by_group, campaign_groups, has_campaign, any_course,  # choice
@@ -71,17 +65,13 @@ def _study_step(
     completed, studied, keep,  # per active officer, for the caller
 ):  # fmt: skip
     """One `study` step for each active officer (enrolling those without a course first,
-    with their column of `draws`); updates officers and outcome in place.
-
-    The officers run in parallel (`prange`): each writes only its own officer's attributes
-    and its own rows of the outcome (a batch's ids are distinct), and its draws' column
-    is fixed before the step, so the result is the same for any number of threads."""
+    with the next column of `draws`); updates officers and outcome in place."""
     n_thresholds = mix_table.shape[1] - 1
-    for j in prange(active.size):
+    column = 0
+    for j in range(active.size):
         row = active[j]
         officer = ids[row]
-        column = columns[j]
-        if column >= 0:  # enrol.enrol
+        if course[officer] == NO_COURSE:  # enrol.enrol
             u0, u1, u2, u3 = draws[0, column], draws[1, column], draws[2, column], draws[3, column]
             category = 0
             for k in range(n_thresholds):
@@ -105,6 +95,7 @@ def _study_step(
             stop_at[officer] = u3 if u2 < abandon[chosen] else 1.0
             enrolments[officer] += 1
             enrolled_out[row] += 1
+            column += 1
         # learning.study
         taken = course[officer]
         length = duration_minutes[taken]
@@ -148,26 +139,15 @@ def _session(
     completed = np.empty(n, np.bool_)
     studied = np.empty(n, course.dtype)
     keep = np.empty(n, np.bool_)
-    columns = np.empty(n, np.int64)
     credited = 0
     for step in range(max_courses):
-        enrolling = _without_course(course, ids, active, who, columns)
+        enrolling = _without_course(course, ids, active, who)
         draws = np.empty((4, enrolling))
         for row in range(4):
             for column in range(enrolling):
                 draws[row, column] = rng.random()
         _study_step(
-            ids,
-            active,
-            remaining,
-            mix_row,
-            draws,
-            columns,
-            suggested,
-            *shared,
-            completed,
-            studied,
-            keep,
+            ids, active, remaining, mix_row, draws, suggested, *shared, completed, studied, keep
         )
         kept = 0
         for j in range(active.size):
@@ -197,8 +177,7 @@ def learn_compiled(
     recommend: Recommender | None = None,
     credit: Credit | None = None,
 ) -> SessionOutcome:
-    """`learning.learn`, compiled: the same arguments (with distinct `ids`, as a tick's
-    batch has), the same result and draws.
+    """`learning.learn`, compiled: the same arguments, the same result and draws.
 
     Without a recommender the whole session is one kernel call and `credit` is told of
     each step's completions after it, in step order (a Credit reads none of what the
@@ -256,8 +235,7 @@ def _steps_with_recommender(
     active = np.arange(ids.size, dtype=np.int64)
     who = np.empty(ids.size, dtype=ids.dtype)  # scratch: those enrolling in a step
     for _ in range(max_courses):
-        columns = np.empty(active.size, np.int64)
-        enrolling = _without_course(officers.course, ids, active, who, columns)
+        enrolling = _without_course(officers.course, ids, active, who)
         draws = rng.random((4, enrolling))
         suggested = np.full(enrolling, -1, np.int64)
         if enrolling:
@@ -268,17 +246,7 @@ def _steps_with_recommender(
         studied = np.empty(active.size, officers.course.dtype)
         keep = np.empty(active.size, np.bool_)
         _study_step(
-            ids,
-            active,
-            remaining,
-            mix_row,
-            draws,
-            columns,
-            suggested,
-            *shared,
-            completed,
-            studied,
-            keep,
+            ids, active, remaining, mix_row, draws, suggested, *shared, completed, studied, keep
         )
         if credit is not None and completed.any():
             credit(ids[active[completed]], studied[completed])

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from sim.agents.activity import IntensityClock, next_event_at
 from sim.agents.sessions import OnboardingDrive, next_session_starts
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from sim.agents.campaign_phases import ActiveCampaign
 
 
-@njit(cache=True, nogil=True, error_model="numpy", parallel=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _routine_starts(
     ids, after, exp_draws, clock,  # the batch, the routine clock's tables
     mode, routine_rate, recruit, completions, engage_min, present,  # officers
@@ -37,13 +37,13 @@ def _routine_starts(
     The officers' attributes are gathered first, in a loop of loads alone: the processor
     then overlaps their cache misses, which it cannot do across the clock's long
     computation (at 45 lakh officers, gathering inside the computing loop made this
-    slower than the numpy rule). Both loops run in parallel: each officer is one row."""
+    slower than the numpy rule)."""
     n = ids.size
     engaged = np.empty(n, np.bool_)
     rate = np.empty(n, np.float32)
     pending = np.empty(n, engage_min.dtype)
     here = np.empty(n, np.bool_)
-    for i in prange(n):
+    for i in range(n):
         officer = ids[i]
         engaged[i] = mode[officer] == ENGAGED
         rate[i] = routine_rate[officer]
@@ -51,16 +51,15 @@ def _routine_starts(
             rate[i] = drive_rate
         pending[i] = engage_min[officer]
         here[i] = present[officer]
-    for i in prange(n):
-        if engaged[i] or not here[i]:
-            times[i] = NEVER
-        else:
-            times[i] = min(next_event_at(after[i], rate[i], exp_draws[i], clock), pending[i])
     n_engaged = 0
     for i in range(n):
         if engaged[i]:
             engaged_rows[n_engaged] = i
             n_engaged += 1
+        elif not here[i]:
+            times[i] = NEVER
+        else:
+            times[i] = min(next_event_at(after[i], rate[i], exp_draws[i], clock), pending[i])
     return n_engaged
 
 

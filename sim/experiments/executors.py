@@ -2,8 +2,7 @@
 or on a Dask cluster (an existing scheduler, or a local cluster started for the sweep).
 
 `run(fn, tasks)` yields (task, result or exception) as tasks finish. A task that raises
-is reported, not fatal; Dask reruns tasks whose worker died on another worker. Tasks that
-run side by side run their kernels on one thread each (`sim.engines.kernel_threads`).
+is reported, not fatal; Dask reruns tasks whose worker died on another worker.
 """
 
 from __future__ import annotations
@@ -13,8 +12,6 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
-
-from sim.engines.kernel_threads import OnOneThread, fresh_processes, use_one_thread
 
 Outcome = tuple[Any, Any]  # (task, result) or (task, exception)
 
@@ -51,9 +48,7 @@ class ProcessExecutor(Executor):
 
     def __init__(self, workers: int | None = None) -> None:
         self.workers = workers or os.cpu_count() or 1
-        self._pool = cf.ProcessPoolExecutor(
-            max_workers=self.workers, mp_context=fresh_processes(), initializer=use_one_thread
-        )
+        self._pool = cf.ProcessPoolExecutor(max_workers=self.workers)
 
     def run(self, fn, tasks):
         futures = {self._pool.submit(fn, task): task for task in tasks}
@@ -126,7 +121,7 @@ class DaskExecutor(Executor):
         from dask.distributed import as_completed
 
         tasks = list(tasks)
-        futures = self.client.map(OnOneThread(fn), tasks, pure=False)
+        futures = self.client.map(fn, tasks, pure=False)
         owner = {future.key: task for future, task in zip(futures, tasks, strict=True)}
         try:
             for future in as_completed(futures):

@@ -29,7 +29,6 @@ import pandas as pd
 from scipy.stats import qmc
 
 from sim.config import Scenario
-from sim.engines.kernel_threads import fresh_processes, use_one_thread
 from sim.forecasting.adoption import adoption_posterior, is_adoption_figure, log_likelihood
 from sim.forecasting.observations import observations
 from sim.forecasting.priors import FitConfig, scenario_with
@@ -146,7 +145,7 @@ def run_design(
             if progress:
                 progress(len(outputs), len(jobs))
     else:
-        with ProcessPoolExecutor(workers, fresh_processes(), use_one_thread) as pool:
+        with ProcessPoolExecutor(workers) as pool:
             for output in pool.map(_run_one, jobs):
                 outputs.append(output)
                 if progress:

@@ -12,7 +12,7 @@ the same float comparisons, so the answer is the same to the bit
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 SLICES = 1024  # a power of two: the slices' edges b / SLICES are exact in float32
 
@@ -36,13 +36,12 @@ def categories(
     return found
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True)
 def _guided_search(cumulative, uniforms, table, guide, found):
-    """`categories`, per uniform (in parallel): start at its slice's first candidate
-    (never beyond the answer, as the slice's lower edge is at or below the uniform) and
-    scan on."""
+    """`categories`, per uniform: start at its slice's first candidate (never beyond the
+    answer, as the slice's lower edge is at or below the uniform) and scan on."""
     last = cumulative.shape[1] - 1
-    for i in prange(uniforms.size):
+    for i in range(uniforms.size):
         u, t = uniforms[i], table[i]
         k = guide[t, min(int(u * SLICES), SLICES)]
         while k < last and cumulative[t, k] <= u:

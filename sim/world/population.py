@@ -22,7 +22,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from sim.config import CADRES, SECTORS, SERVICE_GROUPS, PopulationConfig, Scenario
 from sim.world.calendar import NEVER
@@ -338,12 +338,11 @@ def _fill_organisations(counts, org_ids, ministry_of, sector_of, org_id, ministr
             i += 1
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True)
 def _scale_rates(rate, group, sector, cadre, by_group, by_sector, by_cadre, cap, out):
     """Each officer's rate times their group's multiplier, then times their sector's and
-    cadre's, capped (the float operations in the numpy statements' order; officers in
-    parallel)."""
-    for i in prange(rate.size):
+    cadre's, capped (the float operations in the numpy statements' order)."""
+    for i in range(rate.size):
         scaled = rate[i] * by_group[group[i]] * (by_sector[sector[i]] * by_cadre[cadre[i]])
         out[i] = min(scaled, cap)
 
