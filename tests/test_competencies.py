@@ -549,6 +549,19 @@ def snapshot_as_numpy(model: CompetencyModel) -> dict:
     }
 
 
+def test_compiled_profiles_are_the_numpy_statement_to_the_bit():
+    state = build_run(sampled("saptah_2024", agents=3000))
+    officers, roles = state.officers, state.competencies.roles
+    family = roles.family_of[officers.sector, officers.service_group, officers.cadre]
+    designation = officers.role_id.astype(np.int32) % roles.n_designations
+    kind = family.astype(np.int32) * len(CADRES) + officers.cadre
+    unit = officers.ministry_id.astype(np.int32)
+    expected = (kind * roles.n_designations + designation) * roles.n_units + unit
+    np.testing.assert_array_equal(state.competencies.profile, expected)
+    assert state.competencies.profile.dtype == np.int32
+    assert len(np.unique(expected)) > 100  # families, cadres, designations and units vary
+
+
 def test_compiled_met_count_is_the_numpy_rule_to_the_bit():
     model = build_run(sampled("saptah_2024", agents=3000)).competencies
     rng = np.random.default_rng(9)

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numba import njit
 
 from sim import __version__
 from sim.agents.competencies import CompetencySnapshot
@@ -209,20 +210,16 @@ def _orgs(output: EngineOutput, scale: int, now: CompetencySnapshot) -> pd.DataF
     officers = output.population.officers
     table = output.population.organisations.table
     n_orgs = len(table)
-    org = officers.org_id
-    participant = officers.first_active_day != NO_DAY
-
-    def count(mask: np.ndarray | None = None, weights: np.ndarray | None = None) -> np.ndarray:
-        ids = org if mask is None else org[mask]
-        w = None if weights is None else (weights if mask is None else weights[mask])
-        return np.bincount(ids, weights=w, minlength=n_orgs) * scale
-
+    counts = np.zeros((n_orgs, 4), dtype=np.int64)  # officers, participants, enrolments, ...
+    hours = np.zeros(n_orgs)
+    _org_totals(
+        officers.org_id, officers.first_active_day, NO_DAY, officers.enrolments,
+        officers.completions, officers.learning_hours, counts, hours,
+    )  # fmt: skip
     frame = table[["org_id", "organisation", "department", "ministry", "sector"]].copy()
-    frame["officers"] = count().astype(np.int64)
-    frame["participants"] = count(participant).astype(np.int64)
-    frame["enrolments"] = count(weights=officers.enrolments.astype(np.float64)).astype(np.int64)
-    frame["completions"] = count(weights=officers.completions.astype(np.float64)).astype(np.int64)
-    frame["learning_hours"] = count(weights=officers.learning_hours.astype(np.float64))
+    for k, name in enumerate(("officers", "participants", "enrolments", "completions")):
+        frame[name] = counts[:, k] * scale
+    frame["learning_hours"] = hours * scale
     staffed = frame["officers"] > 0
     frame["requirements"] = now.org_required * scale
     frame["requirements_met"] = now.org_met * scale
@@ -245,6 +242,20 @@ def _orgs(output: EngineOutput, scale: int, now: CompetencySnapshot) -> pd.DataF
             frame["officers"] > 0, frame["learning_hours"] / frame["officers"], 0.0
         )
     return frame
+
+
+@njit(cache=True, nogil=True)
+def _org_totals(org, first_active_day, no_day, enrolments, completions, hours, counts, total):
+    """Per organisation, in one pass over the officers: officers, participants (active in
+    the run), enrolments and completions (`counts`), and learning hours (`total`, added
+    in officer order as `np.bincount` adds)."""
+    for i in range(org.size):
+        o = org[i]
+        counts[o, 0] += 1
+        counts[o, 1] += first_active_day[i] != no_day
+        counts[o, 2] += enrolments[i]
+        counts[o, 3] += completions[i]
+        total[o] += np.float64(hours[i])
 
 
 def _campaigns(output: EngineOutput, daily: pd.DataFrame, scale: int) -> pd.DataFrame:
