@@ -88,3 +88,29 @@ def test_real_dates_on_every_series(saptah_run):
     assert load["time"].iloc[10 * 60 + 30].strftime("%Y-%m-%d %H:%M") == "2024-09-15 10:30"
     in_campaign = daily.loc[daily["in_campaign"], "date"].dt.strftime("%m-%d")
     assert list(in_campaign) == [f"10-{d}" for d in range(19, 28)]
+
+
+def test_the_organisation_table_is_the_bincount_statement_to_the_bit(engine_output):
+    """The organisation table's counts (one compiled pass) against `np.bincount` over the
+    officers, with the dtypes the table had when they were bincounts."""
+    from sim.results.tables import summarise
+
+    orgs = summarise(engine_output, "fast").orgs
+    officers, scale = engine_output.population.officers, engine_output.scenario.scale
+    org, n = officers.org_id, len(orgs)
+    active = officers.first_active_day != -1
+    expected = {
+        "officers": np.bincount(org, minlength=n) * scale,
+        "participants": np.bincount(org[active], minlength=n) * scale,
+        "enrolments": (np.bincount(org, officers.enrolments.astype(float), n) * scale).astype(
+            np.int64
+        ),
+        "completions": (np.bincount(org, officers.completions.astype(float), n) * scale).astype(
+            np.int64
+        ),
+        "learning_hours": np.bincount(org, officers.learning_hours.astype(float), n) * scale,
+    }
+    for name, values in expected.items():
+        np.testing.assert_array_equal(orgs[name].to_numpy(), values, err_msg=name)
+        assert orgs[name].dtype == values.dtype, name
+    assert orgs["participants"].sum() > 0 and orgs["learning_hours"].sum() > 0

@@ -210,6 +210,7 @@ def _orgs(output: EngineOutput, scale: int, now: CompetencySnapshot) -> pd.DataF
     officers = output.population.officers
     table = output.population.organisations.table
     n_orgs = len(table)
+    assert officers.org_id.max(initial=0) < n_orgs  # the compiled pass does not check bounds
     counts = np.zeros((n_orgs, 4), dtype=np.int64)  # officers, participants, enrolments, ...
     hours = np.zeros(n_orgs)
     _org_totals(
@@ -245,17 +246,17 @@ def _orgs(output: EngineOutput, scale: int, now: CompetencySnapshot) -> pd.DataF
 
 
 @njit(cache=True, nogil=True)
-def _org_totals(org, first_active_day, no_day, enrolments, completions, hours, counts, total):
+def _org_totals(org, first_active_day, no_day, enrolments, completions, hours, counts, hours_sum):
     """Per organisation, in one pass over the officers: officers, participants (active in
-    the run), enrolments and completions (`counts`), and learning hours (`total`, added
-    in officer order as `np.bincount` adds)."""
+    the run), enrolments and completions (`counts`), and learning hours (`hours_sum`,
+    added in officer order as `np.bincount` adds)."""
     for i in range(org.size):
         o = org[i]
         counts[o, 0] += 1
         counts[o, 1] += first_active_day[i] != no_day
         counts[o, 2] += enrolments[i]
         counts[o, 3] += completions[i]
-        total[o] += np.float64(hours[i])
+        hours_sum[o] += np.float64(hours[i])
 
 
 def _campaigns(output: EngineOutput, daily: pd.DataFrame, scale: int) -> pd.DataFrame:

@@ -25,7 +25,8 @@ def categories(
     that holds the categories: crores of draws are written once, not widened).
 
     `cumulative` is one non-decreasing table, or a 2-d array of them with `table` saying
-    which row each uniform is drawn from."""
+    which row each uniform is drawn from. Uniforms must lie in [0, 1), as `rng.random`
+    gives them: the guide has no slice for others."""
     cumulative = np.atleast_2d(cumulative)
     if table is None:
         table = np.broadcast_to(np.int8(0), uniforms.shape)

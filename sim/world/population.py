@@ -292,6 +292,7 @@ def _draw_officers(
     counts = streams.fresh(f"{prefix}.org_sizes").multinomial(
         n_agents, organisations.column("weight")
     )
+    assert counts.sum() == n_agents  # the fill writes exactly the rows'
     sector_codes = np.array([SECTORS.index(s) for s in organisations.column("sector")])
     _fill_organisations(
         counts, organisations.column("org_id"), organisations.column("ministry_id"),
