@@ -214,7 +214,7 @@ def _orgs(output: EngineOutput, scale: int, now: CompetencySnapshot) -> pd.DataF
     counts = np.zeros((n_orgs, 4), dtype=np.int64)  # officers, participants, enrolments, ...
     hours = np.zeros(n_orgs)
     _org_totals(
-        officers.org_id, officers.first_active_day, NO_DAY, officers.enrolments,
+        officers.org_id, officers.first_active_day, officers.enrolments,
         officers.completions, officers.learning_hours, counts, hours,
     )  # fmt: skip
     frame = table[["org_id", "organisation", "department", "ministry", "sector"]].copy()
@@ -246,14 +246,14 @@ def _orgs(output: EngineOutput, scale: int, now: CompetencySnapshot) -> pd.DataF
 
 
 @njit(cache=True, nogil=True)
-def _org_totals(org, first_active_day, no_day, enrolments, completions, hours, counts, hours_sum):
+def _org_totals(org, first_active_day, enrolments, completions, hours, counts, hours_sum):
     """Per organisation, in one pass over the officers: officers, participants (active in
     the run), enrolments and completions (`counts`), and learning hours (`hours_sum`,
     added in officer order as `np.bincount` adds)."""
     for i in range(org.size):
         o = org[i]
         counts[o, 0] += 1
-        counts[o, 1] += first_active_day[i] != no_day
+        counts[o, 1] += first_active_day[i] != NO_DAY
         counts[o, 2] += enrolments[i]
         counts[o, 3] += completions[i]
         hours_sum[o] += np.float64(hours[i])
