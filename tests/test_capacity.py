@@ -9,6 +9,9 @@ import numpy as np
 import pytest
 import simpy
 from conftest import sampled
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
 
 from sim.config import APIS, AutoscalerConfig, ConfigError, PlatformConfig
 from sim.platform.autoscaler import Autoscaler
@@ -65,6 +68,26 @@ def test_erlang_c_of_many_slots_matches_the_recursion():
         assert erlang_c_array(np.array([slots]), np.array([load]))[0] == pytest.approx(
             erlang_c(slots, load), rel=1e-9
         )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    slots=st.lists(st.integers(0, 20_000), min_size=1, max_size=20),
+    loads=st.lists(st.floats(0.0, 25_000.0), min_size=1, max_size=20),
+)
+def test_erlang_c_array_is_the_scipy_stats_statement_to_the_bit(slots, loads):
+    """Erlang C computes the Poisson pmf and cdf with `scipy.special` (importing
+    `scipy.stats` costs about a second of every command): the same numbers as the
+    `scipy.stats` statement it replaced, bit for bit."""
+    size = min(len(slots), len(loads))
+    c, a = np.array(slots[:size], dtype=float), np.array(loads[:size])
+    c = np.concatenate([c, np.floor(a) + 1, np.ceil(a)])  # loads just below their slots
+    a = np.concatenate([a, a, a])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        blocking = stats.poisson.pmf(c, a) / stats.poisson.cdf(c, a)
+        waiting = c * blocking / (c - a * (1.0 - blocking))
+    expected = np.where(a < c, np.clip(np.nan_to_num(waiting), 0.0, 1.0), 1.0)
+    assert erlang_c_array(c, a).tobytes() == expected.tobytes()
 
 
 def test_share_within_target_falls_with_fewer_servers():

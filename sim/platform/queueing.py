@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 from sim.config import ConfigError
 
@@ -49,9 +49,21 @@ def erlang_c_array(slots: np.ndarray, load: np.ndarray) -> np.ndarray:
     slots = np.asarray(slots, dtype=float)
     load = np.asarray(load, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        blocking = stats.poisson.pmf(slots, load) / stats.poisson.cdf(slots, load)
+        blocking = _poisson_pmf(slots, load) / _poisson_cdf(slots, load)
         waiting = slots * blocking / (slots - load * (1.0 - blocking))
     return np.where(load < slots, np.clip(np.nan_to_num(waiting), 0.0, 1.0), 1.0)
+
+
+def _poisson_pmf(count: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """`scipy.stats.poisson.pmf` for whole counts >= 0 and means >= 0, by the same
+    ufuncs in the same order (to the bit), without importing `scipy.stats` (about 1 s of
+    every command's start; `scipy.special` costs a quarter of that)."""
+    return np.clip(np.exp(special.xlogy(count, mean) - special.gammaln(count + 1) - mean), 0, 1)
+
+
+def _poisson_cdf(count: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """`scipy.stats.poisson.cdf` for counts >= 0 and means >= 0 (see `_poisson_pmf`)."""
+    return np.clip(special.pdtr(np.floor(count), mean), 0, 1)
 
 
 @dataclass(frozen=True, eq=False)
