@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import statistics
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -1145,7 +1146,23 @@ def bench(
     ] = False,
     agents: Annotated[
         int | None,
-        typer.Option("--agents", min=1_000, help="population for --vs-reference (50,000)"),
+        typer.Option(
+            "--agents",
+            min=1_000,
+            help="about this many agents (default: each case's own; 50,000 for --vs-reference)",
+        ),
+    ] = None,
+    days: Annotated[
+        int | None,
+        typer.Option("--days", min=1, help="only the last DAYS days of each case's calendar"),
+    ] = None,
+    against: Annotated[
+        str | None,
+        typer.Option(
+            "--against",
+            help="a git revision (main, HEAD~2, a commit) to run side by side with this "
+            "tree, interleaved, with paired comparisons (use --repeat 6 or more)",
+        ),
     ] = None,
     json_output: JsonOpt = False,
 ) -> None:
@@ -1153,26 +1170,44 @@ def bench(
     from sim.experiments.bench import (
         CASES,
         DEFAULT_CASES,
+        BenchError,
         run_benchmarks,
         run_vs_reference,
+        sized,
         vs_reference_scenario,
     )
+    from sim.experiments.bench_against import exported, run_side_by_side
 
+    comparisons = []
     with user_errors():
         unknown = sorted(set(only or []) - set(CASES))
         if unknown:
             raise UserError(f"unknown benchmark case {unknown}; cases: {', '.join(CASES)}")
-        if vs_reference and only:
-            raise UserError("--vs-reference runs its own case; do not combine it with --only")
-        if agents and not vs_reference:
-            raise UserError("--agents applies to --vs-reference only")
-        if vs_reference:
-            check_engine("reference", vs_reference_scenario(agents))
-            rows = run_vs_reference(repeat, err, agents)
-        else:
-            rows = run_benchmarks(only or DEFAULT_CASES, repeat, err)
+        if vs_reference and (only or days or against):
+            raise UserError(
+                "--vs-reference runs its own case; do not combine it with --only, --days "
+                "or --against"
+            )
+        if not vs_reference:
+            for case in only or DEFAULT_CASES:  # a config error here, not in a subprocess
+                config, case_days, _ = CASES[case]
+                sized(config, agents, days or case_days)
+        try:
+            if vs_reference:
+                check_engine("reference", vs_reference_scenario(agents))
+                rows = run_vs_reference(repeat, err, agents)
+            elif against:
+                with exported(against) as baseline:
+                    rows, comparisons = run_side_by_side(
+                        only or DEFAULT_CASES, repeat, baseline, err, agents, days
+                    )
+            else:
+                rows = run_benchmarks(only or DEFAULT_CASES, repeat, err, agents, days)
+        except BenchError as error:
+            raise UserError(str(error)) from None
     if json_output:
-        print(json.dumps(rows, indent=2))
+        print(json.dumps({"runs": rows, "comparisons": [c.as_dict() for c in comparisons]}
+                         if against else rows, indent=2))  # fmt: skip
         return
     table = Table(title="karmasim bench (median over repeats; each run in its own process)")
     for column in (
@@ -1193,8 +1228,8 @@ def bench(
     for row in rows:
         table.add_row(
             row["case"],
-            f"{row['agents']:,}",
-            str(row["days"]),
+            f"{row['agents']:,.0f}",
+            f"{row['days']:.0f}",
             f"{row['wall_s']:.2f}",
             f"{row['setup_s']:.2f}",
             f"{row['simulate_s']:.2f}",
@@ -1215,6 +1250,22 @@ def bench(
         for step in steps:
             view.add_row(step.removeprefix("step:"), *(f"{row.get(step, 0):.2f}" for row in rows))
         console.print(view)
+    if comparisons:
+        paired = Table(
+            title=f"this tree against {against}: paired runs, interleaved (ratio below 1: "
+            "this tree is faster; sign test, two-sided)"
+        )
+        for column in ("case", "timing", "baseline median", "this tree", "ratio", "pairs",
+                       "p", "verdict"):  # fmt: skip
+            paired.add_column(column, justify="left" if column in ("case", "timing") else "right")
+        for c in comparisons:
+            paired.add_row(
+                c.case, c.timing, f"{statistics.median(c.baseline):.2f}",
+                f"{statistics.median(c.here):.2f}", f"{c.ratio:.3f}",
+                f"{c.pairs_faster} faster, {c.pairs_slower} slower of {len(c.here)}",
+                f"{c.p_value:.2f}", c.verdict,
+            )  # fmt: skip
+        console.print(paired)
 
 
 def main() -> None:

@@ -319,10 +319,10 @@ def test_calibrate_and_its_report_write_their_outputs(tmp_path):
 def test_every_benchmark_case_names_a_config_that_runs(tmp_path):
     """`karmasim bench` found no config after sim/ was regrouped (its path pointed into
     sim/); every case's config must exist, and one benchmark run must work end to end."""
-    from sim.experiments.bench import CASES, VS_REFERENCE, _measure_in_process, sized
+    from sim.experiments.bench import CASES, HERE, VS_REFERENCE, measure_in, sized
 
     for config, days, _ in CASES.values():
         assert sized(config, None, days).agents > 0  # the config exists and validates
     assert VS_REFERENCE["config"].is_file()
-    row = _measure_in_process(CASES["campaign"][0], "--agents", "2000", "--days", "30")
+    row = measure_in(HERE, CASES["campaign"][0], "--agents", "2000", "--days", "30")
     assert row["agents"] > 0 and row["population_bytes_per_officer"] > 0

@@ -11,18 +11,21 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import resource
 import statistics
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
 
 from sim.config import Scenario, load_scenario
 
-CONFIGS = Path(__file__).resolve().parents[2] / "configs"  # the repository's configs/
+REPOSITORY = Path(__file__).resolve().parents[2]
+CONFIGS = REPOSITORY / "configs"
 # name: (config, the last days of its calendar to run or None for all, the target)
 CASES = {
     "campaign": (CONFIGS / "saptah_2024.yaml", None, "<= 5 s wall, <= 3 s simulate"),
@@ -81,31 +84,71 @@ def measure(config: Path, engine: str = "fast", agents: int | None = None, days:
     }
 
 
-def _measure_in_process(config: Path, *options: str) -> dict:
+class BenchError(Exception):
+    """A benchmark cannot run: a revision git cannot find, a case a tree does not have,
+    a run that failed (its error is in the message)."""
+
+
+@dataclass(frozen=True)
+class Tree:
+    """A source tree to benchmark: its label in the tables and its root folder."""
+
+    label: str
+    root: Path
+
+
+def measure_in(tree: Tree, config: Path, *options: str) -> dict:
+    """One benchmark run of `tree`'s own code in a fresh process (see `bench.measure`)."""
+    relative = config.resolve().relative_to(REPOSITORY)
+    own_config = tree.root / relative
+    if not own_config.is_file():
+        raise BenchError(f"{tree.label} has no {relative}: it cannot run this case")
+    environment = {**os.environ, "PYTHONPATH": str(tree.root)}
     completed = subprocess.run(
-        [sys.executable, "-m", "sim.experiments.bench", str(config), *options],
-        check=True,
+        [sys.executable, "-m", "sim.experiments.bench", str(own_config), *options],
+        cwd=tree.root,
+        env=environment,
         capture_output=True,
         text=True,
     )
-    return json.loads(completed.stdout)
+    if completed.returncode != 0:
+        last = (completed.stderr.strip().splitlines() or ["no message"])[-1]
+        raise BenchError(f"a benchmark run of {tree.label} failed: {last}")
+    return json.loads(completed.stdout.splitlines()[-1])
 
 
-def _median(samples: list[dict]) -> dict:
+HERE = Tree("this tree", REPOSITORY)
+
+
+def run_options(agents: int | None, days: int | None) -> list[str]:
+    """The options of one benchmark run (`python -m sim.experiments.bench`)."""
+    options = ["--agents", str(agents)] if agents else []
+    return options + (["--days", str(days)] if days else [])
+
+
+def median_row(samples: list[dict]) -> dict:
     keys = dict.fromkeys(k for s in samples for k in s)
     return {key: statistics.median(s.get(key, 0.0) for s in samples) for key in keys}
 
 
-def run_benchmarks(cases: list[str], repeat: int, console: Console) -> list[dict]:
+def run_benchmarks(
+    cases: list[str],
+    repeat: int,
+    console: Console,
+    agents: int | None = None,
+    days: int | None = None,
+) -> list[dict]:
+    """Each case `repeat` times (at about `agents` agents over its last `days` days, when
+    given); the median of each measure."""
     rows = []
     for case in cases:
-        config, days, target = CASES[case]
-        options = ["--days", str(days)] if days else []
+        config, case_days, target = CASES[case]
+        options = run_options(agents, days or case_days)
         samples = []
         for i in range(repeat):
             console.print(f"bench {case} run {i + 1}/{repeat} ({config.name}) ...")
-            samples.append(_measure_in_process(config, *options))
-        row = _median(samples)
+            samples.append(measure_in(HERE, config, *options))
+        row = median_row(samples)
         row.update({"case": case, "target": target, "repeats": repeat})
         rows.append(row)
     return rows
@@ -120,10 +163,10 @@ def run_vs_reference(repeat: int, console: Console, agents: int | None = None) -
     for i in range(repeat):
         for engine, runs in samples.items():
             console.print(f"bench vs-reference: {engine} run {i + 1}/{repeat} ...")
-            runs.append(_measure_in_process(VS_REFERENCE["config"], "--engine", engine, *options))
+            runs.append(measure_in(HERE, VS_REFERENCE["config"], "--engine", engine, *options))
     rows = []
     for engine, runs in samples.items():
-        row = _median(runs)
+        row = median_row(runs)
         row.update({"case": f"{engine} engine", "target": "", "repeats": repeat})
         rows.append(row)
     ratio = rows[1]["wall_s"] / rows[0]["wall_s"]
