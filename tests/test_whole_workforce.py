@@ -86,6 +86,48 @@ def test_those_not_registered_are_not_scheduled_and_never_log_in():
     assert registered[-1] == int((~never).sum())
 
 
+def test_history_and_start_state_are_the_whole_population_statements():
+    """The history, the courses in progress and the first logins are computed only for
+    officers on the platform at the start (a Poisson draw of mean 0 takes no number from
+    its stream; the others' uniforms and exponentials are drawn and left unused). Against
+    the statements over every officer that they replaced, to the bit."""
+    from sim.world.random_streams import RandomStreams
+
+    scenario = validate_scenario(universe(scale=1000))
+    state = build_run(scenario)
+    officers, streams, n = state.officers, RandomStreams(scenario.seed), state.officers.n
+    onboard = officers.onboarded_day
+    assert (onboard < 0).any() and (onboard == 0).any() and (onboard == NOT_REGISTERED).any()
+    assert ((onboard > 0) & (onboard != NOT_REGISTERED)).any()  # joiners too
+
+    config = scenario.population
+    working_days = np.maximum(-onboard.astype(float), 0) * 5 / 7
+    working_days[onboard == NOT_REGISTERED] = 0.0
+    expected = (
+        config.history_completions_per_login
+        * config.history_activity_factor
+        * officers.routine_logins_per_day
+        * working_days
+    )
+    prior = streams.fresh("population.history").poisson(expected)
+    np.testing.assert_array_equal(officers.prior_completions, np.minimum(prior, 32767))
+    assert officers.prior_completions.max() > 0
+
+    rate = officers.routine_logins_per_day.astype(float)
+    days = config.initial_in_progress_days
+    u = streams.fresh("initial.in_progress").random(n)
+    had = (u < 1.0 - np.exp(-rate * days)) & ~(onboard > 0)
+    np.testing.assert_array_equal(officers.in_progress_at_start, had)
+    assert had.any()
+
+    draws = streams.fresh("initial.first_login").standard_exponential(n)
+    first = state.routine_clock.next_events_from(0, rate, draws)
+    at_start = onboard <= 0
+    np.testing.assert_array_equal(officers.next_login_min[at_start], first[at_start])
+    assert (officers.next_login_min[onboard == NOT_REGISTERED] == NEVER).all()
+    assert (first[at_start] != NEVER).any()
+
+
 def test_cadres_are_drawn_in_each_sectors_shares():
     scenario = validate_scenario(universe(scale=500))
     officers = build_run(scenario).officers

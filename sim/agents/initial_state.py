@@ -27,10 +27,15 @@ def seed_initial_state(
     first login into `officers.next_login_min`. Returns how many courses were in progress."""
     n = officers.n
     rng = streams.fresh("initial.in_progress")
-    rate = officers.routine_logins_per_day.astype(float)
     days = scenario.population.initial_in_progress_days
-    joining = officers.onboarded_day > 0  # onboard during the run: nothing in progress yet
-    has_course = np.flatnonzero((rng.random(n) < 1.0 - np.exp(-rate * days)) & ~joining)
+    # Only officers on the platform at the start can have a course in progress or a first
+    # login from minute 0: the others (who register later, or not in the run) are left
+    # out of both computations, though every officer's draw is taken, so that each keeps
+    # their own number in the stream.
+    at_start = np.flatnonzero(officers.onboarded_day <= 0)
+    rate = officers.routine_logins_per_day[at_start].astype(float)
+    draws = rng.random(n)[at_start]
+    has_course = at_start[draws < 1.0 - np.exp(-rate * days)]
     enrol(
         officers,
         catalog,
@@ -45,8 +50,9 @@ def seed_initial_state(
     officers.in_progress_at_start[has_course] = True
 
     draws = streams.fresh("initial.first_login").standard_exponential(n)
-    officers.next_login_min[:] = routine_clock.next_events_from(0, rate, draws)
-    officers.next_login_min[officers.onboarded_day == NOT_REGISTERED] = NEVER
+    officers.next_login_min[:] = NEVER
+    officers.next_login_min[at_start] = routine_clock.next_events_from(0, rate, draws[at_start])
+    joining = officers.onboarded_day > 0  # onboard during the run (or not in it)
     later = np.flatnonzero(joining & (officers.onboarded_day != NOT_REGISTERED))
     if later.size:  # a joiner's first login comes after their onboarding day starts
         onboard = officers.onboarded_day[later].astype(np.int64) * MINUTES_PER_DAY

@@ -407,16 +407,18 @@ def build_population(
 
     # History before the simulated period: completions so far scale with how active an
     # officer is and how long they have been on the platform (about 5 working days a week).
-    working_days_onboard = np.maximum(-officers.onboarded_day.astype(float), 0) * 5 / 7
-    working_days_onboard[officers.onboarded_day == NOT_REGISTERED] = 0.0
+    # Only those registered before the start have one: a Poisson draw of mean 0 takes no
+    # number from the stream, so drawing for them alone gives everyone the same history.
+    before = np.flatnonzero(officers.onboarded_day < 0)
+    working_days_onboard = -officers.onboarded_day[before].astype(float) * 5 / 7
     expected = (
         config.history_completions_per_login
         * config.history_activity_factor
-        * officers.routine_logins_per_day
+        * officers.routine_logins_per_day[before]
         * working_days_onboard
     )
     prior = streams.fresh("population.history").poisson(expected)
-    officers.prior_completions[:] = np.minimum(prior, np.iinfo(np.int16).max)
+    officers.prior_completions[before] = np.minimum(prior, np.iinfo(np.int16).max)
 
     officers.present[:] = officers.onboarded_day <= 0
     n_roles = config.roles_per_group * len(SERVICE_GROUPS)
