@@ -73,8 +73,10 @@ def next_session_starts_compiled(
     drive: OnboardingDrive | None = None,
 ) -> np.ndarray:
     """`sessions.next_session_starts`, compiled: the same arguments, the same result."""
-    after = np.broadcast_to(after, ids.shape)
-    exp_draws = np.broadcast_to(exp_draws, ids.shape)
+    if np.shape(after) != ids.shape:  # broadcast_to costs more than a small batch's kernel
+        after = np.broadcast_to(after, ids.shape)
+    if np.shape(exp_draws) != ids.shape:
+        exp_draws = np.broadcast_to(exp_draws, ids.shape)
     times = np.empty(ids.size, dtype=np.int32)
     engaged_rows = np.empty(ids.size, dtype=np.int64)
     n_engaged = _routine_starts(

@@ -69,7 +69,7 @@ class FastEngine:
         self.scenario = scenario
         self.progress = progress
         self.steps: list[tuple[str, Callable[[Batch], bool]]] = [
-            (name, getattr(self, f"_{name}")) for name in TICK_STEPS
+            (f"tick.{name}", getattr(self, f"_{name}")) for name in TICK_STEPS
         ]
 
     # ---- Scheduler ---------------------------------------------------------------------
@@ -123,14 +123,16 @@ class FastEngine:
         t0 = self._tick_start = day * MINUTES_PER_DAY + tick_of_day * self.tick
         timer = self.state.timer
         while True:
-            with timer.step("tick.due"):
-                batch = self._due(day, tick_of_day, t0)
+            started = time.process_time()
+            batch = self._due(day, tick_of_day, t0)
+            started = timer.lap("tick.due", started)
             if batch is None:
                 return
             for name, step in self.steps:
-                with timer.step(f"tick.{name}"):
-                    if not step(batch):
-                        break
+                going = step(batch)
+                started = timer.lap(name, started)
+                if not going:
+                    break
 
     def _due(self, day: int, tick_of_day: int, t0: int) -> Batch | None:
         """The officers whose session starts in this tick (None when there are none left).
