@@ -21,12 +21,27 @@ CALENDAR = SimCalendar(CalendarConfig(start=dt.date(2024, 9, 30), end=dt.date(20
 CLOCK = routine_clock(CALENDAR)
 
 
+BUSY_CLOCK = routine_clock(CALENDAR, np.linspace(0.5, 3.0, CALENDAR.n_days))
+
+
 class CampaignClock:
-    """What `next_session_starts` asks of a campaign: engaged officers' next logins (here a
-    busier routine clock, so that a mix-up of rows or draws shows)."""
+    """What the next login asks of a campaign (`ActiveCampaign`): engaged officers' next
+    logins on a clock of their own, at their own rate (here busier than the routine ones,
+    so that a mix-up of rows, clocks or draws shows). `waves`: with more than one, the
+    engaged have no single clock and the compiled form leaves them to the numpy rule."""
+
+    engaged_logins_per_day = 3.0
+
+    def __init__(self, waves: int = 1) -> None:
+        self.waves = waves
+
+    @property
+    def engaged_clock(self):
+        return BUSY_CLOCK if self.waves == 1 else None
 
     def engaged_next(self, officers, ids, after, exp_draws):
-        return CLOCK.next_event(after, np.full(ids.size, 3.0), exp_draws)
+        rate = np.full(ids.size, self.engaged_logins_per_day)
+        return BUSY_CLOCK.next_event(after, rate, exp_draws)
 
 
 @settings(deadline=None)  # the first example compiles the kernel
@@ -35,8 +50,9 @@ class CampaignClock:
     n=st.integers(1, 300),
     engaged_share=st.sampled_from([0.0, 0.3, 1.0]),
     drive=st.sampled_from([None, OnboardingDrive(2, 1.5), OnboardingDrive(0, 1.5)]),
+    waves=st.sampled_from([1, 2]),
 )
-def test_the_compiled_next_login_is_the_rule_to_the_bit(seed, n, engaged_share, drive):
+def test_the_compiled_next_login_is_the_rule_to_the_bit(seed, n, engaged_share, drive, waves):
     rng = np.random.default_rng(seed)
     officers = Officers(2 * n + 3)
     size = officers.n
@@ -54,7 +70,7 @@ def test_the_compiled_next_login_is_the_rule_to_the_bit(seed, n, engaged_share, 
     ids = np.sort(rng.choice(size, n, replace=False))
     after = rng.integers(0, CLOCK.horizon + 2 * MINUTES_PER_DAY, n)  # some past the horizon
     draws = rng.standard_exponential(n)
-    campaign = CampaignClock()
+    campaign = CampaignClock(waves)
     rule = next_session_starts(officers, ids, after, draws, CLOCK, campaign, drive)
     compiled = next_session_starts_compiled(officers, ids, after, draws, CLOCK, campaign, drive)
     assert compiled.dtype == rule.dtype

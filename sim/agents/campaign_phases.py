@@ -100,6 +100,11 @@ class ActiveCampaign:
         inside = (minutes >= self.wave_opens[waves]) & (minutes < self.wave_closes[waves])
         return inside if self.scope is None else inside & self.scope[ids]
 
+    @property
+    def engaged_clock(self) -> IntensityClock | None:
+        """The clock every engaged officer follows, or None while waves have their own."""
+        return self.engaged_clocks[0] if len(self.engaged_clocks) == 1 else None
+
     def engaged_next(
         self, officers: Officers, ids: np.ndarray, after: np.ndarray, exp_draws: np.ndarray
     ) -> np.ndarray:

@@ -3,9 +3,12 @@ the fast engine.
 
 The numpy rule takes about ten passes over a batch: the mode, the routine rate and the
 onboarding drive's, the clock, the pending take-up and presence, each a gather from
-the population. Here one loop gathers the batch's attributes and another computes; the
-few engaged officers (on a campaign's clocks) are left to the numpy rule. The reference
-engine runs the numpy rule, and `tests/test_sessions_kernel.py` checks that both agree to the bit.
+the population. Here one loop gathers the batch's attributes and another computes, for
+routine officers on the routine clock and for engaged officers on the campaign's clock
+(at the engaged rate, a float64 as in `ActiveCampaign.engaged_next`). Only while a
+campaign's waves have clocks of their own are the engaged left to the numpy rule. The
+reference engine runs the numpy rule, and `tests/test_sessions_kernel.py` checks that
+both agree to the bit.
 """
 
 from __future__ import annotations
@@ -25,14 +28,15 @@ if TYPE_CHECKING:
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _routine_starts(
+def _next_starts(
     ids, after, exp_draws, clock,  # the batch, the routine clock's tables
     mode, routine_rate, recruit, completions, engage_min, present,  # officers
-    drive_courses: int, drive_rate, times, engaged_rows,
+    drive_courses: int, drive_rate, engaged_clock, engaged_rate: float, times, engaged_rows,
 ):  # fmt: skip
-    """Next logins of the batch's routine officers into `times` (the onboarding drive's
-    rate for newcomers short of `drive_courses` completions; 0: no drive); lists the rows
-    of engaged officers in `engaged_rows` and returns how many there are.
+    """Next logins of the batch into `times`: routine officers on `clock` (the onboarding
+    drive's rate for newcomers short of `drive_courses` completions; 0: no drive), engaged
+    officers on `engaged_clock` at `engaged_rate`. With `engaged_rate` 0 (no single
+    campaign clock) the engaged are listed in `engaged_rows` instead; returns how many.
 
     The officers' attributes are gathered first, in a loop of loads alone: the processor
     then overlaps their cache misses, which it cannot do across the clock's long
@@ -53,11 +57,14 @@ def _routine_starts(
         here[i] = present[officer]
     n_engaged = 0
     for i in range(n):
-        if engaged[i]:
+        if engaged[i] and engaged_rate == 0.0:
             engaged_rows[n_engaged] = i
             n_engaged += 1
         elif not here[i]:
             times[i] = NEVER
+        elif engaged[i]:
+            found = next_event_at(after[i], engaged_rate, exp_draws[i], engaged_clock)
+            times[i] = min(found, pending[i])
         else:
             times[i] = min(next_event_at(after[i], rate[i], exp_draws[i], clock), pending[i])
     return n_engaged
@@ -79,14 +86,17 @@ def next_session_starts_compiled(
         exp_draws = np.broadcast_to(exp_draws, ids.shape)
     times = np.empty(ids.size, dtype=np.int32)
     engaged_rows = np.empty(ids.size, dtype=np.int64)
-    n_engaged = _routine_starts(
+    engaged_clock = campaign.engaged_clock if campaign is not None else None
+    n_engaged = _next_starts(
         ids, after, exp_draws, routine_clock.tables,
         officers.mode, officers.routine_logins_per_day, officers.recruit, officers.completions,
         officers.engage_min, officers.present,
         drive.courses if drive else 0, np.float32(drive.logins_per_day if drive else 0.0),
+        (engaged_clock or routine_clock).tables,
+        float(campaign.engaged_logins_per_day) if engaged_clock else 0.0,
         times, engaged_rows,
     )  # fmt: skip
-    if n_engaged:  # on their campaign's clocks: the numpy rule, for them alone
+    if n_engaged:  # on their waves' clocks (or with no campaign): the numpy rule, for them
         rows = engaged_rows[:n_engaged]
         times[rows] = next_session_starts(
             officers, ids[rows], after[rows], exp_draws[rows], routine_clock, campaign, drive
