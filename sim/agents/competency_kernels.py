@@ -23,13 +23,16 @@ def mark_learned(
     """Marks each completion's type and focus topic in `learned`, and writes the slot of
     the officer's profile the course's competency fills (-1: none). Returns how many fill
     one."""
+    rows = np.empty(ids.size, profile.dtype)
+    for i in range(ids.size):  # gathered first, so that the officers' cache misses overlap
+        rows[i] = profile[ids[i]]
     relevant = 0
     for i in range(ids.size):
         officer, course = ids[i], courses[i]
         topic = (topics[course] >> focus_topic) & 1
         learned[officer] |= np.uint8((1 << area[course]) | (topic << n_types))
         slot_out[i] = -1
-        row = profile[officer]
+        row = rows[i]
         for slot in range(required.shape[1]):
             if required[row, slot] == competency[course]:
                 slot_out[i] = slot
