@@ -1161,7 +1161,7 @@ def bench(
         typer.Option(
             "--against",
             help="a git revision (main, HEAD~2, a commit) to run side by side with this "
-            "tree, interleaved, with paired comparisons (use --repeat 6 or more)",
+            "tree, interleaved, with paired comparisons (an even --repeat, 6 or more)",
         ),
     ] = None,
     json_output: JsonOpt = False,
@@ -1188,15 +1188,27 @@ def bench(
                 "--vs-reference runs its own case; do not combine it with --only, --days "
                 "or --against"
             )
+        if against is not None and repeat % 2:
+            raise UserError(
+                f"--against runs the two trees in ABBA order: give an even --repeat "
+                f"(6 or more for the sign test to reach 5%), not {repeat}"
+            )
         if not vs_reference:
             for case in only or DEFAULT_CASES:  # a config error here, not in a subprocess
                 config, case_days, _ = CASES[case]
-                sized(config, agents, days or case_days)
+                full = sized(config, agents, case_days)
+                length = (full.calendar.end - full.calendar.start).days + 1
+                if days and days > length:
+                    raise UserError(f"--days {days} is longer than case {case} ({length} days)")
+                try:
+                    sized(config, agents, days or case_days)
+                except ConfigError as error:  # only --days can make a case's config invalid
+                    raise UserError(f"case {case} over its last {days} days: {error}") from None
         try:
             if vs_reference:
                 check_engine("reference", vs_reference_scenario(agents))
                 rows = run_vs_reference(repeat, err, agents)
-            elif against:
+            elif against is not None:
                 with exported(against) as baseline:
                     rows, comparisons = run_side_by_side(
                         only or DEFAULT_CASES, repeat, baseline, err, agents, days

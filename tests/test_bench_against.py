@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+from sim.experiments.bench import Tree, check_imports
 from sim.experiments.bench_against import BenchError, Comparison, exported, run_side_by_side
 
 REPOSITORY = Path(__file__).resolve().parents[1]
@@ -53,6 +54,13 @@ def test_a_revision_git_cannot_find_is_named():
         exported("no-such-revision", REPOSITORY),
     ):
         pass
+
+
+def test_a_tree_whose_runs_would_import_another_trees_code_is_refused(tmp_path):
+    """A folder without the project's code: `python -m` there would import the installed
+    copy, and the figures would be this tree's, not the folder's."""
+    with pytest.raises(BenchError, match="would import"):
+        check_imports(Tree("an empty folder", tmp_path))
 
 
 @pytest.mark.skipif(

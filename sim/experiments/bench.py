@@ -103,7 +103,7 @@ def measure_in(tree: Tree, config: Path, *options: str) -> dict:
     own_config = tree.root / relative
     if not own_config.is_file():
         raise BenchError(f"{tree.label} has no {relative}: it cannot run this case")
-    environment = {**os.environ, "PYTHONPATH": str(tree.root)}
+    environment = _environment(tree)
     completed = subprocess.run(
         [sys.executable, "-m", "sim.experiments.bench", str(own_config), *options],
         cwd=tree.root,
@@ -115,6 +115,27 @@ def measure_in(tree: Tree, config: Path, *options: str) -> dict:
         last = (completed.stderr.strip().splitlines() or ["no message"])[-1]
         raise BenchError(f"a benchmark run of {tree.label} failed: {last}")
     return json.loads(completed.stdout.splitlines()[-1])
+
+
+def check_imports(tree: Tree) -> None:
+    """Refuses a tree whose runs would import another tree's `sim` (an installed copy
+    found first): its figures would not be its own."""
+    completed = subprocess.run(
+        [sys.executable, "-c", "import sim; print(sim.__file__)"],
+        cwd=tree.root,
+        env=_environment(tree),
+        capture_output=True,
+        text=True,
+    )
+    imported = Path(completed.stdout.strip() or ".").resolve().parent
+    if completed.returncode != 0 or imported != (tree.root / "sim").resolve():
+        raise BenchError(f"{tree.label}: its runs would import {imported}, not {tree.root}/sim")
+
+
+def _environment(tree: Tree) -> dict[str, str]:
+    """The environment of a run of `tree`: its root first on the import path."""
+    paths = [str(tree.root), *filter(None, [os.environ.get("PYTHONPATH")])]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
 
 
 HERE = Tree("this tree", REPOSITORY)

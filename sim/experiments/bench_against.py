@@ -35,6 +35,7 @@ from sim.experiments.bench import (
     REPOSITORY,
     BenchError,
     Tree,
+    check_imports,
     measure_in,
     median_row,
     run_options,
@@ -98,19 +99,24 @@ class Comparison:
 @contextlib.contextmanager
 def exported(revision: str, repository: Path = REPOSITORY) -> Iterator[Tree]:
     """The files of `revision` in a temporary folder, removed on leaving."""
-    found = subprocess.run(
-        ["git", "-C", str(repository), "rev-parse", "--verify", "-q", f"{revision}^{{commit}}"],
-        capture_output=True,
-        text=True,
-    )
-    if found.returncode != 0:
-        raise BenchError(f"--against: git finds no commit {revision!r} in {repository}")
-    commit = found.stdout.strip()
-    archive = subprocess.run(
-        ["git", "-C", str(repository), "archive", "--format=tar", commit],
-        capture_output=True,
-        check=True,
-    )
+    if not revision.strip():
+        raise BenchError("--against needs a revision (main, HEAD~2, a commit)")
+    git = ["git", "-C", str(repository)]
+    try:
+        found = subprocess.run(
+            [*git, "rev-parse", "--verify", "-q", "--end-of-options", f"{revision}^{{commit}}"],
+            capture_output=True,
+            text=True,
+        )
+        if found.returncode != 0:
+            raise BenchError(f"--against: git finds no commit {revision!r} in {repository}")
+        commit = found.stdout.strip()
+        archive = subprocess.run([*git, "archive", "--format=tar", commit], capture_output=True)
+    except FileNotFoundError:
+        raise BenchError("--against needs git, and git is not on the PATH") from None
+    if archive.returncode != 0:
+        message = archive.stderr.decode(errors="replace").strip().splitlines() or ["no message"]
+        raise BenchError(f"--against: git archive {commit[:8]} failed: {message[-1]}")
     root = Path(tempfile.mkdtemp(prefix=f"karmasim-bench-{commit[:8]}-"))
     try:
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
@@ -138,6 +144,7 @@ def run_side_by_side(
         options = run_options(agents, days or case_days)
         warm_up = run_options(min(agents or WARM_UP_AGENTS, WARM_UP_AGENTS), days or case_days)
         for tree in (baseline, here):
+            check_imports(tree)
             console.print(f"bench {case}: warming up {tree.label} (untimed) ...")
             measure_in(tree, config, *warm_up)
         samples: dict[str, list[dict]] = {baseline.label: [], here.label: []}
