@@ -85,10 +85,23 @@ def _daily(output: EngineOutput, scale: int) -> pd.DataFrame:
 
 def running_counts(days: np.ndarray, keys: np.ndarray, n_keys: int, n_days: int) -> np.ndarray:
     """How many of the officers have reached their day by the end of each day, per key:
-    shape (n_days, n_keys). Days before the run count from its first day."""
-    day = np.clip(days.astype(np.int64), 0, n_days - 1)
-    flat = np.bincount(day * n_keys + keys.astype(np.int64), minlength=n_days * n_keys)
-    return np.cumsum(flat.reshape(n_days, n_keys), axis=0)
+    shape (n_days, n_keys). Days before the run count from its first day (and days after
+    it on its last)."""
+    counts = np.zeros(n_days * n_keys, dtype=np.int64)
+    _count_by_day_and_key(days, keys, n_keys, n_days, counts)
+    return np.cumsum(counts.reshape(n_days, n_keys), axis=0)
+
+
+@njit(cache=True, nogil=True)
+def _count_by_day_and_key(days, keys, n_keys: int, n_days: int, counts) -> None:
+    """Officers per (day clipped to the run, key), in one pass (numpy took five: a clip,
+    two casts, the flat index, a bincount)."""
+    for i in range(days.size):
+        key = keys[i]
+        if key < 0 or key >= n_keys:
+            raise ValueError("a key outside [0, n_keys)")
+        day = min(max(np.int64(days[i]), 0), n_days - 1)
+        counts[day * n_keys + key] += 1
 
 
 @dataclass(frozen=True)
