@@ -86,6 +86,51 @@ def test_those_not_registered_are_not_scheduled_and_never_log_in():
     assert registered[-1] == int((~never).sum())
 
 
+def test_registration_days_are_the_numpy_statement_to_the_bit():
+    """The registration days (two compiled passes around numpy's log) against the numpy
+    statement they replaced, with units spread and a unit opening on a date of its own."""
+    from sim.world.organisations import build_organisations
+    from sim.world.random_streams import RandomStreams
+
+    scenario = validate_scenario(
+        universe(
+            scale=1000,
+            **{
+                "population.adoption.state.unit_spread_days": 45.0,
+                "population.adoption.state.unit_midpoints": {"Maharashtra": "2024-12-01"},
+                "population.adoption.central.unit_spread_days": 20.0,
+            },
+        )
+    )
+    state = build_run(scenario)
+    officers, config, n = state.officers, scenario.population, state.officers.n
+    streams = RandomStreams(scenario.seed)
+    organisations = build_organisations(config, streams.fresh("population.organisations"))
+    u = streams.fresh("population.adoption").random(n)
+    unit_offsets = streams.fresh("population.adoption.units").standard_normal(
+        organisations.n_ministries
+    )
+    unit_ids = organisations.ministry_ids()
+    days = np.full(n, float(NOT_REGISTERED))
+    for code, sector in enumerate(SECTORS):
+        adoption = config.adoption[sector]
+        rows = np.flatnonzero(officers.sector == code)
+        q = u[rows] / adoption.saturation
+        rows, q = rows[q < 1.0], q[q < 1.0]
+        offsets = adoption.unit_spread_days * unit_offsets
+        for unit, midpoint_of_unit in adoption.unit_midpoints.items():
+            offsets[unit_ids[unit]] = (midpoint_of_unit - adoption.midpoint).days
+        midpoint = (adoption.midpoint - START).days + offsets[officers.ministry_id[rows]]
+        with np.errstate(divide="ignore"):
+            when = midpoint + adoption.width_days * np.log(q / (1.0 - q))
+        days[rows] = np.maximum(np.floor(when), (config.first_onboarding - START).days)
+    days[days >= state.calendar.n_days] = NOT_REGISTERED
+    expected = np.clip(days, np.iinfo(np.int16).min, NOT_REGISTERED).astype(np.int16)
+    np.testing.assert_array_equal(officers.onboarded_day, expected)
+    maharashtra = officers.ministry_id == unit_ids["Maharashtra"]
+    assert len(np.unique(expected[maharashtra])) > 1 and (expected < 0).any()
+
+
 def test_history_and_start_state_are_the_whole_population_statements():
     """The history, the courses in progress and the first logins are computed only for
     officers on the platform at the start (a Poisson draw of mean 0 takes no number from

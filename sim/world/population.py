@@ -249,33 +249,76 @@ def _adoption_days(
     """Registration day per officer from their sector's adoption mechanism (see
     `SectorAdoption`): the inverse of a logistic in time, shifted by the unit's opening
     offset, never before the launch; NOT_REGISTERED for those who do not register in the
-    run (beyond the saturation share, or after its last day)."""
+    run (beyond the saturation share, or after its last day).
+
+    Two compiled passes around numpy's `log` (kept in numpy, so that every day is the
+    one the numpy statement gave: `tests/test_whole_workforce.py` checks it to the bit)."""
     assert config.adoption is not None
     u = streams.fresh("population.adoption").random(officers.n)
     unit_offsets = streams.fresh("population.adoption.units").standard_normal(
         organisations.n_ministries
     )
     unit_ids = organisations.ministry_ids()
-    launch = (config.first_onboarding - start).days
-    days = np.full(officers.n, float(NOT_REGISTERED))
+    saturation = np.zeros(len(SECTORS))  # 0: the sector does not register in the run
+    midpoint = np.zeros(len(SECTORS))  # days from the start
+    width = np.zeros(len(SECTORS))
+    offsets = np.zeros((len(SECTORS), organisations.n_ministries))  # each unit's, in days
     for code, sector in enumerate(SECTORS):
         adoption = config.adoption.get(sector)
-        rows = np.flatnonzero(officers.sector == code)
-        if adoption is None or adoption.saturation <= 0 or rows.size == 0:
+        if adoption is None or adoption.saturation <= 0:
             continue
-        q = u[rows] / adoption.saturation
-        registers = q < 1.0
-        rows, q = rows[registers], q[registers]
-        offsets = adoption.unit_spread_days * unit_offsets
+        saturation[code] = adoption.saturation
+        midpoint[code] = (adoption.midpoint - start).days
+        width[code] = adoption.width_days
+        offsets[code] = adoption.unit_spread_days * unit_offsets
         for unit, midpoint_of_unit in adoption.unit_midpoints.items():
-            offsets[unit_ids[unit]] = (midpoint_of_unit - adoption.midpoint).days
-        offset = offsets[officers.ministry_id[rows]]
-        midpoint = (adoption.midpoint - start).days + offset
-        with np.errstate(divide="ignore"):
-            when = midpoint + adoption.width_days * np.log(q / (1.0 - q))
-        days[rows] = np.maximum(np.floor(when), launch)
-    days[days >= n_days] = NOT_REGISTERED
-    return np.clip(days, np.iinfo(np.int16).min, NOT_REGISTERED).astype(np.int16)
+            offsets[code, unit_ids[unit]] = (midpoint_of_unit - adoption.midpoint).days
+    rows = np.empty(officers.n, dtype=np.int64)
+    odds = np.empty(officers.n)
+    registering = _registering(u, officers.sector, saturation, rows, odds)
+    with np.errstate(divide="ignore"):
+        log_odds = np.log(odds[:registering])
+    days = np.full(officers.n, NOT_REGISTERED, dtype=np.int16)
+    launch = (config.first_onboarding - start).days
+    _registration_days(
+        rows[:registering], log_odds, officers.sector, officers.ministry_id, midpoint, offsets,
+        width, float(launch), n_days, days,
+    )  # fmt: skip
+    return days
+
+
+@njit(cache=True, nogil=True)
+def _registering(u, sector, saturation, rows, odds) -> int:
+    """The officers who register at some time (their uniform below their sector's
+    saturation), into `rows`, with the odds q / (1 - q) of their quantile q; how many."""
+    count = 0
+    for i in range(u.size):
+        share = saturation[sector[i]]
+        if share <= 0.0:
+            continue
+        q = u[i] / share
+        if q < 1.0:
+            rows[count] = i
+            odds[count] = q / (1.0 - q)
+            count += 1
+    return count
+
+
+@njit(cache=True, nogil=True)
+def _registration_days(
+    rows, log_odds, sector, ministry_id, midpoint, offsets, width, launch, n_days, days
+):  # fmt: skip
+    """Day of each registering officer: midpoint (the sector's, shifted by the unit's
+    offset) + width x log odds, floored, not before the launch; NOT_REGISTERED after the
+    run's last day."""
+    for j in range(rows.size):
+        i = rows[j]
+        code = sector[i]
+        when = (midpoint[code] + offsets[code, ministry_id[i]]) + width[code] * log_odds[j]
+        day = max(np.floor(when), launch)
+        if day >= n_days:
+            day = NOT_REGISTERED
+        days[i] = min(max(day, np.iinfo(np.int16).min), NOT_REGISTERED)
 
 
 def _draw_officers(
