@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-import statistics
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -1196,14 +1195,15 @@ def bench(
         if not vs_reference:
             for case in only or DEFAULT_CASES:  # a config error here, not in a subprocess
                 config, case_days, _ = CASES[case]
-                full = sized(config, agents, case_days)
-                length = (full.calendar.end - full.calendar.start).days + 1
+                calendar = sized(config, agents, case_days).calendar
+                length = (calendar.end - calendar.start).days + 1
                 if days and days > length:
                     raise UserError(f"--days {days} is longer than case {case} ({length} days)")
-                try:
-                    sized(config, agents, days or case_days)
-                except ConfigError as error:  # only --days can make a case's config invalid
-                    raise UserError(f"case {case} over its last {days} days: {error}") from None
+                if days:
+                    try:
+                        sized(config, agents, days)
+                    except ConfigError as error:  # a campaign outside the shorter calendar
+                        raise UserError(f"case {case} over its last {days} days: {error}") from None
         try:
             if vs_reference:
                 check_engine("reference", vs_reference_scenario(agents))
@@ -1219,7 +1219,7 @@ def bench(
             raise UserError(str(error)) from None
     if json_output:
         print(json.dumps({"runs": rows, "comparisons": [c.as_dict() for c in comparisons]}
-                         if against else rows, indent=2))  # fmt: skip
+                         if against is not None else rows, indent=2))  # fmt: skip
         return
     table = Table(title="karmasim bench (median over repeats; each run in its own process)")
     for column in (
@@ -1272,8 +1272,8 @@ def bench(
             paired.add_column(column, justify="left" if column in ("case", "timing") else "right")
         for c in comparisons:
             paired.add_row(
-                c.case, c.timing, f"{statistics.median(c.baseline):.2f}",
-                f"{statistics.median(c.here):.2f}", f"{c.ratio:.3f}",
+                c.case, c.timing, f"{c.baseline_median:.2f}", f"{c.here_median:.2f}",
+                f"{c.ratio:.3f}",
                 f"{c.pairs_faster} faster, {c.pairs_slower} slower of {len(c.here)}",
                 f"{c.p_value:.2f}", c.verdict,
             )  # fmt: skip

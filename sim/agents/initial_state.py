@@ -34,8 +34,8 @@ def seed_initial_state(
     # their own number in the stream.
     at_start = np.flatnonzero(officers.onboarded_day <= 0)
     rate = officers.routine_logins_per_day[at_start].astype(float)
-    draws = rng.random(n)[at_start]
-    has_course = at_start[draws < 1.0 - np.exp(-rate * days)]
+    uniforms = rng.random(n)[at_start]
+    has_course = at_start[uniforms < 1.0 - np.exp(-rate * days)]
     enrol(
         officers,
         catalog,

@@ -76,7 +76,7 @@ class StepTimer:
         try:
             yield
         finally:
-            self.seconds[name] = self.seconds.get(name, 0.0) + time.process_time() - started
+            self.lap(name, started)
 
     def lap(self, name: str, since: float) -> float:
         """Adds the CPU time since `since` (a `time.process_time()`) to `name` and returns

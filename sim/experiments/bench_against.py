@@ -56,9 +56,17 @@ class Comparison:
     here: list[float]
 
     @property
+    def baseline_median(self) -> float:
+        return statistics.median(self.baseline)
+
+    @property
+    def here_median(self) -> float:
+        return statistics.median(self.here)
+
+    @property
     def ratio(self) -> float:
         """Median here over median at the baseline (below 1: this tree is faster)."""
-        return statistics.median(self.here) / statistics.median(self.baseline)
+        return self.here_median / self.baseline_median
 
     @property
     def pairs_faster(self) -> int:
@@ -137,6 +145,8 @@ def run_side_by_side(
     """Each case on both trees, interleaved; returns the median rows (baseline, then this
     tree, per case) and the paired comparisons of `COMPARED`."""
     here = HERE
+    for tree in (baseline, here):
+        check_imports(tree)
     rows: list[dict] = []
     comparisons: list[Comparison] = []
     for case in cases:
@@ -144,7 +154,6 @@ def run_side_by_side(
         options = run_options(agents, days or case_days)
         warm_up = run_options(min(agents or WARM_UP_AGENTS, WARM_UP_AGENTS), days or case_days)
         for tree in (baseline, here):
-            check_imports(tree)
             console.print(f"bench {case}: warming up {tree.label} (untimed) ...")
             measure_in(tree, config, *warm_up)
         samples: dict[str, list[dict]] = {baseline.label: [], here.label: []}
