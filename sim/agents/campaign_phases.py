@@ -62,7 +62,8 @@ class ActiveCampaign:
         self.targeted = np.flatnonzero(in_scope)
         self.scope = None if in_scope.all() else in_scope  # None: everyone is in scope
         self.extended = False  # whether the extension has been announced
-        self.wave_of_ministry = self._assign_waves(officers)
+        # None with a single wave: everyone is in wave 0 (no pass over the population)
+        self.wave_of_ministry = self._assign_waves(officers) if plan.waves > 1 else None
         # minutes in which each wave's hours count for the campaign: [opens, closes)
         self.wave_opens = np.array([plan.wave_start_min(w) for w in waves])
         self.wave_closes = np.array([plan.wave_end_min(w) for w in waves])
@@ -83,6 +84,8 @@ class ActiveCampaign:
         return waves
 
     def waves_of(self, officers: Officers, ids: np.ndarray) -> np.ndarray:
+        if self.wave_of_ministry is None:
+            return np.zeros(ids.size, dtype=np.int64)
         return self.wave_of_ministry[officers.ministry_id[ids]]
 
     @property
@@ -96,8 +99,11 @@ class ActiveCampaign:
     def in_window(self, officers: Officers, ids: np.ndarray, minutes: np.ndarray) -> np.ndarray:
         """Whether hours learned at `minutes` count: the officer is in scope and it is
         inside their wave's window."""
-        waves = self.waves_of(officers, ids)
-        inside = (minutes >= self.wave_opens[waves]) & (minutes < self.wave_closes[waves])
+        if self.wave_of_ministry is None:
+            inside = (minutes >= self.wave_opens[0]) & (minutes < self.wave_closes[0])
+        else:
+            waves = self.waves_of(officers, ids)
+            inside = (minutes >= self.wave_opens[waves]) & (minutes < self.wave_closes[waves])
         return inside if self.scope is None else inside & self.scope[ids]
 
     @property
@@ -231,9 +237,11 @@ class ActiveCampaign:
         """A wave's window closes: its officers go back to routine."""
         plan = self.plan
         engaged = np.flatnonzero(officers.mode == ENGAGED)
-        engaged = engaged[self.waves_of(officers, engaged) == wave]
+        targeted = self.targeted
+        if self.wave_of_ministry is not None:
+            engaged = engaged[self.waves_of(officers, engaged) == wave]
+            targeted = targeted[self.waves_of(officers, targeted) == wave]
         officers.mode[engaged] = ROUTINE
-        targeted = self.targeted[self.waves_of(officers, self.targeted) == wave]
         officers.engage_min[targeted] = NEVER
         name = f"campaign.{plan.index}.end" + (f".{wave}" if wave else "")
         draws = streams.fresh(name).standard_exponential(engaged.size)

@@ -220,9 +220,7 @@ class FastEngine:
         if state.campaign is not None:
             in_window = state.campaign.in_window(state.officers, batch.ids, batch.when)
             if in_window.any():
-                state.count_toward_campaign(
-                    batch.day, batch.ids[in_window], outcome.hours[in_window]
-                )
+                state.count_session_hours(batch.day, batch.ids[in_window], outcome.hours[in_window])
         return True
 
     def _next_login(self, batch: Batch) -> bool:

@@ -25,6 +25,7 @@ from sim.agents.activity import IntensityClock, routine_clock
 from sim.agents.campaign_phases import ActiveCampaign, CampaignOutcome
 from sim.agents.campaign_response import (
     add_campaign_hours,
+    count_session_hours,
     leave_after_target,
     register_first_timers,
 )
@@ -258,6 +259,24 @@ class RunState:
         assert campaign is not None
         self.add_campaign_hours(campaign, day, ids, hours)
         self.step_back(campaign, day, ids)
+
+    def count_session_hours(self, day: int, ids: np.ndarray, hours: np.ndarray) -> None:
+        """`count_toward_campaign` for a tick's sessions in the running campaign's window
+        (distinct officers), compiled: the fast engine's."""
+        campaign = self.campaign
+        assert campaign is not None
+        config = campaign.config
+        reached, leaving = count_session_hours(
+            ids,
+            np.asarray(hours, dtype=np.float32),
+            self.officers.campaign_hours,
+            self.officers.mode,
+            np.float32(config.target_hours),  # numpy compares float32 hours in float32
+            float(config.engagement.continue_after_target),
+            self.rng("campaign.leave_after_target", day),
+        )
+        self.recorder.add("new_reached_target", day, reached)
+        self.n_engaged -= leaving
 
     # ---- learning away from self-paced courses --------------------------------------------
     def attend_programme(self, ids: np.ndarray, hours: float, start: int, blended: bool) -> None:

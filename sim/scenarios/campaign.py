@@ -70,14 +70,18 @@ class CampaignPlan:
     def targeted(self, officers: Officers) -> np.ndarray:
         """Whether each officer is in the campaign's scope (registered or not)."""
         config = self.config
-        inside = np.isin(officers.sector, [SECTORS.index(s) for s in config.target_sectors])
-        inside &= np.isin(
-            officers.service_group, [SERVICE_GROUPS.index(g) for g in config.target_groups]
-        )
-        if set(config.target_cadres) != set(CADRES):
-            inside &= np.isin(officers.cadre, [CADRES.index(c) for c in config.target_cadres])
+        inside = np.ones(officers.n, dtype=bool)
+        for values, names, chosen in (
+            (officers.sector, SECTORS, config.target_sectors),
+            (officers.service_group, SERVICE_GROUPS, config.target_groups),
+            (officers.cadre, CADRES, config.target_cadres),
+        ):
+            if not set(names) <= set(chosen):
+                inside &= _lookup([names.index(name) for name in chosen], len(names))[values]
         if self.unit_ids is not None:
-            inside &= np.isin(officers.ministry_id, self.unit_ids)
+            units = self.unit_ids[self.unit_ids >= 0]  # -1: a unit not in the organisations
+            size = int(max(officers.ministry_id.max(initial=0), units.max(initial=0))) + 1
+            inside &= _lookup(units, size)[officers.ministry_id]
         return inside
 
     @property
@@ -173,3 +177,11 @@ class CampaignPlan:
             return None
         day = (start_minute - self.start_min) // MINUTES_PER_DAY
         return webinars.themes[day % len(webinars.themes)]
+
+
+def _lookup(members: list[int] | np.ndarray, size: int) -> np.ndarray:
+    """A table of `size` flags, set at `members`: one gather per officer tells membership
+    (`np.isin` against a short list compares every officer with each member in turn)."""
+    table = np.zeros(size, dtype=bool)
+    table[np.asarray(members, dtype=np.int64)] = True
+    return table

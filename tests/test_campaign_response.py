@@ -1,0 +1,60 @@
+"""The compiled campaign hours of a tick (`count_session_hours`) against the numpy rules
+the reference engine runs (`add_campaign_hours`, then `leave_after_target`), to the bit."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim.agents.campaign_response import (
+    add_campaign_hours,
+    count_session_hours,
+    leave_after_target,
+)
+from sim.world.population import ENGAGED, ROUTINE, Officers
+
+
+def _officers(n: int, target: float, rng: np.random.Generator) -> Officers:
+    officers = Officers(n)
+    officers.mode[:] = np.where(rng.random(n) < 0.6, ENGAGED, ROUTINE)
+    # hours at, just below and around the target, so that float32 rounding decides some
+    near = np.float32(target) + np.array([0, -1, 1], np.float32) * np.float32(1e-6)
+    hours = rng.uniform(0, 1.2 * target, n).astype(np.float32)
+    officers.campaign_hours[:] = np.where(rng.random(n) < 0.2, rng.choice(near, n), hours)
+    return officers
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    target=st.sampled_from([4.0, 4.7, 0.5]),
+    continue_probability=st.sampled_from([0.0, 0.3, 1.0]),
+    seed=st.integers(0, 2**16),
+)
+def test_compiled_campaign_hours_are_the_numpy_rules_to_the_bit(target, continue_probability, seed):
+    rng = np.random.default_rng(seed)
+    n = 400
+    numpy_side = _officers(n, target, rng)
+    compiled_side = _officers(n, target, np.random.default_rng(seed))
+    ids = np.sort(rng.choice(n, size=int(rng.integers(1, n)), replace=False))
+    hours = rng.choice(np.array([0.0, 1 / 60, 0.25, 1.0, target], np.float32), ids.size)
+    hours[: min(3, ids.size)] = 0.0  # an officer exactly at the target who adds nothing
+
+    reached = add_campaign_hours(numpy_side, ids, hours, target)
+    draws = np.random.default_rng(seed + 1)
+    leaving = leave_after_target(numpy_side, ids, target, continue_probability, draws)
+
+    kernel_draws = np.random.default_rng(seed + 1)
+    compiled = count_session_hours(
+        ids,
+        hours,
+        compiled_side.campaign_hours,
+        compiled_side.mode,
+        np.float32(target),
+        continue_probability,
+        kernel_draws,
+    )
+    assert compiled == (reached, leaving.size)
+    np.testing.assert_array_equal(compiled_side.campaign_hours, numpy_side.campaign_hours)
+    np.testing.assert_array_equal(compiled_side.mode, numpy_side.mode)
+    assert kernel_draws.random() == draws.random()  # the same numbers were taken
