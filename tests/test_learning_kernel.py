@@ -31,6 +31,7 @@ def officers_mid_run(n: int, rng: np.random.Generator) -> Officers:
     officers.course[busy] = rng.integers(0, CATALOG.n, busy.sum())
     officers.stop_at[busy] = np.where(rng.random(busy.sum()) < 0.3, rng.random(busy.sum()), 1.0)
     officers.progress[busy] = officers.stop_at[busy] * rng.random(busy.sum())
+    officers.pack()  # as a run simulates them
     return officers
 
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 import numpy as np
 import pytest
-from conftest import tagged_catalog
+from conftest import sampled, tagged_catalog
 
 from sim.config import CATEGORIES, SERVICE_GROUPS, CatalogConfig, PopulationConfig
 from sim.world.catalog import MINISTRY, ROLE_BASED
@@ -70,33 +70,53 @@ def test_course_choice_respects_groups():
     assert np.array_equal(catalog.service_group[role], groups)
 
 
-def test_per_session_attributes_share_one_record_per_officer():
-    """The per-session arrays are fields of one aligned record per officer: writing one
-    leaves the others alone, and a copy (deep or pickled) keeps the layout."""
+def test_packing_puts_per_session_attributes_in_one_record_per_officer():
+    """Packed, the per-session arrays are fields of one aligned record per officer with
+    the values they had: writing one leaves the others alone, and a copy (deep or pickled)
+    keeps the layout."""
     import copy
     import pickle
 
-    from sim.world.population import OFFICER_ATTRIBUTES, RECORD_BYTES, Officers
+    from sim.world.population import OFFICER_ATTRIBUTES, PACK_ROWS, RECORD_BYTES, Officers
 
-    officers = Officers(1000)
-    per_session = [n for n, a in OFFICER_ATTRIBUTES.items() if a.per_session]
-    assert len(per_session) >= 7
-    for name in per_session:
+    n = PACK_ROWS + 1000  # more than one block
+    officers = Officers(n)
+    rng = np.random.default_rng(3)
+    for name in OFFICER_ATTRIBUTES:  # values that tell every row and attribute apart
         array = getattr(officers, name)
-        assert array.strides == (RECORD_BYTES,) and array.flags.aligned, name
-        assert array.ctypes.data % array.itemsize == 0
+        array[:] = rng.integers(0, 2 if array.dtype == bool else 100, n).astype(array.dtype)
+    values = {name: getattr(officers, name).copy() for name in OFFICER_ATTRIBUTES}
+    assert not officers.packed and officers.course.flags.c_contiguous
+    officers.pack()
+    officers.pack()  # a second call changes nothing
+    per_session = [n for n, a in OFFICER_ATTRIBUTES.items() if a.per_session]
+    assert len(per_session) >= 18
+    for name in OFFICER_ATTRIBUTES:
+        array = getattr(officers, name)
+        np.testing.assert_array_equal(array, values[name], err_msg=name)
+        if name in per_session:
+            assert array.strides == (RECORD_BYTES,) and array.flags.aligned, name
+            assert array.ctypes.data % array.itemsize == 0
+        else:
+            assert array.flags.c_contiguous, name
     assert officers._records.ctypes.data % RECORD_BYTES == 0  # no record straddles a line
-    before = {name: getattr(officers, name).copy() for name in per_session}
     officers.progress[:] = 0.5
     for name in per_session:
         if name != "progress":
-            np.testing.assert_array_equal(getattr(officers, name), before[name], err_msg=name)
+            np.testing.assert_array_equal(getattr(officers, name), values[name], err_msg=name)
     for copied in (copy.deepcopy(officers), pickle.loads(pickle.dumps(officers))):
+        assert copied.packed
         for name in OFFICER_ATTRIBUTES:
             np.testing.assert_array_equal(getattr(copied, name), getattr(officers, name))
         assert copied.course.strides == (RECORD_BYTES,)
         assert np.shares_memory(copied.course, copied._records)
         assert not np.shares_memory(copied.course, officers._records)
+
+
+def test_a_run_simulates_on_packed_officers():
+    from sim.engines.run_state import build_run
+
+    assert build_run(sampled("saptah_2024", agents=2_000)).officers.packed
 
 
 def test_a_new_officer_has_every_attribute_at_its_default():

@@ -67,6 +67,7 @@ def test_the_compiled_next_login_is_the_rule_to_the_bit(seed, n, engaged_share, 
     officers.engage_min[:] = np.where(
         pending, rng.integers(0, CLOCK.horizon, size), NEVER
     )  # a pending take-up, sooner or later than the login
+    officers.pack()  # as a run simulates them
     ids = np.sort(rng.choice(size, n, replace=False))
     after = rng.integers(0, CLOCK.horizon + 2 * MINUTES_PER_DAY, n)  # some past the horizon
     draws = rng.standard_exponential(n)

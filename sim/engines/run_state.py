@@ -414,4 +414,6 @@ def build_run(scenario: Scenario, timer: StepTimer | None = None) -> RunState:
         state.initial_in_progress = seed_initial_state(
             state.officers, catalog, scenario, mix_table, state.routine_clock, streams, state.drive
         )
+    with timer.step("setup.pack"):
+        state.officers.pack()  # set-up is done: the simulation visits officers side by side
     return state

@@ -5,15 +5,17 @@ Every attribute is declared once in `OFFICER_ATTRIBUTES` with its dtype and mean
 Covasim's `PeopleMeta`); arrays are preallocated for the simulated population and rows are
 never deleted. Nothing on the fast path creates one Python object per officer.
 
-The attributes the compiled session loops read and write for every session
-(`per_session`: the course in progress, the counters the session moves, the days the
-officer was first and last active) are laid side by side in one 32-byte record
-per officer, and their arrays are views of its fields. A tick's batch is a few thousand
-officers scattered over millions; with one array per attribute each of them costs a cache
-miss per attribute, side by side one. Only attributes that compiled loops touch per
-officer belong there: numpy reads a field of the record at the record's stride (32 bytes a
-row), so a whole-population scan or a numpy gather of such a field costs more than of an
-array of its own.
+The attributes the simulation reads or writes for every session (`per_session`: the
+course in progress, the counters the session moves, the days the officer was first and
+last active, and what the next login, the take-up and the bookkeeping read: login rate,
+take-up and next-login minutes, presence, ministry and groups, campaign hours) are laid
+side by side in one 64-byte record per officer once set-up is done (`Officers.pack`), and
+their arrays become views of its fields. A tick's batch is a few thousand officers
+scattered over millions; with one array per attribute each of them costs a cache miss
+per attribute, in a record one line. Set-up works on arrays of their own: numpy reads a
+field of the record at the record's stride (64 bytes a row), so a whole-population pass
+over one such field costs about as much as over all of them. The officer's mode stays
+apart for that reason: webinars and campaign phases scan it for the whole population.
 """
 
 from __future__ import annotations
@@ -48,25 +50,26 @@ def _hot(dtype: type, default: float, doc: str) -> Attribute:
     return Attribute(dtype, default, doc, per_session=True)
 
 
-RECORD_BYTES = 32  # half a cache line: a record never straddles two
+RECORD_BYTES = 64  # a cache line: a record never straddles two
+PACK_ROWS = 16_384  # records packed a block at a time: 1 MB, within a core's L2 cache
 
 
 OFFICER_ATTRIBUTES: dict[str, Attribute] = {
     # who the officer is
     "org_id": Attribute(np.int32, 0, "organisation (row of the organisation table)"),
-    "ministry_id": Attribute(np.int16, 0, "ministry or state the organisation belongs to"),
-    "sector": Attribute(np.int8, 0, "index into config.SECTORS"),
-    "service_group": Attribute(np.int8, 0, "index into config.SERVICE_GROUPS"),
-    "cadre": Attribute(np.int8, 0, "index into config.CADRES"),
+    "ministry_id": _hot(np.int16, 0, "ministry or state the organisation belongs to"),
+    "sector": _hot(np.int8, 0, "index into config.SECTORS"),
+    "service_group": _hot(np.int8, 0, "index into config.SERVICE_GROUPS"),
+    "cadre": _hot(np.int8, 0, "index into config.CADRES"),
     "role_id": Attribute(np.int16, 0, "designation"),
     "onboarded_day": Attribute(
         np.int16, 0, "day registered, relative to the start (NOT_REGISTERED: not in the run)"
     ),
-    "routine_logins_per_day": Attribute(np.float32, 0, "learning propensity"),
+    "routine_logins_per_day": _hot(np.float32, 0, "learning propensity"),
     # learning state
     "mode": Attribute(np.int8, ROUTINE, "ROUTINE, or ENGAGED in the running campaign"),
-    "next_login_min": Attribute(np.int32, NEVER, "minute of the next session start"),
-    "engage_min": Attribute(np.int32, NEVER, "minute the officer takes up the campaign"),
+    "next_login_min": _hot(np.int32, NEVER, "minute of the next session start"),
+    "engage_min": _hot(np.int32, NEVER, "minute the officer takes up the campaign"),
     "course": _hot(np.int16, NO_COURSE, "course in progress"),
     "progress": _hot(np.float32, 0, "completed fraction of the course in progress"),
     "stop_at": _hot(np.float32, 1, "fraction at which the officer leaves it (1: never)"),
@@ -77,54 +80,72 @@ OFFICER_ATTRIBUTES: dict[str, Attribute] = {
     "drops": _hot(np.int16, 0, "courses abandoned"),
     "learning_hours": _hot(np.float32, 0, "nominal course hours"),
     "webinar_hours": Attribute(np.float32, 0, "hours in webinars"),
-    "campaign_hours": Attribute(np.float32, 0, "hours counted toward the running campaign"),
+    "campaign_hours": _hot(np.float32, 0, "hours counted toward the running campaign"),
     "first_active_day": _hot(np.int16, NO_DAY, "first day with learning in the run"),
     "last_active_day": _hot(np.int16, NO_DAY, "last day with a session"),
     "prior_completions": Attribute(np.int16, 0, "completions before the simulated period"),
     "first_completion_day": _hot(np.int16, NO_DAY, "day of the first completion in the run"),
     "in_progress_at_start": Attribute(np.bool_, False, "had a course in progress at start"),
     # workforce and policies
-    "present": Attribute(np.bool_, False, "on the platform now: onboarded, not retired"),
+    "present": _hot(np.bool_, False, "on the platform now: onboarded, not retired"),
     "left_day": Attribute(np.int16, NO_DAY, "day the officer left (retired), or NO_DAY"),
     "karma_month": Attribute(np.int16, 0, "karma points this month"),
     "karma_total": Attribute(np.int32, 0, "karma points in the run"),
     "karma_rewarded": Attribute(np.int8, 0, "non-ACBP completions rewarded this month"),
     "last_alert_day": Attribute(np.int16, NO_DAY, "day of the last inactivity alert"),
-    "recruit": Attribute(np.bool_, False, "joined the service in the run (takes onboarding)"),
+    "recruit": _hot(np.bool_, False, "joined the service in the run (takes onboarding)"),
 }
 
 
 class Officers:
-    """The simulated officers. Attributes are plain numpy arrays, named as in the registry."""
+    """The simulated officers. Attributes are plain numpy arrays, named as in the registry
+    (once `pack`ed, the per-session ones are views of one record per officer)."""
 
     def __init__(self, n: int) -> None:
         self.n = n
-        self._records = _records(n)
+        self._records: np.ndarray | None = None  # laid out by `pack`
         for name, attribute in OFFICER_ATTRIBUTES.items():
-            if attribute.per_session:
-                array = self._records[name]
-            elif attribute.default == 0:  # calloc'd: pages are only touched when written
+            if attribute.default == 0:  # calloc'd: pages are only touched when written
                 array = np.zeros(n, dtype=attribute.dtype)
             else:
                 array = np.full(n, attribute.default, dtype=attribute.dtype)
             setattr(self, name, array)
 
+    @property
+    def packed(self) -> bool:
+        return self._records is not None
+
+    def pack(self) -> None:
+        """Moves the per-session attributes into one record per officer; their arrays become
+        views of its fields, with the same values. Set-up fills each attribute for the whole
+        population, fastest in arrays of their own; the simulation visits officers scattered
+        over the population, fastest side by side. Anything holding an attribute's array
+        from before would not see later changes, so a run packs once set-up is done."""
+        if self._records is not None:
+            return
+        records = _zeroed_records(self.n)
+        names = _per_session_names()
+        for start in range(0, self.n, PACK_ROWS):  # a block's records stay in cache
+            block = records[start : start + PACK_ROWS]
+            for name in names:
+                block[name] = getattr(self, name)[start : start + PACK_ROWS]
+        self._records = records
+        for name in names:
+            setattr(self, name, records[name])
+
     def __deepcopy__(self, memo: dict) -> Officers:
-        """A copy with its own record, its per-session arrays views of it as here (a plain
-        deep copy would turn each view into an array of its own)."""
-        copied = Officers.__new__(Officers)
-        copied.n = self.n
-        copied._records = _records(self.n)
-        copied._records[...] = self._records
-        for name, attribute in OFFICER_ATTRIBUTES.items():
-            own = getattr(self, name)
-            setattr(copied, name, copied._records[name] if attribute.per_session else own.copy())
+        """A copy with its own arrays, packed if this one is (a plain deep copy would turn
+        each view of the record into an array of its own)."""
+        copied = _officers_from(
+            self.n, {name: getattr(self, name).copy() for name in OFFICER_ATTRIBUTES}, self.packed
+        )
         memo[id(self)] = copied
         return copied
 
     def __reduce__(self):
-        """Pickled as its arrays; unpickled into a fresh record (see `__deepcopy__`)."""
-        return _officers_from, (self.n, {name: getattr(self, name) for name in OFFICER_ATTRIBUTES})
+        """Pickled as its arrays; unpickled packed if this one is (see `__deepcopy__`)."""
+        arrays = {name: getattr(self, name) for name in OFFICER_ATTRIBUTES}
+        return _officers_from, (self.n, arrays, self.packed)
 
     # annotations for readers and type checkers; the arrays are created in __init__
     org_id: np.ndarray
@@ -163,45 +184,45 @@ class Officers:
 
     @property
     def nbytes(self) -> int:
+        if self._records is None:
+            return sum(getattr(self, name).nbytes for name in OFFICER_ATTRIBUTES)
         apart = [name for name, a in OFFICER_ATTRIBUTES.items() if not a.per_session]
         return self._records.nbytes + sum(getattr(self, name).nbytes for name in apart)
 
 
-def _officers_from(n: int, arrays: dict[str, np.ndarray]) -> Officers:
-    officers = Officers(n)
-    for name, values in arrays.items():
-        getattr(officers, name)[...] = values
+def _officers_from(n: int, arrays: dict[str, np.ndarray], packed: bool) -> Officers:
+    officers = Officers.__new__(Officers)
+    officers.n, officers._records = n, None
+    for name, attribute in OFFICER_ATTRIBUTES.items():
+        setattr(officers, name, np.ascontiguousarray(arrays[name], dtype=attribute.dtype))
+    if packed:
+        officers.pack()
     return officers
 
 
-def _records(n: int) -> np.ndarray:
-    """Per-session records at their defaults, aligned so that none straddles two cache
-    lines (fields in decreasing size, so that every field is naturally aligned)."""
+def _per_session_names() -> list[str]:
+    """The record's fields, in decreasing size (so that every field is naturally aligned)."""
     names = [name for name, a in OFFICER_ATTRIBUTES.items() if a.per_session]
-    names.sort(key=lambda name: -np.dtype(OFFICER_ATTRIBUTES[name].dtype).itemsize)
+    return sorted(names, key=lambda name: -np.dtype(OFFICER_ATTRIBUTES[name].dtype).itemsize)
+
+
+def _zeroed_records(n: int) -> np.ndarray:
+    """`n` records of the per-session attributes, zeroed (padding included), aligned so
+    that none straddles two cache lines."""
+    names = _per_session_names()
     sizes = [np.dtype(OFFICER_ATTRIBUTES[name].dtype).itemsize for name in names]
-    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]]).tolist()
     assert sum(sizes) <= RECORD_BYTES, "the per-session attributes outgrew their record"
     record = np.dtype(
         {
             "names": names,
             "formats": [OFFICER_ATTRIBUTES[name].dtype for name in names],
-            "offsets": offsets,
+            "offsets": np.concatenate([[0], np.cumsum(sizes)[:-1]]).tolist(),
             "itemsize": RECORD_BYTES,
         }
     )
-    raw = np.empty(n * RECORD_BYTES + RECORD_BYTES, dtype=np.uint8)
+    raw = np.zeros(n * RECORD_BYTES + RECORD_BYTES, dtype=np.uint8)
     start = -raw.ctypes.data % RECORD_BYTES
-    records = raw[start : start + n * RECORD_BYTES].view(record)
-    # every field at its default: one record, copied as words (a pass per field is 3x slower)
-    default = np.zeros(1, dtype=record)
-    for name in names:
-        default[name] = OFFICER_ATTRIBUTES[name].default
-    words = RECORD_BYTES // 8
-    records.view(np.dtype((np.void, RECORD_BYTES))).view(np.uint64).reshape(n, words)[:] = (
-        default.view(np.uint64)
-    )
-    return records
+    return raw[start : start + n * RECORD_BYTES].view(record)
 
 
 @dataclass(frozen=True)
