@@ -5,8 +5,10 @@ the same stream they must give the same officers, outcome and credits, to the bi
 from __future__ import annotations
 
 import copy
+from types import SimpleNamespace
 
 import numpy as np
+import pytest
 from conftest import tagged_catalog
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,6 +17,7 @@ from sim.agents.enrolment import course_mix_table
 from sim.agents.learning import learn
 from sim.agents.learning_kernel import learn_compiled
 from sim.config import SERVICE_GROUPS, BehaviourConfig
+from sim.scenarios.recruit_onboarding import RecruitOnboarding
 from sim.world.population import OFFICER_ATTRIBUTES, Officers
 
 N_MINISTRIES = 6
@@ -95,3 +98,71 @@ def test_the_compiled_session_is_the_rule_to_the_bit(
     for (ids_c, courses_c), (ids_r, courses_r) in zip(compiled_credits, rule_credits, strict=True):
         np.testing.assert_array_equal(ids_c, ids_r)
         np.testing.assert_array_equal(courses_c, courses_r)
+
+
+@settings(deadline=None, max_examples=60)
+@given(
+    seed=st.integers(0, 2**16),
+    n=st.integers(1, 300),
+    count=st.integers(0, 4),
+    compliance=st.sampled_from([0.0, 0.6, 1.0]),
+    max_courses=st.integers(1, 6),
+)
+def test_the_kernels_onboarding_suggestion_is_the_policys_to_the_bit(
+    seed, n, count, compliance, max_courses
+):
+    """A session with the recruits' onboarding made by the kernel itself against the numpy
+    rule with the policy's own `suggest` (Python, called per step): the same courses,
+    draws and credits."""
+    rng = np.random.default_rng(seed)
+    behaviour = BehaviourConfig(max_courses_per_session=max_courses)
+    mix_table = course_mix_table(behaviour)
+    population = officers_mid_run(2 * n + 5, rng)
+    population.recruit[:] = rng.random(population.n) < 0.5
+    population.completions[:] = rng.integers(0, 5, population.n)
+    ids = np.sort(rng.choice(population.n, n, replace=False))
+    budget = rng.integers(1, 240, n).astype(np.int32)
+    engaged = (rng.random(n) < 0.4).astype(np.int64)
+
+    results = []
+    for compiled in (False, True):
+        officers, credits = copy.deepcopy(population), Credits()
+        policy = RecruitOnboarding(
+            SimpleNamespace(catalog=CATALOG, officers=officers), count, compliance
+        )
+        draws = np.random.default_rng(seed + 1)
+        if compiled:
+            outcome = learn_compiled(
+                officers, CATALOG, ids, budget, engaged, mix_table, behaviour, draws,
+                None, credits, policy.compiled(),
+            )  # fmt: skip
+        else:
+            outcome = learn(
+                officers, CATALOG, ids, budget, engaged, mix_table, behaviour, draws,
+                policy.suggest, credits,
+            )  # fmt: skip
+        results.append((officers, outcome, credits.calls, draws.random()))
+    (rule, rule_outcome, rule_credits, rule_next), (kernel, outcome, credits, kernel_next) = results
+    for name in OFFICER_ATTRIBUTES:
+        np.testing.assert_array_equal(getattr(kernel, name), getattr(rule, name), err_msg=name)
+    for field in ("minutes_used", "hours", "enrolments", "completions", "drops"):
+        np.testing.assert_array_equal(
+            getattr(outcome, field), getattr(rule_outcome, field), err_msg=field
+        )
+    assert len(credits) == len(rule_credits)
+    for (ids_k, courses_k), (ids_r, courses_r) in zip(credits, rule_credits, strict=True):
+        np.testing.assert_array_equal(ids_k, ids_r)
+        np.testing.assert_array_equal(courses_k, courses_r)
+    assert kernel_next == rule_next  # the same numbers were taken
+
+
+def test_a_session_takes_a_recommender_or_the_onboarding_suggestion_not_both():
+    officers = officers_mid_run(20, np.random.default_rng(0))
+    policy = RecruitOnboarding(SimpleNamespace(catalog=CATALOG, officers=officers), 2, 1.0)
+    behaviour = BehaviourConfig()
+    with pytest.raises(ValueError, match="not both"):
+        learn_compiled(
+            officers, CATALOG, np.arange(5), np.full(5, 30, np.int32), np.zeros(5, np.int64),
+            course_mix_table(behaviour), behaviour, np.random.default_rng(0), policy.suggest,
+            None, policy.compiled(),
+        )  # fmt: skip

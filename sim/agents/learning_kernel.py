@@ -12,6 +12,8 @@ both forms give the same courses, minutes and counts from the same stream
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from numba import njit
 
@@ -22,6 +24,31 @@ from sim.world.catalog import MINISTRY, ROLE_BASED, Catalog, WeightedGroups
 from sim.world.population import NO_COURSE, Officers
 
 _NO_GROUPS = (np.zeros(1, np.int64), np.zeros(1), np.zeros(1), np.zeros(1))
+
+
+@dataclass(frozen=True)
+class OnboardingSuggestion:
+    """A recommender simple enough for the session kernel to run itself, so that a
+    session with it is one call (`RecruitOnboarding.suggest`): each enrolling recruit
+    (`officers.recruit`) short of `courses.size` completions draws a uniform, after the
+    step's own draws, and below `compliance` takes the next of `courses`."""
+
+    courses: np.ndarray  # in the order recruits take them
+    compliance: float
+
+
+@njit(cache=True, nogil=True)
+def _suggest_onboarding(who, enrolling: int, completions, onboarding, rng, suggested) -> None:
+    """`OnboardingSuggestion` for a step's enrolling officers (`who`), into `suggested`."""
+    recruit, courses, compliance = onboarding
+    for column in range(enrolling):
+        suggested[column] = -1
+        if courses.size == 0:
+            continue
+        officer = who[column]
+        done = completions[officer]
+        if recruit[officer] and done < courses.size and rng.random() < compliance:
+            suggested[column] = courses[done]
 
 
 def _groups(groups: WeightedGroups | None) -> tuple:
@@ -122,16 +149,16 @@ def _study_step(
 
 @njit(cache=True, nogil=True)
 def _session(
-    ids, remaining, mix_row, rng, max_courses: int, shared, credited_ids, credited_courses,
-    step_ends,
+    ids, remaining, mix_row, rng, max_courses: int, shared, onboarding, credited_ids,
+    credited_courses, step_ends,
 ):  # fmt: skip
-    """All of a session's study steps in one call, for sessions without a recommender
-    (nothing outside the kernel is consulted between steps). `shared` is what every step
-    reads and writes besides the batch (`_study_step`'s officers, choice tables and
-    outcome). Each step draws its `random((4, enrolling))` from `rng` in the same order as
-    `_steps_with_recommender`; the completions are listed step by step for the caller to
-    credit. Returns the steps run."""
-    course = shared[0]
+    """All of a session's study steps in one call, for sessions without a recommender or
+    with the onboarding suggestion (nothing outside the kernel is consulted between steps).
+    `shared` is what every step reads and writes besides the batch (`_study_step`'s
+    officers, choice tables and outcome). Each step draws its `random((4, enrolling))` from
+    `rng`, then the suggestion's, in the same order as `_steps_with_recommender`; the
+    completions are listed step by step for the caller to credit. Returns the steps run."""
+    course, completions = shared[0], shared[4]
     n = ids.size
     active = np.arange(n)
     who = np.empty(n, ids.dtype)
@@ -146,6 +173,7 @@ def _session(
         for row in range(4):
             for column in range(enrolling):
                 draws[row, column] = rng.random()
+        _suggest_onboarding(who, enrolling, completions, onboarding, rng, suggested)
         _study_step(
             ids, active, remaining, mix_row, draws, suggested, *shared, completed, studied, keep
         )
@@ -176,13 +204,18 @@ def learn_compiled(
     rng: np.random.Generator,
     recommend: Recommender | None = None,
     credit: Credit | None = None,
+    onboarding: OnboardingSuggestion | None = None,
 ) -> SessionOutcome:
     """`learning.learn`, compiled: the same arguments, the same result and draws.
 
-    Without a recommender the whole session is one kernel call and `credit` is told of
+    Without a recommender, or with `onboarding` in its place (the same suggestions as the
+    recommender it compiles), the whole session is one kernel call and `credit` is told of
     each step's completions after it, in step order (a Credit reads none of what the
-    session writes, see `learning.Credit`). A recommender is Python and may read what
-    credit changed, so with one each step is a call of its own, credited as it ends."""
+    session writes, see `learning.Credit`, and the onboarding suggestion reads none of
+    what a Credit writes). Any other recommender is Python and may read what credit
+    changed, so with one each step is a call of its own, credited as it ends."""
+    if recommend is not None and onboarding is not None:
+        raise ValueError("a session takes a recommender or the onboarding suggestion, not both")
     n = ids.size
     remaining = budget_minutes.astype(np.float32)
     outcome = SessionOutcome.zeros(n)
@@ -211,9 +244,15 @@ def learn_compiled(
         credited_ids = np.empty(most, ids.dtype)
         credited_courses = np.empty(most, officers.course.dtype)
         step_ends = np.empty(behaviour.max_courses_per_session, np.int64)
+        # no courses: no suggestion (the recruit array as in a run, so that one signature
+        # of the kernel serves both)
+        suggestion = (officers.recruit, np.zeros(0, np.int64), 0.0)
+        if onboarding is not None:
+            courses = onboarding.courses.astype(np.int64, copy=False)
+            suggestion = (officers.recruit, courses, float(onboarding.compliance))
         steps = _session(
             ids, remaining, mix_row, rng, behaviour.max_courses_per_session, shared,
-            credited_ids, credited_courses, step_ends,
+            suggestion, credited_ids, credited_courses, step_ends,
         )  # fmt: skip
         if credit is not None:
             start = 0

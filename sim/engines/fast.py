@@ -195,8 +195,9 @@ class FastEngine:
             state.mix_table,
             state.scenario.behaviour,
             self.rng("session.courses", day),
-            state.recommend,
+            None if state.compiled_recommend else state.recommend,  # or the kernel runs it
             lambda ids, courses: state.credit(ids, courses, day),
+            state.compiled_recommend,
         )
         return True
 

@@ -32,6 +32,7 @@ from sim.agents.campaign_response import (
 from sim.agents.competencies import CompetencyModel
 from sim.agents.enrolment import Recommender, course_mix_table
 from sim.agents.initial_state import seed_initial_state
+from sim.agents.learning_kernel import OnboardingSuggestion
 from sim.agents.overload import turn_away
 from sim.agents.presence import leave, on_platform
 from sim.agents.sessions import OnboardingDrive, next_session_starts, take_up
@@ -106,6 +107,7 @@ class RunState:
     scheduler: Scheduler | None = None
     policies: PolicySet | None = None
     recommend: Recommender | None = None
+    compiled_recommend: OnboardingSuggestion | None = None  # `recommend` as the kernel runs it
     drive: OnboardingDrive | None = None  # newcomers' onboarding courses and login rate
     campaign: ActiveCampaign | None = None
     n_engaged: int = 0
@@ -409,6 +411,7 @@ def build_run(scenario: Scenario, timer: StepTimer | None = None) -> RunState:
     with timer.step("setup.policies"):
         state.policies = PolicySet.for_scenario(state)
         state.recommend = state.policies.recommender()
+        state.compiled_recommend = state.policies.compiled_recommender()
     state.drive = onboarding_drive(scenario)
     with timer.step("setup.initial_state"):
         state.initial_in_progress = seed_initial_state(

@@ -7,7 +7,8 @@ arrays, `state.reschedule`, `state.attend_programme`, `state.retire`). Hooks:
 
 - `start(env)`: start its SimPy processes (reminders at 10:00 on Mondays, ...);
 - `suggest(ids, rng)`: a course per officer, or -1 (for policies that point officers to
-  courses; `suggests` is True for those);
+  courses; `suggests` is True for those), and `compiled()`: the same suggestions for the
+  fast engine's session kernel, where the policy has such a form;
 - `on_completion(done)`: officers completed courses (assignments clear them, karma
   awards points);
 - `on_attendance(ids)`: officers attended a webinar or an event;
@@ -25,6 +26,7 @@ import simpy
 from sim.world.calendar import MINUTES_PER_DAY
 
 if TYPE_CHECKING:
+    from sim.agents.learning_kernel import OnboardingSuggestion
     from sim.engines.run_state import RunState
 
 
@@ -60,6 +62,11 @@ class Policy:
     def suggest(self, ids: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """A course for each officer, or -1 for no suggestion."""
         return np.full(ids.size, -1, dtype=np.int64)
+
+    def compiled(self) -> OnboardingSuggestion | None:
+        """`suggest` in a form the fast engine's session kernel runs itself, if it has one
+        (then a session is one compiled call instead of one per course)."""
+        return None
 
     def on_completion(self, done: Completions) -> None:
         """Officers completed courses."""

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.agents.learning_kernel import OnboardingSuggestion
 from sim.scenarios.policy import Policy
 from sim.world.catalog import COMMON
 
@@ -31,3 +32,7 @@ class RecruitOnboarding(Policy):
         rows = rows[rng.random(rows.size) < self.compliance]
         chosen[rows] = self.courses[done[rows]]
         return chosen
+
+    def compiled(self) -> OnboardingSuggestion:
+        """The same suggestions for the fast engine's session kernel to make itself."""
+        return OnboardingSuggestion(self.courses, self.compliance)
