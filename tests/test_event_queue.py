@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.engines.event_queue import EventQueue
+from sim.engines.event_queue import EventQueue, _by_bucket
 from sim.world.calendar import MINUTES_PER_DAY
 
 
@@ -43,3 +44,30 @@ def test_rescheduling_into_today_and_later():
     assert list(queue.pop(1)) == [2]
     queue.start_day(2)
     assert list(queue.pop(0)) == [3]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    minutes=st.lists(st.integers(0, 5 * MINUTES_PER_DAY - 1), max_size=300),
+    width=st.sampled_from([60, 240, MINUTES_PER_DAY]),
+    ids_dtype=st.sampled_from([np.int64, np.int32]),
+)
+def test_filing_is_the_stable_argsort_it_replaced(minutes, width, ids_dtype):
+    """The compiled counting sort against the argsort statement: the same order (stable),
+    so each bucket gets the same officers in the same order."""
+    minutes = np.array(minutes, dtype=np.int32)
+    ids = np.arange(minutes.size, dtype=ids_dtype)[::-1].copy()
+    base = 0 if width == MINUTES_PER_DAY else int(minutes.min(initial=0)) // width * width
+    keys = (minutes - base) // width
+    n_buckets = int(keys.max(initial=0)) + 2
+    order = np.argsort(keys.astype(np.int16), kind="stable")
+    sorted_ids, sorted_minutes, bounds = _by_bucket(ids, minutes, base, width, n_buckets)
+    np.testing.assert_array_equal(sorted_ids, ids[order])
+    np.testing.assert_array_equal(sorted_minutes, minutes[order])
+    assert sorted_ids.dtype == ids.dtype and sorted_minutes.dtype == minutes.dtype
+    np.testing.assert_array_equal(bounds, np.searchsorted(keys[order], np.arange(n_buckets + 1)))
+
+
+def test_filing_a_minute_outside_its_buckets_is_an_error():
+    with pytest.raises(ValueError, match="outside"):
+        _by_bucket(np.arange(2), np.array([10, 5000]), 0, MINUTES_PER_DAY, 2)

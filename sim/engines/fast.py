@@ -143,15 +143,18 @@ class FastEngine:
             candidates = self.queue.pop(tick_of_day)
             if candidates.size == 0:
                 return None
+            # ascending ids: this gather and the steps' gathers and scatters walk memory in order
+            candidates = np.sort(candidates)
             when = next_login[candidates]
-            ids = candidates[(when >= t0) & (when < t0 + self.tick)]
-            ids.sort()  # ascending ids: the gathers and scatters below walk memory in order
+            due = (when >= t0) & (when < t0 + self.tick)
+            ids, when = candidates[due], when[due]
             # An officer filed twice under this tick (rescheduled into it) acts once.
             repeated = ids[1:] == ids[:-1]
             if repeated.any():
-                ids = ids[np.concatenate([[True], ~repeated])]
+                first = np.concatenate([[True], ~repeated])
+                ids, when = ids[first], when[first]
             if ids.size:
-                return Batch(day, ids, next_login[ids])
+                return Batch(day, ids, when)
 
     # ---- the tick's steps (each returns whether the batch goes on) ----------------------
     def _log_in(self, batch: Batch) -> bool:
