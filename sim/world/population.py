@@ -24,7 +24,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
+from numba import literal_unroll, njit
 
 from sim.config import CADRES, SECTORS, SERVICE_GROUPS, PopulationConfig, Scenario
 from sim.world.calendar import NEVER
@@ -125,10 +125,7 @@ class Officers:
             return
         records = _zeroed_records(self.n)
         names = _per_session_names()
-        for start in range(0, self.n, PACK_ROWS):  # a block's records stay in cache
-            block = records[start : start + PACK_ROWS]
-            for name in names:
-                block[name] = getattr(self, name)[start : start + PACK_ROWS]
+        _copy_in_blocks(tuple((records[name], getattr(self, name)) for name in names), PACK_ROWS)
         self._records = records
         for name in names:
             setattr(self, name, records[name])
@@ -198,6 +195,20 @@ def _officers_from(n: int, arrays: dict[str, np.ndarray], packed: bool) -> Offic
     if packed:
         officers.pack()
     return officers
+
+
+@njit(cache=True, nogil=True)
+def _copy_in_blocks(pairs, rows: int) -> None:
+    """Copies each (destination, source) pair of equal-length arrays, a block of `rows`
+    at a time for all pairs, so that a block of records is written while it is in cache
+    (a pass per field would move the whole record once per field)."""
+    n = pairs[0][0].size
+    for start in range(0, n, rows):
+        stop = min(start + rows, n)
+        for pair in literal_unroll(pairs):
+            destination, source = pair
+            for i in range(start, stop):
+                destination[i] = source[i]
 
 
 def _per_session_names() -> list[str]:
