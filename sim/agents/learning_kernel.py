@@ -168,7 +168,12 @@ def _session(
     keep = np.empty(n, np.bool_)
     credited = 0
     for step in range(max_courses):
-        enrolling = _without_course(course, ids, active, who)
+        if step == 0:
+            enrolling = _without_course(course, ids, active, who)
+        else:  # still active: finished a course in the step before, so all of them enrol
+            enrolling = active.size
+            for j in range(enrolling):
+                who[j] = ids[active[j]]
         draws = np.empty((4, enrolling))
         for row in range(4):
             for column in range(enrolling):
