@@ -1,4 +1,4 @@
-"""The compiled campaign hours of a tick (`count_session_hours`) against the numpy rules
+"""The compiled campaign hours of a tick (`count_session_hours_compiled`) against the numpy rules
 the reference engine runs (`add_campaign_hours`, then `leave_after_target`), to the bit."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from sim.agents.campaign_response import (
     add_campaign_hours,
-    count_session_hours,
+    count_session_hours_compiled,
     leave_after_target,
 )
 from sim.world.population import ENGAGED, ROUTINE, Officers
@@ -45,12 +45,12 @@ def test_compiled_campaign_hours_are_the_numpy_rules_to_the_bit(target, continue
     leaving = leave_after_target(numpy_side, ids, target, continue_probability, draws)
 
     kernel_draws = np.random.default_rng(seed + 1)
-    compiled = count_session_hours(
+    compiled = count_session_hours_compiled(
         ids,
         hours,
         compiled_side.campaign_hours,
         compiled_side.mode,
-        np.float32(target),
+        target,  # a Python float, as the run passes it
         continue_probability,
         kernel_draws,
     )

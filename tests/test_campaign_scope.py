@@ -7,6 +7,9 @@ single-wave campaign skips assigning ministries to waves; both must give exactly
 
 from __future__ import annotations
 
+import copy
+import functools
+
 import numpy as np
 from conftest import sampled
 from hypothesis import given, settings
@@ -14,9 +17,10 @@ from hypothesis import strategies as st
 
 from sim.agents.campaign_phases import ActiveCampaign
 from sim.config import CADRES, SECTORS, SERVICE_GROUPS
-from sim.engines.run_state import build_run
+from sim.engines.run_state import RunState, build_run
 from sim.scenarios.campaign import CampaignPlan
-from sim.world.population import Officers
+from sim.world.population import ENGAGED, Officers
+from sim.world.random_streams import RandomStreams
 
 
 def _officers(n: int, n_units: int, seed: int) -> Officers:
@@ -43,6 +47,15 @@ def _isin_statement(plan: CampaignPlan, officers: Officers) -> np.ndarray:
     return inside
 
 
+@functools.cache
+def sampled_state() -> RunState:
+    return build_run(sampled("saptah_2024", agents=2_000))
+
+
+def sampled_plan() -> CampaignPlan:
+    return sampled_state().plans[0]
+
+
 @settings(max_examples=40, deadline=None)
 @given(
     sectors=st.sets(st.sampled_from(SECTORS), min_size=1),
@@ -66,32 +79,44 @@ def test_the_scope_is_the_isin_statement(sectors, groups, cadres, units, seed):
     np.testing.assert_array_equal(plan.targeted(officers), _isin_statement(plan, officers))
 
 
-_PLAN: list[CampaignPlan] = []
+def _with_wave_table(campaign: ActiveCampaign, officers: Officers) -> ActiveCampaign:
+    """The same campaign with the ministry-to-wave table every campaign used to build."""
+    tabled = copy.copy(campaign)
+    tabled.wave_of_ministry = campaign._assign_waves(officers)
+    return tabled
 
 
-def sampled_plan() -> CampaignPlan:
-    if not _PLAN:
-        _PLAN.append(build_run(sampled("saptah_2024", agents=2_000)).plans[0])
-    return _PLAN[0]
-
-
-def test_a_single_wave_is_wave_zero_for_everyone():
-    """Without staggered starts no wave table is built; every officer is in wave 0 and
-    hours count inside the campaign's one window, as the table's arithmetic says."""
+def test_a_single_wave_is_the_wave_table_without_building_it():
+    """Without staggered starts no wave table is built; every officer is in wave 0, hours
+    count inside the one window (its edges included) and the wave's end moves the same
+    officers, as with the table."""
     state = build_run(sampled("saptah_2024", agents=2_000))
-    plan = state.plans[0]
+    plan, officers = state.plans[0], state.officers
     assert plan.waves == 1
-    campaign = ActiveCampaign(plan, state.officers, median_rate=1.0)
+    campaign = ActiveCampaign(plan, officers, median_rate=1.0)
     assert campaign.wave_of_ministry is None
-    ids = np.arange(state.officers.n)
-    waves = campaign.waves_of(state.officers, ids)
-    assert waves.dtype == np.int64 and not waves.any()
+    tabled = _with_wave_table(campaign, officers)
+    assert not tabled.wave_of_ministry.any()
+    ids = np.arange(officers.n)
+    np.testing.assert_array_equal(campaign.waves_of(officers, ids), tabled.waves_of(officers, ids))
     opens, closes = plan.wave_start_min(0), plan.wave_end_min(0)
     minutes = np.random.default_rng(1).integers(opens - 600, closes + 600, ids.size)
     minutes[:4] = [opens - 1, opens, closes - 1, closes]  # the window's edges
-    expected = (minutes >= campaign.wave_opens[waves]) & (minutes < campaign.wave_closes[waves])
-    if campaign.scope is not None:
-        expected &= campaign.scope[ids]
-    inside = campaign.in_window(state.officers, ids, minutes)
-    np.testing.assert_array_equal(inside, expected)
+    inside = campaign.in_window(officers, ids, minutes)
+    np.testing.assert_array_equal(inside, tabled.in_window(officers, ids, minutes))
     assert inside.any() and not inside.all()
+
+    officers.mode[::3] = ENGAGED
+    officers.engage_min[1::3] = 7
+    ends = []
+    for phase in (campaign, tabled):
+        before = copy.deepcopy(officers)
+        moved = phase.end_wave(before, RandomStreams(5), state.routine_clock, 0)
+        ends.append((moved, before))
+    (ids_short, times_short), short = ends[0]
+    (ids_table, times_table), table = ends[1]
+    np.testing.assert_array_equal(ids_short, ids_table)
+    np.testing.assert_array_equal(times_short, times_table)
+    for name in ("mode", "engage_min", "next_login_min"):
+        np.testing.assert_array_equal(getattr(short, name), getattr(table, name), err_msg=name)
+    assert ids_short.size and not (short.mode == ENGAGED).any()

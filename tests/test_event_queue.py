@@ -68,6 +68,11 @@ def test_filing_is_the_stable_argsort_it_replaced(minutes, width, ids_dtype):
     np.testing.assert_array_equal(bounds, np.searchsorted(keys[order], np.arange(n_buckets + 1)))
 
 
-def test_filing_a_minute_outside_its_buckets_is_an_error():
+@pytest.mark.parametrize(
+    "minute",
+    [2 * MINUTES_PER_DAY, 2 * MINUTES_PER_DAY + 1, -1],  # the bucket just past the last, below base
+)
+def test_filing_a_minute_outside_its_buckets_is_an_error(minute):
+    minutes = np.array([10, 2 * MINUTES_PER_DAY - 1, minute])  # the first two fit
     with pytest.raises(ValueError, match="outside"):
-        _by_bucket(np.arange(2), np.array([10, 5000]), 0, MINUTES_PER_DAY, 2)
+        _by_bucket(np.arange(3), minutes, 0, MINUTES_PER_DAY, 2)

@@ -134,7 +134,7 @@ def test_the_kernels_onboarding_suggestion_is_the_policys_to_the_bit(
         if compiled:
             outcome = learn_compiled(
                 officers, CATALOG, ids, budget, engaged, mix_table, behaviour, draws,
-                None, credits, policy.compiled(),
+                None, credits, policy.compiled_suggestion(),
             )  # fmt: skip
         else:
             outcome = learn(
@@ -164,5 +164,5 @@ def test_a_session_takes_a_recommender_or_the_onboarding_suggestion_not_both():
         learn_compiled(
             officers, CATALOG, np.arange(5), np.full(5, 30, np.int32), np.zeros(5, np.int64),
             course_mix_table(behaviour), behaviour, np.random.default_rng(0), policy.suggest,
-            None, policy.compiled(),
+            None, policy.compiled_suggestion(),
         )  # fmt: skip

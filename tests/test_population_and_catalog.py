@@ -113,7 +113,7 @@ def test_packing_puts_per_session_attributes_in_one_record_per_officer():
         assert not np.shares_memory(copied.course, officers._records)
 
 
-def test_a_run_simulates_on_packed_officers():
+def test_build_run_packs_the_officers():
     from sim.engines.run_state import build_run
 
     assert build_run(sampled("saptah_2024", agents=2_000)).officers.packed

@@ -21,8 +21,9 @@ from sim.world.population import NO_COURSE, Officers
 # Told who completed which course: (officer ids, course ids). Called once per course step
 # with completions, in step order; `study` calls it before it clears the finished courses
 # and adds the step's hours and drops, the compiled session (learning_kernel) after the
-# step or, without a recommender, after the whole session: a Credit must read none of what
-# a session writes.
+# step or, without a recommender (or with the onboarding suggestion the kernel makes
+# itself), after the whole session: a Credit must read none of what a session writes, and
+# write none of what the onboarding suggestion reads (completions, recruit flags).
 Credit = Callable[[np.ndarray, np.ndarray], None]
 
 

@@ -12,43 +12,17 @@ both forms give the same courses, minutes and counts from the same stream
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 from numba import njit
 
 from sim.agents.enrolment import Recommender, abandon_probability
 from sim.agents.learning import Credit, SessionOutcome, session_minutes_used
+from sim.agents.onboarding_suggestion import OnboardingSuggestion, suggest_onboarding
 from sim.config import BehaviourConfig
 from sim.world.catalog import MINISTRY, ROLE_BASED, Catalog, WeightedGroups
 from sim.world.population import NO_COURSE, Officers
 
 _NO_GROUPS = (np.zeros(1, np.int64), np.zeros(1), np.zeros(1), np.zeros(1))
-
-
-@dataclass(frozen=True)
-class OnboardingSuggestion:
-    """A recommender simple enough for the session kernel to run itself, so that a
-    session with it is one call (`RecruitOnboarding.suggest`): each enrolling recruit
-    (`officers.recruit`) short of `courses.size` completions draws a uniform, after the
-    step's own draws, and below `compliance` takes the next of `courses`."""
-
-    courses: np.ndarray  # in the order recruits take them
-    compliance: float
-
-
-@njit(cache=True, nogil=True)
-def _suggest_onboarding(who, enrolling: int, completions, onboarding, rng, suggested) -> None:
-    """`OnboardingSuggestion` for a step's enrolling officers (`who`), into `suggested`."""
-    recruit, courses, compliance = onboarding
-    for column in range(enrolling):
-        suggested[column] = -1
-        if courses.size == 0:
-            continue
-        officer = who[column]
-        done = completions[officer]
-        if recruit[officer] and done < courses.size and rng.random() < compliance:
-            suggested[column] = courses[done]
 
 
 def _groups(groups: WeightedGroups | None) -> tuple:
@@ -178,7 +152,7 @@ def _session(
         for row in range(4):
             for column in range(enrolling):
                 draws[row, column] = rng.random()
-        _suggest_onboarding(who, enrolling, completions, onboarding, rng, suggested)
+        suggest_onboarding(who, enrolling, completions, onboarding, rng, suggested)
         _study_step(
             ids, active, remaining, mix_row, draws, suggested, *shared, completed, studied, keep
         )
@@ -211,7 +185,8 @@ def learn_compiled(
     credit: Credit | None = None,
     onboarding: OnboardingSuggestion | None = None,
 ) -> SessionOutcome:
-    """`learning.learn`, compiled: the same arguments, the same result and draws.
+    """`learning.learn`, compiled: the same arguments (and `onboarding`), the same result
+    and draws.
 
     Without a recommender, or with `onboarding` in its place (the same suggestions as the
     recommender it compiles), the whole session is one kernel call and `credit` is told of

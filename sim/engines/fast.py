@@ -198,7 +198,7 @@ class FastEngine:
             state.mix_table,
             state.scenario.behaviour,
             self.rng("session.courses", day),
-            None if state.compiled_recommend else state.recommend,  # or the kernel runs it
+            state.recommend if state.compiled_recommend is None else None,  # or the kernel's
             lambda ids, courses: state.credit(ids, courses, day),
             state.compiled_recommend,
         )

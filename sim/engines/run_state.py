@@ -25,14 +25,14 @@ from sim.agents.activity import IntensityClock, routine_clock
 from sim.agents.campaign_phases import ActiveCampaign, CampaignOutcome
 from sim.agents.campaign_response import (
     add_campaign_hours,
-    count_session_hours,
+    count_session_hours_compiled,
     leave_after_target,
     register_first_timers,
 )
 from sim.agents.competencies import CompetencyModel
 from sim.agents.enrolment import Recommender, course_mix_table
 from sim.agents.initial_state import seed_initial_state
-from sim.agents.learning_kernel import OnboardingSuggestion
+from sim.agents.onboarding_suggestion import OnboardingSuggestion
 from sim.agents.overload import turn_away
 from sim.agents.presence import leave, on_platform
 from sim.agents.sessions import OnboardingDrive, next_session_starts, take_up
@@ -268,12 +268,12 @@ class RunState:
         campaign = self.campaign
         assert campaign is not None
         config = campaign.config
-        reached, leaving = count_session_hours(
+        reached, leaving = count_session_hours_compiled(
             ids,
             np.asarray(hours, dtype=np.float32),
             self.officers.campaign_hours,
             self.officers.mode,
-            np.float32(config.target_hours),  # numpy compares float32 hours in float32
+            float(config.target_hours),
             float(config.engagement.continue_after_target),
             self.rng("campaign.leave_after_target", day),
         )

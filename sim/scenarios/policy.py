@@ -7,7 +7,7 @@ arrays, `state.reschedule`, `state.attend_programme`, `state.retire`). Hooks:
 
 - `start(env)`: start its SimPy processes (reminders at 10:00 on Mondays, ...);
 - `suggest(ids, rng)`: a course per officer, or -1 (for policies that point officers to
-  courses; `suggests` is True for those), and `compiled()`: the same suggestions for the
+  courses; `suggests` is True for those), and `compiled_suggestion()`: the same ones for the
   fast engine's session kernel, where the policy has such a form;
 - `on_completion(done)`: officers completed courses (assignments clear them, karma
   awards points);
@@ -26,7 +26,7 @@ import simpy
 from sim.world.calendar import MINUTES_PER_DAY
 
 if TYPE_CHECKING:
-    from sim.agents.learning_kernel import OnboardingSuggestion
+    from sim.agents.onboarding_suggestion import OnboardingSuggestion
     from sim.engines.run_state import RunState
 
 
@@ -63,7 +63,7 @@ class Policy:
         """A course for each officer, or -1 for no suggestion."""
         return np.full(ids.size, -1, dtype=np.int64)
 
-    def compiled(self) -> OnboardingSuggestion | None:
+    def compiled_suggestion(self) -> OnboardingSuggestion | None:
         """`suggest` in a form the fast engine's session kernel runs itself, if it has one
         (then a session is one compiled call instead of one per course)."""
         return None

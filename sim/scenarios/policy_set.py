@@ -10,7 +10,7 @@ import numpy as np
 import simpy
 
 from sim.agents.enrolment import Recommender
-from sim.agents.learning_kernel import OnboardingSuggestion
+from sim.agents.onboarding_suggestion import OnboardingSuggestion
 from sim.results.kpis import combined
 from sim.scenarios.assignments import CourseAssignment
 from sim.scenarios.karma import Karma
@@ -87,7 +87,7 @@ class PolicySet:
         """`recommender()` as the session kernel runs it, when a single policy suggests
         and has a compiled form; None otherwise (no suggestions, or Python ones)."""
         chain = [p for p in self.policies if p.suggests]
-        return chain[0].compiled() if len(chain) == 1 else None
+        return chain[0].compiled_suggestion() if len(chain) == 1 else None
 
     def on_completion(self, ids: np.ndarray, courses: np.ndarray, day: int) -> None:
         if not self._on_completion:

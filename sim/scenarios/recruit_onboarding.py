@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.agents.learning_kernel import OnboardingSuggestion
+from sim.agents.onboarding_suggestion import OnboardingSuggestion
 from sim.scenarios.policy import Policy
 from sim.world.catalog import COMMON
 
@@ -33,6 +33,6 @@ class RecruitOnboarding(Policy):
         chosen[rows] = self.courses[done[rows]]
         return chosen
 
-    def compiled(self) -> OnboardingSuggestion:
+    def compiled_suggestion(self) -> OnboardingSuggestion:
         """The same suggestions for the fast engine's session kernel to make itself."""
         return OnboardingSuggestion(self.courses, self.compliance)

@@ -8,7 +8,8 @@ never deleted. Nothing on the fast path creates one Python object per officer.
 The attributes the simulation reads or writes for every session (`per_session`: the
 course in progress, the counters the session moves, the days the officer was first and
 last active, and what the next login, the take-up and the bookkeeping read: login rate,
-take-up and next-login minutes, presence, ministry and groups, campaign hours) are laid
+take-up and next-login minutes, presence, the recruit flag, ministry and groups, campaign
+hours) are laid
 side by side in one 64-byte record per officer once set-up is done (`Officers.pack`), and
 their arrays become views of its fields. A tick's batch is a few thousand officers
 scattered over millions; with one array per attribute each of them costs a cache miss
@@ -51,7 +52,7 @@ def _hot(dtype: type, default: float, doc: str) -> Attribute:
 
 
 RECORD_BYTES = 64  # a cache line: a record never straddles two
-PACK_ROWS = 16_384  # records packed a block at a time: 1 MB, within a core's L2 cache
+PACK_ROWS = 16_384  # records packed a block at a time: with their sources about 2 MB, a core's L2
 
 
 OFFICER_ATTRIBUTES: dict[str, Attribute] = {
