@@ -38,6 +38,23 @@ def officers_mid_run(n: int, rng: np.random.Generator) -> Officers:
     return officers
 
 
+def assert_same_session(compiled: tuple, rule: tuple) -> None:
+    """Two sessions' (officers, outcome, credit calls) agree to the bit."""
+    (officers, outcome, credits), (rule_officers, rule_outcome, rule_credits) = compiled, rule
+    for name in OFFICER_ATTRIBUTES:
+        np.testing.assert_array_equal(
+            getattr(officers, name), getattr(rule_officers, name), err_msg=name
+        )
+    for field in ("minutes_used", "hours", "enrolments", "completions", "drops"):
+        np.testing.assert_array_equal(
+            getattr(outcome, field), getattr(rule_outcome, field), err_msg=field
+        )
+    assert len(credits) == len(rule_credits)
+    for (ids, courses), (rule_ids, rule_courses) in zip(credits, rule_credits, strict=True):
+        np.testing.assert_array_equal(ids, rule_ids)
+        np.testing.assert_array_equal(courses, rule_courses)
+
+
 class Credits:
     def __init__(self) -> None:
         self.calls: list[tuple[np.ndarray, np.ndarray]] = []
@@ -87,17 +104,7 @@ def test_the_compiled_session_is_the_rule_to_the_bit(
             credits,
         )
         results.append((officers, outcome, credits.calls))
-    (rule, rule_outcome, rule_credits), (compiled, compiled_outcome, compiled_credits) = results
-    for name in OFFICER_ATTRIBUTES:
-        np.testing.assert_array_equal(getattr(compiled, name), getattr(rule, name), err_msg=name)
-    for field in ("minutes_used", "hours", "enrolments", "completions", "drops"):
-        np.testing.assert_array_equal(
-            getattr(compiled_outcome, field), getattr(rule_outcome, field), err_msg=field
-        )
-    assert len(compiled_credits) == len(rule_credits)
-    for (ids_c, courses_c), (ids_r, courses_r) in zip(compiled_credits, rule_credits, strict=True):
-        np.testing.assert_array_equal(ids_c, ids_r)
-        np.testing.assert_array_equal(courses_c, courses_r)
+    assert_same_session(results[1], results[0])
 
 
 @settings(deadline=None, max_examples=60)
@@ -142,18 +149,8 @@ def test_the_kernels_onboarding_suggestion_is_the_policys_to_the_bit(
                 policy.suggest, credits,
             )  # fmt: skip
         results.append((officers, outcome, credits.calls, draws.random()))
-    (rule, rule_outcome, rule_credits, rule_next), (kernel, outcome, credits, kernel_next) = results
-    for name in OFFICER_ATTRIBUTES:
-        np.testing.assert_array_equal(getattr(kernel, name), getattr(rule, name), err_msg=name)
-    for field in ("minutes_used", "hours", "enrolments", "completions", "drops"):
-        np.testing.assert_array_equal(
-            getattr(outcome, field), getattr(rule_outcome, field), err_msg=field
-        )
-    assert len(credits) == len(rule_credits)
-    for (ids_k, courses_k), (ids_r, courses_r) in zip(credits, rule_credits, strict=True):
-        np.testing.assert_array_equal(ids_k, ids_r)
-        np.testing.assert_array_equal(courses_k, courses_r)
-    assert kernel_next == rule_next  # the same numbers were taken
+    assert_same_session(results[1][:3], results[0][:3])
+    assert results[1][3] == results[0][3]  # the same numbers were taken
 
 
 def test_a_session_takes_a_recommender_or_the_onboarding_suggestion_not_both():
