@@ -5,7 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.engines.event_queue import EventQueue, _by_bucket
+from sim.engines.event_queue import EventQueue, _by_bucket, _split_by_day
+from sim.engines.fast import due_in
 from sim.world.calendar import MINUTES_PER_DAY
 
 
@@ -76,3 +77,52 @@ def test_filing_a_minute_outside_its_buckets_is_an_error(minute):
     minutes = np.array([10, 2 * MINUTES_PER_DAY - 1, minute])  # the first two fit
     with pytest.raises(ValueError, match="outside"):
         _by_bucket(np.arange(3), minutes, 0, MINUTES_PER_DAY, 2)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    minutes=st.lists(st.integers(0, 4 * MINUTES_PER_DAY), max_size=300),
+    today=st.integers(-1, 3),
+)
+def test_splitting_by_day_is_the_masks_it_replaced(minutes, today):
+    """Today's events and the later ones (the horizon's dropped), each in the given order,
+    as the masks of the numpy statement give them."""
+    horizon = 3 * MINUTES_PER_DAY
+    start = today * MINUTES_PER_DAY
+    edges = [start - 1, start, start + MINUTES_PER_DAY - 1, start + MINUTES_PER_DAY]
+    edges += [horizon - 1, horizon]  # the day's and the horizon's edges, every time
+    minutes = np.array([m for m in minutes + edges if m >= 0], dtype=np.int32)
+    ids = np.random.default_rng(minutes.size).permutation(minutes.size)
+    (now_ids, now_minutes), (later_ids, later_minutes) = _split_by_day(
+        ids, minutes, start, start + MINUTES_PER_DAY, horizon
+    )
+    keep = minutes < horizon
+    kept_ids, kept_minutes = ids[keep], minutes[keep]
+    is_today = kept_minutes // MINUTES_PER_DAY == today
+    np.testing.assert_array_equal(now_ids, kept_ids[is_today])
+    np.testing.assert_array_equal(now_minutes, kept_minutes[is_today])
+    np.testing.assert_array_equal(later_ids, kept_ids[~is_today])
+    np.testing.assert_array_equal(later_minutes, kept_minutes[~is_today])
+    assert now_minutes.dtype == later_minutes.dtype == minutes.dtype
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    filed=st.lists(st.integers(0, 49), max_size=120),
+    seed=st.integers(0, 2**16),
+)
+def test_the_due_officers_are_the_masks_they_replaced(filed, seed):
+    """Sorted candidates (repeats included) against the statement: keep those whose next
+    login falls in the tick, then drop repeats."""
+    start, end = 60, 120
+    next_login = np.random.default_rng(seed).integers(0, 300, 50).astype(np.int32)
+    next_login[:4] = [start - 1, start, end - 1, end]  # the tick's edges
+    candidates = np.sort(np.array(filed + [0, 1, 2, 3], dtype=np.int64))
+    ids, when = due_in(candidates, next_login, start, end)
+    gathered = next_login[candidates]
+    due = (gathered >= start) & (gathered < end)
+    expected, expected_when = candidates[due], gathered[due]
+    first = np.concatenate([[True], expected[1:] != expected[:-1]])[: expected.size]
+    np.testing.assert_array_equal(ids, expected[first])
+    np.testing.assert_array_equal(when, expected_when[first])
+    assert when.dtype == next_login.dtype
