@@ -99,11 +99,12 @@ class ActiveCampaign:
     def in_window(self, officers: Officers, ids: np.ndarray, minutes: np.ndarray) -> np.ndarray:
         """Whether hours learned at `minutes` count: the officer is in scope and it is
         inside their wave's window."""
-        if self.wave_of_ministry is None:
-            inside = (minutes >= self.wave_opens[0]) & (minutes < self.wave_closes[0])
+        if self.wave_of_ministry is None:  # one window for all
+            opens, closes = self.wave_opens[0], self.wave_closes[0]
         else:
             waves = self.waves_of(officers, ids)
-            inside = (minutes >= self.wave_opens[waves]) & (minutes < self.wave_closes[waves])
+            opens, closes = self.wave_opens[waves], self.wave_closes[waves]
+        inside = (minutes >= opens) & (minutes < closes)
         return inside if self.scope is None else inside & self.scope[ids]
 
     @property

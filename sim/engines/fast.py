@@ -111,8 +111,7 @@ class FastEngine:
         state.session_starts = next_session_starts_compiled
         self.tick = self.scenario.engine.tick_minutes
         self.queue = EventQueue(state.calendar.horizon_minutes, self.tick)
-        # a copy: the queue makes several passes, and the packed field is read at its stride
-        self.queue.schedule(np.arange(state.officers.n), state.officers.next_login_min.copy())
+        self.queue.schedule(np.arange(state.officers.n), state.officers.next_login_min)
         setup_done = time.perf_counter()
 
         env = simpy.Environment()
