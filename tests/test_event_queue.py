@@ -5,9 +5,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sim.agents.sessions import take_up
 from sim.engines.event_queue import EventQueue, _by_bucket, _split_by_day
-from sim.engines.fast import due_in
-from sim.world.calendar import MINUTES_PER_DAY
+from sim.engines.fast import log_in_due
+from sim.world.calendar import MINUTES_PER_DAY, NEVER
+from sim.world.population import ENGAGED, ROUTINE, Officers
 
 
 @settings(max_examples=40, deadline=None)
@@ -111,18 +113,35 @@ def test_splitting_by_day_is_the_masks_it_replaced(minutes, today):
     filed=st.lists(st.integers(0, 49), max_size=120),
     seed=st.integers(0, 2**16),
 )
-def test_the_due_officers_are_the_masks_they_replaced(filed, seed):
-    """Sorted candidates (repeats included) against the statement: keep those whose next
-    login falls in the tick, then drop repeats."""
+def test_the_due_officers_log_in_as_the_statements_they_replaced(filed, seed):
+    """Sorted candidates (repeats included) against the statements: keep those whose next
+    login falls in the tick, drop repeats, take the campaign up (`sessions.take_up`), and
+    read whether each is engaged, as the budgets did."""
     start, end = 60, 120
-    next_login = np.random.default_rng(seed).integers(0, 300, 50).astype(np.int32)
+    rng = np.random.default_rng(seed)
+    next_login = rng.integers(0, 300, 50)
     next_login[:4] = [start - 1, start, end - 1, end]  # the tick's edges
-    candidates = np.sort(np.array(filed + [0, 1, 2, 3], dtype=np.int64))
-    ids, when = due_in(candidates, next_login, start, end)
-    gathered = next_login[candidates]
+    mode = np.where(rng.random(50) < 0.3, ENGAGED, ROUTINE)
+    engage_min = np.where(rng.random(50) < 0.5, rng.integers(0, 300, 50), NEVER)
+    engage_min[4:8] = next_login[4:8] + [-1, 0, 1, 0]  # the take-up's edges
+    expected_officers, officers = Officers(50), Officers(50)
+    for side in (expected_officers, officers):
+        side.next_login_min[:], side.mode[:], side.engage_min[:] = next_login, mode, engage_min
+        side.pack()  # as a run simulates them
+    candidates = np.sort(np.array(filed + list(range(8)), dtype=np.int64))
+    ids, when, engaged, engaging = log_in_due(
+        candidates, officers.next_login_min, officers.engage_min, officers.mode, start, end
+    )
+    gathered = expected_officers.next_login_min[candidates]
     due = (gathered >= start) & (gathered < end)
     expected, expected_when = candidates[due], gathered[due]
     first = np.concatenate([[True], expected[1:] != expected[:-1]])[: expected.size]
-    np.testing.assert_array_equal(ids, expected[first])
-    np.testing.assert_array_equal(when, expected_when[first])
-    assert when.dtype == next_login.dtype
+    expected, expected_when = expected[first], expected_when[first]
+    newly = take_up(expected_officers, expected, expected_when)
+    np.testing.assert_array_equal(ids, expected)
+    np.testing.assert_array_equal(when, expected_when)
+    assert when.dtype == expected_officers.next_login_min.dtype
+    assert engaging == newly.size
+    np.testing.assert_array_equal(engaged, expected_officers.mode[expected] == ENGAGED)
+    np.testing.assert_array_equal(officers.mode, expected_officers.mode)
+    np.testing.assert_array_equal(officers.engage_min, expected_officers.engage_min)

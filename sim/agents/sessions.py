@@ -35,10 +35,18 @@ def session_budgets(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Minutes each officer will sit for, and whether they sit as an engaged learner."""
     engaged = officers.mode[ids] == ENGAGED
-    budget = np.empty(ids.size, dtype=np.int32)
+    return budgets_for(engaged, behaviour, rng), engaged
+
+
+def budgets_for(
+    engaged: np.ndarray, behaviour: BehaviourConfig, rng: np.random.Generator
+) -> np.ndarray:
+    """Minutes each officer will sit for, routine or `engaged`: the routine sittings drawn
+    first, then the engaged ones."""
+    budget = np.empty(engaged.size, dtype=np.int32)
     budget[~engaged] = session_minutes(behaviour.routine_session, int((~engaged).sum()), rng)
     budget[engaged] = session_minutes(behaviour.engaged_session, int(engaged.sum()), rng)
-    return budget, engaged
+    return budget
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from numba import njit
 
 from sim.agents.learning import SessionOutcome
 from sim.agents.learning_kernel import learn_compiled
-from sim.agents.sessions import session_budgets
+from sim.agents.sessions import budgets_for
 from sim.agents.sessions_kernel import next_session_starts_compiled
 from sim.config import Scenario
 from sim.engines.campaign_driver import drive_campaign, drive_webinars
@@ -36,28 +36,38 @@ from sim.engines.event_queue import EventQueue
 from sim.engines.output import EngineOutput
 from sim.engines.run_state import ProgressCallback, StepTimer, build_run
 from sim.scenarios.campaign import CampaignPlan
-from sim.world.calendar import MINUTES_PER_DAY
+from sim.world.calendar import MINUTES_PER_DAY, NEVER
 from sim.world.population import ENGAGED
 
 
 @njit(cache=True, nogil=True)
-def due_in(candidates, next_login, start: int, end: int) -> tuple[np.ndarray, np.ndarray]:
-    """Those of the sorted `candidates` whose next login is in [start, end), with it; an
-    officer filed twice (rescheduled into the tick) once. One pass where masks, gathers
-    and the removal of repeats took six (`tests/test_event_queue.py` checks it against
-    them)."""
+def log_in_due(
+    candidates, next_login, engage_min, mode, start: int, end: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Those of the sorted `candidates` whose next login is in [start, end), with it (an
+    officer filed twice, rescheduled into the tick, once), logged in: those whose campaign
+    take-up time has come engage (`sessions.take_up`). Returns them, their minutes,
+    whether each is engaged and how many took the campaign up. One pass where masks,
+    gathers and the removal of repeats took six, and the take-up and the budgets' look at
+    the mode three more (`tests/test_event_queue.py` checks it against them)."""
     ids = np.empty_like(candidates)
     when = np.empty(candidates.size, next_login.dtype)
-    kept, last = 0, -1
+    engaged = np.empty(candidates.size, np.bool_)
+    kept, last, engaging = 0, -1, 0
     for officer in candidates:
         if officer == last:
             continue
         last = officer
         minute = next_login[officer]
         if start <= minute < end:
+            if engage_min[officer] <= minute:
+                mode[officer] = ENGAGED
+                engage_min[officer] = NEVER
+                engaging += 1
             ids[kept], when[kept] = officer, minute
+            engaged[kept] = mode[officer] == ENGAGED
             kept += 1
-    return ids[:kept], when[:kept]
+    return ids[:kept], when[:kept], engaged[:kept], engaging
 
 
 @dataclass
@@ -67,13 +77,14 @@ class Batch:
     day: int
     ids: np.ndarray
     when: np.ndarray
+    engaged: np.ndarray  # whether each sits as an engaged learner
+    engaging: int  # how many of them took the campaign up as they logged in
     budget: np.ndarray | None = None  # minutes each will sit for
-    engaged: np.ndarray | None = None  # whether each sits as an engaged learner
     outcome: SessionOutcome | None = None
 
 
 TICK_STEPS = (
-    "log_in",  # take-up of the campaign, logins counted
+    "log_in",  # logins and take-up of the campaign counted (applied as they were due)
     "budgets",  # how long each sits
     "admission",  # a full platform turns sessions away
     "learning",  # course by course: enrol, study, complete or drop, credit
@@ -156,37 +167,38 @@ class FastEngine:
                     break
 
     def _due(self, day: int, tick_of_day: int, t0: int) -> Batch | None:
-        """The officers whose session starts in this tick (None when there are none left).
-        Queue entries are candidates: stale ones (rescheduled since) are dropped here."""
-        next_login = self.state.officers.next_login_min
+        """The officers whose session starts in this tick, logged in (None when there are
+        none left). Queue entries are candidates: stale ones (rescheduled since) are
+        dropped here."""
+        officers = self.state.officers
         while True:
             candidates = self.queue.pop(tick_of_day)
             if candidates.size == 0:
                 return None
             # ascending ids: this gather and the steps' gathers and scatters walk memory in order
-            ids, when = due_in(np.sort(candidates), next_login, t0, t0 + self.tick)
+            ids, when, engaged, engaging = log_in_due(
+                np.sort(candidates), officers.next_login_min, officers.engage_min,
+                officers.mode, t0, t0 + self.tick,
+            )  # fmt: skip
             if ids.size:
-                return Batch(day, ids, when)
+                return Batch(day, ids, when, engaged, engaging)
 
     # ---- the tick's steps (each returns whether the batch goes on) ----------------------
     def _log_in(self, batch: Batch) -> bool:
-        self.state.log_in(batch.day, batch.ids, batch.when)
+        self.state.count_logins(batch.day, batch.ids.size, batch.engaging)
         return True
 
     def _budgets(self, batch: Batch) -> bool:
         state = self.state
-        batch.budget, batch.engaged = session_budgets(
-            state.officers,
-            batch.ids,
-            state.scenario.behaviour,
-            self.rng("session.length", batch.day),
+        batch.budget = budgets_for(
+            batch.engaged, state.scenario.behaviour, self.rng("session.length", batch.day)
         )
         return True
 
     def _admission(self, batch: Batch) -> bool:
         if not self.state.platform.constrained:
             return True
-        assert batch.budget is not None and batch.engaged is not None
+        assert batch.budget is not None
         admitted = self._admitted(batch.when, batch.budget)
         if admitted.all():
             return True
@@ -200,7 +212,7 @@ class FastEngine:
 
     def _learning(self, batch: Batch) -> bool:
         state, day = self.state, batch.day
-        assert batch.budget is not None and batch.engaged is not None
+        assert batch.budget is not None
         batch.outcome = learn_compiled(
             state.officers,
             state.catalog,

@@ -170,10 +170,14 @@ class RunState:
     def log_in(self, day: int, ids: np.ndarray, when: np.ndarray) -> None:
         """Officers log in at `when`; those whose campaign take-up time has come engage."""
         newly = take_up(self.officers, ids, when)
-        if newly.size:
-            self.n_engaged += newly.size
-            self.recorder.add("new_engaged", day, newly.size)
-        self.recorder.add("new_logins", day, ids.size)
+        self.count_logins(day, ids.size, newly.size)
+
+    def count_logins(self, day: int, logins: int, engaging: int) -> None:
+        """`logins` sessions start on `day`, `engaging` of them taking the campaign up."""
+        if engaging:
+            self.n_engaged += engaging
+            self.recorder.add("new_engaged", day, engaging)
+        self.recorder.add("new_logins", day, logins)
 
     def credit(self, ids: np.ndarray, courses: np.ndarray, day: int) -> None:
         """What completing courses does beyond the counts: competencies, then policies."""
