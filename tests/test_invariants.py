@@ -122,28 +122,54 @@ def test_the_organisation_table_is_the_bincount_statement_to_the_bit(engine_outp
 @given(
     seed=st.integers(0, 2**16),
     n=st.integers(0, 2_000),
-    n_keys=st.integers(1, 40),
+    n_units=st.integers(1, 40),
     n_days=st.integers(1, 60),
-    dtype=st.sampled_from([np.int16, np.int64]),
 )
-def test_running_counts_are_the_bincount_statement(seed, n, n_keys, n_days, dtype):
-    """The registered and completed series (one compiled pass) against the numpy statement
-    they replaced: days clipped into the run, a bincount per (day, key), a running sum."""
-    from sim.results.tables import running_counts
+def test_milestones_are_the_bincount_statements(seed, n, n_units, n_days):
+    """The registered and completer series (one compiled pass) against the numpy
+    statements they replaced: who registered and who completed, their days clipped into
+    the run (completions before it on its first day), a bincount per (day, key) and a
+    running sum, for the (sector, cadre) groups and for the units."""
+    from sim.config import CADRES, SECTORS
+    from sim.engines.recorder import N_GROUPS, group_index
+    from sim.results.tables import Milestones
+    from sim.world.population import NO_DAY, NOT_REGISTERED
 
     rng = np.random.default_rng(seed)
-    days = rng.integers(-30, n_days + 30, n).astype(dtype)  # some before and after the run
-    keys = rng.integers(0, n_keys, n).astype(np.int16)
-    day = np.clip(days.astype(np.int64), 0, n_days - 1)
-    flat = np.bincount(day * n_keys + keys.astype(np.int64), minlength=n_days * n_keys)
-    expected = np.cumsum(flat.reshape(n_days, n_keys), axis=0)
-    counted = running_counts(days, keys, n_keys, n_days)
-    assert counted.dtype == expected.dtype and counted.shape == expected.shape
-    np.testing.assert_array_equal(counted, expected)
+    onboarded = rng.integers(-30, n_days + 30, n).astype(np.int16)  # some before, after
+    onboarded[rng.random(n) < 0.2] = NOT_REGISTERED
+    prior = np.where(rng.random(n) < 0.3, rng.integers(1, 5, n), 0).astype(np.int16)
+    first = rng.integers(-3, n_days + 3, n).astype(np.int16)
+    first[rng.random(n) < 0.5] = NO_DAY
+    sector = rng.integers(0, len(SECTORS), n).astype(np.int8)
+    cadre = rng.integers(0, len(CADRES), n).astype(np.int8)
+    ministry = rng.integers(0, n_units, n).astype(np.int16)
+
+    def running(days, keys, n_keys):
+        day = np.clip(days.astype(np.int64), 0, n_days - 1)
+        flat = np.bincount(day * n_keys + keys.astype(np.int64), minlength=n_days * n_keys)
+        return np.cumsum(flat.reshape(n_days, n_keys), axis=0)
+
+    registered = np.flatnonzero(onboarded != NOT_REGISTERED)
+    completed = np.flatnonzero((prior > 0) | (first != NO_DAY))
+    completed_day = np.where(prior[completed] > 0, 0, first[completed])
+    groups = group_index(sector, cadre)
+    counted = Milestones.count(onboarded, prior, first, sector, cadre, ministry, n_units, n_days)
+    expected = {
+        "registered_by_group": running(onboarded[registered], groups[registered], N_GROUPS),
+        "completers_by_group": running(completed_day, groups[completed], N_GROUPS),
+        "registered_by_unit": running(onboarded[registered], ministry[registered], n_units),
+        "completers_by_unit": running(completed_day, ministry[completed], n_units),
+    }
+    for name, table in expected.items():
+        assert getattr(counted, name).dtype == table.dtype, name
+        np.testing.assert_array_equal(getattr(counted, name), table, err_msg=name)
 
 
-def test_running_counts_refuse_a_key_outside_the_table():
-    from sim.results.tables import running_counts
+def test_milestones_refuse_a_unit_outside_the_table():
+    from sim.results.tables import Milestones
 
+    days, none = np.array([0, 1], np.int16), np.zeros(2, np.int16)
+    codes = np.zeros(2, np.int8)
     with pytest.raises(ValueError, match="outside"):
-        running_counts(np.array([0, 1]), np.array([0, 3]), 3, 2)
+        Milestones.count(days, none, none, codes, codes, np.array([0, 3], np.int16), 3, 2)

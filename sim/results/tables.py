@@ -25,7 +25,7 @@ from sim.config import (
     Scenario,
 )
 from sim.engines.output import EngineOutput
-from sim.engines.recorder import N_GROUPS, group_index
+from sim.engines.recorder import N_GROUPS
 from sim.platform.tables import PlatformTables, platform_tables
 from sim.results.competency_tables import breakdown, competency_kpis, gaps
 from sim.results.kpis import scaled
@@ -83,61 +83,77 @@ def _daily(output: EngineOutput, scale: int) -> pd.DataFrame:
     return frame
 
 
-def running_counts(days: np.ndarray, keys: np.ndarray, n_keys: int, n_days: int) -> np.ndarray:
-    """How many of the officers have reached their day by the end of each day, per key:
-    shape (n_days, n_keys). Days before the run count from its first day (and days after
-    it on its last)."""
-    counts = np.zeros(n_days * n_keys, dtype=np.int64)
-    _count_by_day_and_key(days, keys, n_keys, n_days, counts)
-    return np.cumsum(counts.reshape(n_days, n_keys), axis=0)
-
-
-@njit(cache=True, nogil=True)
-def _count_by_day_and_key(days, keys, n_keys: int, n_days: int, counts) -> None:
-    """Officers per (day clipped to the run, key), in one pass (numpy took five: a clip,
-    two casts, the flat index, a bincount)."""
-    for i in range(days.size):
-        key = keys[i]
-        if key < 0 or key >= n_keys:
-            raise ValueError("a key outside [0, n_keys)")
-        day = min(max(np.int64(days[i]), 0), n_days - 1)
-        counts[day * n_keys + key] += 1
-
-
 @dataclass(frozen=True)
 class Milestones:
-    """Who has registered and who has completed a course, and from which day: worked out
-    once per run for the groups and the units tables. Those registered stay registered
-    after they leave; completions before the run count from its first day."""
+    """Registered users, and officers with a completion, by the end of each day: per
+    (sector, cadre) group and per ministry or state, each of shape (n_days, keys). Those
+    registered stay registered after they leave; registrations and completions before the
+    run count from its first day. Worked out once per run for the groups and the units
+    tables, in one pass over the officers (numpy took about twenty: masks, gathers, the
+    groups, then a bincount and a running sum per table)."""
 
-    registered: np.ndarray
-    registered_day: np.ndarray
-    completed: np.ndarray
-    completed_day: np.ndarray
+    registered_by_group: np.ndarray
+    completers_by_group: np.ndarray
+    registered_by_unit: np.ndarray
+    completers_by_unit: np.ndarray
 
     @classmethod
     def of(cls, output: EngineOutput) -> Milestones:
         officers = output.population.officers
-        registered = np.flatnonzero(officers.onboarded_day != NOT_REGISTERED)
-        before = officers.prior_completions > 0
-        completed = np.flatnonzero(before | (officers.first_completion_day != NO_DAY))
-        completed_day = np.where(before[completed], 0, officers.first_completion_day[completed])
-        return cls(registered, officers.onboarded_day[registered], completed, completed_day)
+        return cls.count(
+            officers.onboarded_day, officers.prior_completions, officers.first_completion_day,
+            officers.sector, officers.cadre, officers.ministry_id,
+            output.population.organisations.n_ministries, output.calendar.n_days,
+        )  # fmt: skip
 
-    def running(self, key: np.ndarray, n_keys: int, n_days: int) -> tuple[np.ndarray, np.ndarray]:
-        """Registered and with a completion, by the end of each day, per value of the
-        officers' `key`: two arrays of shape (n_days, n_keys)."""
-        return (
-            running_counts(self.registered_day, key[self.registered], n_keys, n_days),
-            running_counts(self.completed_day, key[self.completed], n_keys, n_days),
-        )
+    @classmethod
+    def count(
+        cls, onboarded_day, prior_completions, first_completion_day, sector, cadre, ministry,
+        n_units: int, n_days: int,
+    ) -> Milestones:  # fmt: skip
+        """From each officer's day of registration (NOT_REGISTERED: none), completions
+        before the run and day of first completion in it (NO_DAY: none)."""
+        by_group = np.zeros((2, n_days, N_GROUPS), np.int64)
+        by_unit = np.zeros((2, n_days, n_units), np.int64)
+        _count_milestones(
+            onboarded_day, prior_completions, first_completion_day, sector, cadre, ministry,
+            len(CADRES), by_group, by_unit,
+        )  # fmt: skip
+        by_group, by_unit = np.cumsum(by_group, axis=1), np.cumsum(by_unit, axis=1)
+        return cls(by_group[0], by_group[1], by_unit[0], by_unit[1])
+
+
+@njit(cache=True, nogil=True)
+def _count_milestones(
+    onboarded_day, prior_completions, first_completion_day, sector, cadre, ministry,
+    n_cadres: int, by_group, by_unit,
+):  # fmt: skip
+    """Officers per (registered or completer, day clipped to the run, key), for the
+    (sector, cadre) groups and the units."""
+    n_days = by_group.shape[1]
+    for i in range(onboarded_day.size):
+        registered = onboarded_day[i] != NOT_REGISTERED
+        before = prior_completions[i] > 0
+        completed = before or first_completion_day[i] != NO_DAY
+        if not (registered or completed):
+            continue
+        group = sector[i] * n_cadres + cadre[i]
+        unit = ministry[i]
+        if not (0 <= group < by_group.shape[2] and 0 <= unit < by_unit.shape[2]):
+            raise ValueError("an officer's group or unit outside the tables")
+        if registered:
+            day = min(max(np.int64(onboarded_day[i]), 0), n_days - 1)
+            by_group[0, day, group] += 1
+            by_unit[0, day, unit] += 1
+        if completed:
+            day = 0 if before else min(max(np.int64(first_completion_day[i]), 0), n_days - 1)
+            by_group[1, day, group] += 1
+            by_unit[1, day, unit] += 1
 
 
 def registered_by_group(output: EngineOutput) -> np.ndarray:
     """Registered users (agents) at the end of each day by (sector, cadre) group."""
-    officers = output.population.officers
-    groups = group_index(officers.sector, officers.cadre)
-    return Milestones.of(output).running(groups, N_GROUPS, output.calendar.n_days)[0]
+    return Milestones.of(output).registered_by_group
 
 
 def _groups(output: EngineOutput, milestones: Milestones, scale: int) -> pd.DataFrame:
@@ -145,9 +161,7 @@ def _groups(output: EngineOutput, milestones: Milestones, scale: int) -> pd.Data
     and completions, for growth series and the sector and frontline shares of a
     campaign."""
     n_days = output.calendar.n_days
-    officers = output.population.officers
-    groups = group_index(officers.sector, officers.cadre)
-    registered, completers = milestones.running(groups, N_GROUPS, n_days)
+    registered, completers = milestones.registered_by_group, milestones.completers_by_group
     sectors = np.repeat(np.array(SECTORS), len(CADRES))
     cadres = np.tile(np.array(CADRES), len(SECTORS))
     return pd.DataFrame(
@@ -169,8 +183,7 @@ def _units(output: EngineOutput, milestones: Milestones, scale: int) -> pd.DataF
     n_days = output.calendar.n_days
     organisations = output.population.organisations
     n_units = organisations.n_ministries
-    ministry = output.population.officers.ministry_id
-    registered, completers = milestones.running(ministry, n_units, n_days)
+    registered, completers = milestones.registered_by_unit, milestones.completers_by_unit
     units = np.empty(n_units, dtype=object)
     for name, unit_id in organisations.ministry_ids().items():
         units[unit_id] = name
