@@ -118,3 +118,32 @@ def test_compiled_sampling_is_the_numpy_rule_to_the_bit(seed, days, n):
     np.testing.assert_array_equal(
         clock.next_event(after, rate, draws), next_event_as_numpy(clock, after, rate, draws)
     )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 2**16),
+    now=st.sampled_from([0, 777, 20 * MINUTES_PER_DAY - 1, 90 * MINUTES_PER_DAY + 5]),
+    rate_dtype=st.sampled_from([np.float32, np.float64]),
+)
+def test_a_shared_start_is_the_statements_it_replaced(seed, now, rate_dtype):
+    """`next_events_from` (one compiled pass) against the numpy statements: a draw over
+    its rate inside the intensity left acts at its `next_event`, others (a rate of 0,
+    an infinite draw, the horizon passed) never."""
+    clock = routine_clock(
+        SimCalendar(CalendarConfig(start=dt.date(2024, 1, 1), end=dt.date(2024, 3, 31)))
+    )
+    rng = np.random.default_rng(seed)
+    rate = rng.lognormal(np.log(0.01), 1.5, 400).astype(rate_dtype)
+    rate[:3] = [0.0, 1e-30, 1e30]
+    draws = rng.standard_exponential(400)
+    draws[3] = np.inf
+    left = clock.integral(now, clock.horizon)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        acts = draws / rate < left
+    expected = np.full(rate.size, NEVER, dtype=np.int32)
+    who = np.flatnonzero(acts)
+    expected[who] = clock.next_event(np.full(who.size, now, np.int64), rate[who], draws[who])
+    times = clock.next_events_from(now, rate, draws)
+    assert times.dtype == expected.dtype
+    np.testing.assert_array_equal(times, expected)

@@ -10,8 +10,10 @@ from hypothesis import strategies as st
 from sim.agents.campaign_response import (
     add_campaign_hours,
     count_session_hours_compiled,
+    engagement_rates,
     leave_after_target,
 )
+from sim.config import SERVICE_GROUPS, EngagementConfig
 from sim.world.population import ENGAGED, ROUTINE, Officers
 
 
@@ -58,3 +60,36 @@ def test_compiled_campaign_hours_are_the_numpy_rules_to_the_bit(target, continue
     np.testing.assert_array_equal(compiled_side.campaign_hours, numpy_side.campaign_hours)
     np.testing.assert_array_equal(compiled_side.mode, numpy_side.mode)
     assert kernel_draws.random() == draws.random()  # the same numbers were taken
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 2**16),
+    elasticity=st.sampled_from([0.0, 0.5, 0.7, 1.0, 2.5]),
+    median=st.sampled_from([0.3, 0.05, 1 / 3]),
+    scale=st.sampled_from([1.0, 0.37, 1e-3]),
+)
+def test_engagement_rates_are_the_numpy_statements_to_the_bit(seed, elasticity, median, scale):
+    """The take-up rates (attributes gathered, products taken in compiled passes) against
+    the numpy statements they replaced: a float32 rate over the Python float median,
+    widened, to the power of the elasticity, times the group's multiplier, then the
+    plan's scale times that."""
+    rng = np.random.default_rng(seed)
+    officers = Officers(300)
+    officers.routine_logins_per_day[:] = rng.lognormal(np.log(0.3), 1.0, 300)
+    officers.routine_logins_per_day[:2] = [0.0, 50.0]
+    officers.service_group[:] = rng.integers(0, len(SERVICE_GROUPS), 300)
+    officers.pack()  # as a run reads them
+    config = EngagementConfig(
+        propensity_elasticity=elasticity,
+        group_multiplier={g: 0.6 + 0.3 * k for k, g in enumerate(SERVICE_GROUPS)},
+    )
+    ids = np.sort(rng.choice(300, 120, replace=False))
+    ids[:2] = [0, 1]
+    relative = officers.routine_logins_per_day[ids] / median
+    group = np.array([config.group_multiplier[g] for g in SERVICE_GROUPS])
+    weights = relative.astype(float) ** elasticity * group[officers.service_group[ids]]
+    expected = scale * weights
+    rates = engagement_rates(officers, ids, config, median, scale)
+    assert rates.dtype == expected.dtype
+    np.testing.assert_array_equal(rates, expected)

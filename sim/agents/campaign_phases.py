@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.agents.activity import IntensityClock
-from sim.agents.campaign_response import engagement_weights
+from sim.agents.campaign_response import engagement_rates
 from sim.agents.presence import on_platform
 from sim.agents.sessions import OnboardingDrive, routine_rates
 from sim.config import SERVICE_GROUPS
@@ -165,8 +165,9 @@ class ActiveCampaign:
         """When each of `ids` takes the campaign up (NEVER, for most of them), from
         `draws` (a standard exponential each); each wave from its own clock, which opens
         (with its launch surge) on the wave's first day."""
-        weights = engagement_weights(officers, ids, self.config.engagement, self.median_rate)
-        rates = self.plan.engagement_scale() * weights
+        rates = engagement_rates(
+            officers, ids, self.config.engagement, self.median_rate, self.plan.engagement_scale()
+        )
         if self.plan.waves == 1:
             clock = self.plan.engagement_clock(extended)
             times = clock.next_events_from(now, rates, draws)

@@ -17,14 +17,41 @@ from sim.world.population import ENGAGED, ROUTINE, Officers
 FIRST_TIME_MEAN_DAYS = 2.0  # ASSUMPTION: first-time learners register soon after the launch
 
 
-def engagement_weights(
-    officers: Officers, ids: np.ndarray, config: EngagementConfig, median_rate: float
+def engagement_rates(
+    officers: Officers,
+    ids: np.ndarray,
+    config: EngagementConfig,
+    median_rate: float,
+    scale: float,
 ) -> np.ndarray:
-    relative = officers.routine_logins_per_day[ids] / median_rate
+    """Each officer's rate of taking a campaign up: the plan's `scale` times their weight,
+    which is their routine rate relative to the median, to the power of the propensity
+    elasticity, times their service group's multiplier. The officers' attributes are
+    gathered and the products taken in compiled passes, the power stays numpy's
+    (`tests/test_campaign_response.py` checks the whole against numpy to the bit)."""
+    relative = _relative_rates(ids, officers.routine_logins_per_day, np.float32(median_rate))
+    rates = relative**config.propensity_elasticity
     group = np.array([config.group_multiplier.get(g, 1.0) for g in SERVICE_GROUPS])
-    return (
-        relative.astype(float) ** config.propensity_elasticity * group[officers.service_group[ids]]
-    )
+    _weigh(rates, ids, officers.service_group, group, float(scale))
+    return rates
+
+
+@njit(cache=True, nogil=True)
+def _relative_rates(ids, routine_rate, median) -> np.ndarray:
+    """float64: each officer's routine rate over the median, divided in float32 (as numpy
+    divides a float32 array by a Python float)."""
+    relative = np.empty(ids.size)
+    for i in range(ids.size):
+        relative[i] = routine_rate[ids[i]] / median
+    return relative
+
+
+@njit(cache=True, nogil=True)
+def _weigh(powered, ids, service_group, group, scale: float) -> None:
+    """In place: `scale` times (each officer's `powered` times their group's multiplier),
+    the two products in numpy's order."""
+    for i in range(ids.size):
+        powered[i] = scale * (powered[i] * group[service_group[ids[i]]])
 
 
 def leave_after_target(
