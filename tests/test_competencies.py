@@ -27,6 +27,7 @@ from sim.config import (
 from sim.config.competencies import RoleFamilyConfig, builtin_dictionary, builtin_role_families
 from sim.engines.run_state import build_run
 from sim.results.competency_tables import breakdown, competency_kpis, gaps
+from sim.scenarios.karma import KARMA_REWARDED_PER_MONTH
 from sim.simulate import simulate
 from sim.world.competency_dictionary import BEHAVIOURAL, DOMAIN, FUNCTIONAL, build_dictionary
 from sim.world.course_tags import COMMON, MINISTRY, ROLE_BASED, SELF_SELECTED
@@ -476,6 +477,55 @@ def test_compiled_credit_is_the_numpy_rule_to_the_bit():
         np.testing.assert_array_equal(model.levels, oracle.levels)
         np.testing.assert_array_equal(model.learned, oracle.learned)
     assert (model.levels != before).sum() > 100  # the completions did raise levels
+
+
+class _Streams:
+    """The scheduler a run's state asks for its random streams (`RunState.rng`)."""
+
+    def __init__(self, streams: RandomStreams) -> None:
+        self.streams = streams
+
+    def rng(self, decision: str, day: int) -> np.random.Generator:
+        return self.streams.stream(decision, day)
+
+
+def test_a_sessions_credit_at_once_is_its_steps_credited_in_turn():
+    """`RunState.credit_session` (the competency model once for the whole session, then
+    the policies step by step) against `RunState.credit` per course step, with karma
+    points listening to completions and officers completing in several steps."""
+    state = build_run(sampled("saptah_2024_heavy_nudging", agents=4000))
+    model, catalog = state.competencies, state.catalog
+    rng = np.random.default_rng(5)
+    by_competency = {int(c): i for i, c in enumerate(catalog.competency)}
+    steps = []
+    for _ in range(6):  # overlapping draws: many officers complete in several steps
+        ids = np.sort(rng.choice(160, 120, replace=False))
+        own = model.roles.required[model.profile[ids], 0]
+        matching = np.array([by_competency.get(int(c), -1) for c in own])
+        courses = rng.integers(0, catalog.n, ids.size)
+        courses = np.where((rng.random(ids.size) < 0.6) & (matching >= 0), matching, courses)
+        steps.append((ids, courses))
+    in_turn, at_once = copy.deepcopy(state), copy.deepcopy(state)
+    for side in (in_turn, at_once):
+        side.scheduler = _Streams(side.streams)
+    for ids, courses in steps:
+        in_turn.credit(ids, courses, day=3)
+    at_once.credit_session(steps, day=3)
+    for name in ("levels", "learned"):
+        np.testing.assert_array_equal(
+            getattr(at_once.competencies, name), getattr(in_turn.competencies, name), name
+        )
+    for name in ("karma_month", "karma_total", "karma_rewarded"):
+        np.testing.assert_array_equal(
+            getattr(at_once.officers, name), getattr(in_turn.officers, name), name
+        )
+    assert (
+        at_once.rng("competency.assessment", 3).random()
+        == in_turn.rng("competency.assessment", 3).random()
+    )
+    assert (at_once.competencies.levels != model.levels).sum() > 20  # the credit did raise
+    # some reached the monthly cap of rewarded completions within the session
+    assert (at_once.officers.karma_rewarded == KARMA_REWARDED_PER_MONTH).any()
 
 
 def test_compiled_starting_levels_are_the_numpy_rule_to_the_bit():

@@ -211,8 +211,18 @@ class FastEngine:
         return batch.ids.size > 0
 
     def _learning(self, batch: Batch) -> bool:
+        """The batch's sessions. With a Python recommender each course step is credited
+        as it ends (the recommender may read the credit); otherwise the completions are
+        credited together once the sessions are over (`RunState.credit_session`)."""
         state, day = self.state, batch.day
         assert batch.budget is not None
+        recommend = state.recommend if state.compiled_recommend is None else None
+        steps: list[tuple[np.ndarray, np.ndarray]] = []
+        credit = (
+            (lambda ids, courses: steps.append((ids, courses)))
+            if recommend is None
+            else (lambda ids, courses: state.credit(ids, courses, day))
+        )
         batch.outcome = learn_compiled(
             state.officers,
             state.catalog,
@@ -222,10 +232,11 @@ class FastEngine:
             state.mix_table,
             state.scenario.behaviour,
             self.rng("session.courses", day),
-            state.recommend if state.compiled_recommend is None else None,  # or the kernel's
-            lambda ids, courses: state.credit(ids, courses, day),
+            recommend,  # or the kernel's own
+            credit,
             state.compiled_recommend,
         )
+        state.credit_session(steps, day)
         return True
 
     def _recording(self, batch: Batch) -> bool:

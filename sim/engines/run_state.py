@@ -186,6 +186,22 @@ class RunState:
         assert self.policies is not None
         self.policies.on_completion(ids, courses, day)
 
+    def credit_session(self, steps: list[tuple[np.ndarray, np.ndarray]], day: int) -> None:
+        """A session's completions, step by step, credited as `credit` would credit each
+        step in turn: the competency model once for all of them (it draws one uniform per
+        completion that fills a slot, in order, and no completion's credit reads what
+        another's writes), then the policies step by step (a policy may read what it
+        wrote for the step before). One competency call per batch instead of one per
+        course step (`tests/test_competencies.py` checks that both agree to the bit)."""
+        if not steps:
+            return
+        ids = steps[0][0] if len(steps) == 1 else np.concatenate([s[0] for s in steps])
+        courses = steps[0][1] if len(steps) == 1 else np.concatenate([s[1] for s in steps])
+        self.competencies.credit(ids, courses, self.catalog, self.rng("competency.assessment", day))
+        assert self.policies is not None
+        for step_ids, step_courses in steps:
+            self.policies.on_completion(step_ids, step_courses, day)
+
     def record_completions(self, day: int, ids: np.ndarray, counts: np.ndarray) -> None:
         """Completions counted on `day`: the day's total and who made them (by sector and
         cadre, by ministry or state, and each officer's first), recorded together so that
