@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from sim.agents.activity import IntensityClock
 from sim.agents.campaign_response import engagement_rates
-from sim.agents.presence import on_platform
 from sim.agents.sessions import OnboardingDrive, routine_rates
 from sim.config import SERVICE_GROUPS
 from sim.scenarios.campaign import CampaignPlan
@@ -131,14 +131,10 @@ class ActiveCampaign:
         """Campaign hours start from zero; targeted officers draw when they take it up."""
         officers.campaign_hours[:] = 0.0
         draws = streams.fresh(f"campaign.{self.plan.index}.engagement")
-        present = on_platform(officers, self.targeted)
-        return self._draw_engagement(
-            officers,
-            False,
-            draws.standard_exponential(officers.n)[present],
-            self.plan.start_min,
-            present,
+        present, drawn = _present_with_draws(
+            self.targeted, officers.present, draws.standard_exponential(officers.n)
         )
+        return self._draw_engagement(officers, False, drawn, self.plan.start_min, present)
 
     def join(
         self, officers: Officers, streams: RandomStreams, ids: np.ndarray, day: int
@@ -179,11 +175,7 @@ class ActiveCampaign:
                 if rows.size:
                     clock = self.plan.engagement_clock(extended, wave)
                     times[rows] = clock.next_events_from(now, rates[rows], draws[rows])
-        ids, times = ids[times < NEVER], times[times < NEVER]
-        officers.engage_min[ids] = times
-        sooner = times < officers.next_login_min[ids]
-        officers.next_login_min[ids[sooner]] = times[sooner]
-        return ids[sooner], times[sooner]
+        return _file_take_ups(ids, times, officers.engage_min, officers.next_login_min)
 
     def announce_extension(
         self, officers: Officers, streams: RandomStreams, routine_clock: IntensityClock
@@ -207,23 +199,21 @@ class ActiveCampaign:
         )
         officers.next_login_min[engaged] = logins
 
-        targeted = self.targeted
-        pending = targeted[officers.engage_min[targeted] < NEVER]
-        was_take_up = pending[officers.next_login_min[pending] == officers.engage_min[pending]]
+        # pending take-ups are cancelled; those that were an officer's next event are
+        # replaced by a fresh routine login
+        was_take_up = _cancel_take_ups(self.targeted, officers.engage_min, officers.next_login_min)
         routine = routine_clock.next_event(
             np.full(was_take_up.size, now, np.int64),
             routine_rates(officers, was_take_up, self.drive),
             draws[was_take_up],
         )
         officers.next_login_min[was_take_up] = routine
-        officers.engage_min[pending] = NEVER
 
         # Officers who already met the target and stepped back do not take it up again.
-        waiting = targeted[
-            officers.present[targeted]
-            & (officers.mode[targeted] == ROUTINE)
-            & (officers.campaign_hours[targeted] < self.config.target_hours)
-        ]
+        waiting = _waiting(
+            self.targeted, officers.present, officers.mode, officers.campaign_hours,
+            np.float32(self.config.target_hours),
+        )  # fmt: skip
         draws = streams.fresh(f"campaign.{plan.index}.extension.engagement")
         taking_up = self._draw_engagement(
             officers, True, draws.standard_exponential(officers.n)[waiting], now, waiting
@@ -255,20 +245,118 @@ class ActiveCampaign:
 
     def outcome(self, officers: Officers, n_orgs: int) -> CampaignOutcome:
         """The campaign's snapshot once its last window has closed."""
-        target = self.config.target_hours
-        participated = officers.campaign_hours > 0
-        meeting = participated & (officers.campaign_hours >= target)
-        groups = len(SERVICE_GROUPS)
-        completed_in_window = officers.completions > self.completions_at_start
+        by_group = np.zeros((2, len(SERVICE_GROUPS)), np.int64)  # participants, meeting
+        by_org = np.zeros((2, n_orgs), np.int64)
+        in_scope = np.ones(1, np.bool_) if self.scope is None else self.scope
+        completers = _count_outcome(
+            officers.campaign_hours, np.float32(self.config.target_hours), officers.service_group,
+            officers.org_id, officers.completions, self.completions_at_start, in_scope,
+            by_group, by_org,
+        )  # fmt: skip
         return CampaignOutcome(
             name=self.plan.name,
             start_day=self.plan.start_day,
             end_day=self.plan.end_day,
-            participants=int(participated.sum()),
-            participants_meeting_target=int(meeting.sum()),
-            group_participants=np.bincount(officers.service_group[participated], minlength=groups),
-            group_meeting_target=np.bincount(officers.service_group[meeting], minlength=groups),
-            completers=int(self.in_scope(np.flatnonzero(completed_in_window)).size),
-            org_participants=np.bincount(officers.org_id[participated], minlength=n_orgs),
-            org_meeting_target=np.bincount(officers.org_id[meeting], minlength=n_orgs),
+            participants=int(by_group[0].sum()),
+            participants_meeting_target=int(by_group[1].sum()),
+            group_participants=by_group[0],
+            group_meeting_target=by_group[1],
+            completers=completers,
+            org_participants=by_org[0],
+            org_meeting_target=by_org[1],
         )
+
+
+# ---- compiled passes over the targeted officers, or all (`tests/test_campaign_phases.py`
+# checks each against the numpy statements it replaced) ---------------------------------
+
+
+@njit(cache=True, nogil=True)
+def _present_with_draws(ids, present, draws) -> tuple[np.ndarray, np.ndarray]:
+    """Those of `ids` on the platform, with their draws (`draws` per officer id)."""
+    kept = np.empty_like(ids)
+    drawn = np.empty(ids.size, draws.dtype)
+    count = 0
+    for officer in ids:
+        if present[officer]:
+            kept[count], drawn[count] = officer, draws[officer]
+            count += 1
+    return kept[:count], drawn[:count]
+
+
+@njit(cache=True, nogil=True)
+def _file_take_ups(ids, times, engage_min, next_login_min) -> tuple[np.ndarray, np.ndarray]:
+    """Officers taking the campaign up (a time before NEVER) at `times`: that is their
+    take-up minute, and their next event if sooner than their next login. Returns those
+    whose next event moved, with it."""
+    moved = np.empty_like(ids)
+    moved_times = np.empty_like(times)
+    count = 0
+    for i in range(ids.size):
+        time = times[i]
+        if time >= NEVER:
+            continue
+        officer = ids[i]
+        engage_min[officer] = time
+        if time < next_login_min[officer]:
+            next_login_min[officer] = time
+            moved[count], moved_times[count] = officer, time
+            count += 1
+    return moved[:count], moved_times[:count]
+
+
+@njit(cache=True, nogil=True)
+def _cancel_take_ups(targeted, engage_min, next_login_min) -> np.ndarray:
+    """Cancels the targeted officers' pending take-ups; returns those whose next event
+    it was."""
+    was_next = np.empty_like(targeted)
+    count = 0
+    for officer in targeted:
+        pending = engage_min[officer]
+        if pending < NEVER:
+            if next_login_min[officer] == pending:
+                was_next[count] = officer
+                count += 1
+            engage_min[officer] = NEVER
+    return was_next[:count]
+
+
+@njit(cache=True, nogil=True)
+def _waiting(targeted, present, mode, campaign_hours, target) -> np.ndarray:
+    """The targeted officers on the platform, in routine and short of the float32
+    `target`."""
+    waiting = np.empty_like(targeted)
+    count = 0
+    for officer in targeted:
+        if present[officer] and mode[officer] == ROUTINE and campaign_hours[officer] < target:
+            waiting[count] = officer
+            count += 1
+    return waiting[:count]
+
+
+@njit(cache=True, nogil=True)
+def _count_outcome(
+    campaign_hours, target, service_group, org_id, completions, completions_at_start,
+    in_scope, by_group, by_org,
+) -> int:  # fmt: skip
+    """Participants (any campaign hours) and those meeting the float32 `target`, by
+    service group and organisation; returns the officers in scope (`in_scope`, one True
+    for all) who completed a course since the start."""
+    everyone = in_scope.size == 1
+    completers = 0
+    for officer in range(campaign_hours.size):
+        if not (
+            0 <= service_group[officer] < by_group.shape[1]
+            and 0 <= org_id[officer] < by_org.shape[1]
+        ):
+            raise ValueError("an officer's service group or organisation outside the tables")
+        hours = campaign_hours[officer]
+        if hours > 0:
+            by_group[0, service_group[officer]] += 1
+            by_org[0, org_id[officer]] += 1
+            if hours >= target:
+                by_group[1, service_group[officer]] += 1
+                by_org[1, org_id[officer]] += 1
+        if completions[officer] > completions_at_start[officer]:
+            completers += everyone or in_scope[officer]
+    return completers
