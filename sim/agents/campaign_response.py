@@ -29,29 +29,35 @@ def engagement_rates(
     elasticity, times their service group's multiplier. The officers' attributes are
     gathered and the products taken in compiled passes, the power stays numpy's
     (`tests/test_campaign_response.py` checks the whole against numpy to the bit)."""
-    relative = _relative_rates(ids, officers.routine_logins_per_day, np.float32(median_rate))
+    relative, groups = _relative_rates(
+        ids, officers.routine_logins_per_day, officers.service_group, np.float32(median_rate)
+    )
     rates = relative**config.propensity_elasticity
-    group = np.array([config.group_multiplier.get(g, 1.0) for g in SERVICE_GROUPS])
-    _weigh(rates, ids, officers.service_group, group, float(scale))
+    multiplier = np.array([config.group_multiplier.get(g, 1.0) for g in SERVICE_GROUPS])
+    _weigh(rates, groups, multiplier, float(scale))
     return rates
 
 
 @njit(cache=True, nogil=True)
-def _relative_rates(ids, routine_rate, median) -> np.ndarray:
+def _relative_rates(ids, routine_rate, service_group, median) -> tuple[np.ndarray, np.ndarray]:
     """float64: each officer's routine rate over the median, divided in float32 (as numpy
-    divides a float32 array by a Python float)."""
+    divides a float32 array by a Python float); and each officer's service group (both
+    read in one visit to the officer's record)."""
     relative = np.empty(ids.size)
+    groups = np.empty(ids.size, service_group.dtype)
     for i in range(ids.size):
-        relative[i] = routine_rate[ids[i]] / median
-    return relative
+        officer = ids[i]
+        relative[i] = routine_rate[officer] / median
+        groups[i] = service_group[officer]
+    return relative, groups
 
 
 @njit(cache=True, nogil=True)
-def _weigh(powered, ids, service_group, group, scale: float) -> None:
+def _weigh(powered, groups, multiplier, scale: float) -> None:
     """In place: `scale` times (each officer's `powered` times their group's multiplier),
     the two products in numpy's order."""
-    for i in range(ids.size):
-        powered[i] = scale * (powered[i] * group[service_group[ids[i]]])
+    for i in range(powered.size):
+        powered[i] = scale * (powered[i] * multiplier[groups[i]])
 
 
 def leave_after_target(
