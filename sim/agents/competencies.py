@@ -72,9 +72,7 @@ class CompetencySnapshot:
 class CompetencyModel:
     roles: RoleTable
     dictionary: CompetencyDictionary
-    profile: np.ndarray  # int32 [officers]: requirement profile of the officer's post
     levels: np.ndarray  # uint8 [officers, slots]: level held in each required competency
-    learned: np.ndarray  # uint8 [officers]: bit k < 3 a course of type k; bit 3 the topic
     met_at_start: np.ndarray  # int8 [officers]: requirements met at the start (or transfer)
     officers: Officers
     n_orgs: int
@@ -82,6 +80,18 @@ class CompetencyModel:
     experience_level: int
     focus_topic: int  # the dictionary's topic whose reach is reported
     at_start: CompetencySnapshot | None = None
+
+    @property
+    def profile(self) -> np.ndarray:
+        """int32 [officers]: the requirement profile of each officer's post (kept with the
+        officers' per-session state, which crediting a completion reads anyway)."""
+        return self.officers.competency_profile
+
+    @property
+    def learned(self) -> np.ndarray:
+        """uint8 [officers]: bit k < 3, a course of type k completed; bit 3, one of the
+        focus topic (kept with the officers' per-session state)."""
+        return self.officers.learned
 
     @classmethod
     def build(
@@ -99,6 +109,7 @@ class CompetencyModel:
             officers.sector, officers.service_group, officers.cadre, officers.role_id,
             officers.ministry_id.astype(np.int32),
         )  # fmt: skip
+        officers.competency_profile[:] = profile
         prior = PriorLearning.build(catalog, dictionary, routine_mix, config.pass_probability)
         before = officers.prior_completions.astype(np.int64)
         with_history = np.flatnonzero(before > 0)
@@ -108,7 +119,8 @@ class CompetencyModel:
         rng = streams.fresh("competencies.history")
         # column-major: each slot's levels are contiguous, for the scans of `snapshot`
         levels = np.full((officers.n, roles.slots), config.experience_level, np.uint8, "F")
-        learned = np.zeros(officers.n, dtype=np.uint8)
+        learned = officers.learned
+        learned[:] = 0
         for slot in range(roles.slots):  # one uniform per officer with history and slot
             uniforms = rng.random(with_history.size, dtype=np.float32)
             starting_levels(
@@ -124,9 +136,7 @@ class CompetencyModel:
         model = cls(
             roles=roles,
             dictionary=dictionary,
-            profile=profile,
             levels=levels,
-            learned=learned,
             met_at_start=np.zeros(officers.n, dtype=np.int8),
             officers=officers,
             n_orgs=n_orgs,

@@ -87,6 +87,10 @@ OFFICER_ATTRIBUTES: dict[str, Attribute] = {
     "prior_completions": Attribute(np.int16, 0, "completions before the simulated period"),
     "first_completion_day": _hot(np.int16, NO_DAY, "day of the first completion in the run"),
     "in_progress_at_start": Attribute(np.bool_, False, "had a course in progress at start"),
+    # competencies (`CompetencyModel` reads and writes them here, in the record that
+    # crediting a completion visits anyway)
+    "competency_profile": _hot(np.int32, 0, "requirement profile of the post (role table row)"),
+    "learned": _hot(np.uint8, 0, "bit k < 3: a course of type k completed; bit 3: the topic"),
     # workforce and policies
     "present": _hot(np.bool_, False, "on the platform now: onboarded, not retired"),
     "left_day": Attribute(np.int16, NO_DAY, "day the officer left (retired), or NO_DAY"),
@@ -179,6 +183,8 @@ class Officers:
     last_alert_day: np.ndarray
     recruit: np.ndarray
     present: np.ndarray
+    competency_profile: np.ndarray
+    learned: np.ndarray
 
     @property
     def nbytes(self) -> int:
