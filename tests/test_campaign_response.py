@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from sim.agents.campaign_response import (
     add_campaign_hours,
     count_session_hours_compiled,
+    engaged_officers,
     engagement_rates,
     leave_after_target,
 )
@@ -93,3 +94,13 @@ def test_engagement_rates_are_the_numpy_statements_to_the_bit(seed, elasticity, 
     rates = engagement_rates(officers, ids, config, median, scale)
     assert rates.dtype == expected.dtype
     np.testing.assert_array_equal(rates, expected)
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**16), share=st.sampled_from([0.0, 0.3, 1.0]))
+def test_engaged_officers_are_the_mask_statement(seed, share):
+    officers = Officers(500)
+    officers.mode[:] = np.where(np.random.default_rng(seed).random(500) < share, ENGAGED, ROUTINE)
+    engaged = engaged_officers(officers)
+    np.testing.assert_array_equal(engaged, np.flatnonzero(officers.mode == ENGAGED))
+    assert engaged.dtype == np.int64

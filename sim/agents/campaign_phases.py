@@ -14,12 +14,12 @@ import numpy as np
 from numba import njit
 
 from sim.agents.activity import IntensityClock
-from sim.agents.campaign_response import engagement_rates
+from sim.agents.campaign_response import engaged_officers, engagement_rates
 from sim.agents.sessions import OnboardingDrive, routine_rates
 from sim.config import SERVICE_GROUPS
 from sim.scenarios.campaign import CampaignPlan
 from sim.world.calendar import MINUTES_PER_DAY, NEVER
-from sim.world.population import ENGAGED, NOT_REGISTERED, ROUTINE, Officers
+from sim.world.population import NOT_REGISTERED, ROUTINE, Officers
 from sim.world.random_streams import RandomStreams
 
 Moved = tuple[np.ndarray, np.ndarray]  # officer ids, their new next-event minutes
@@ -193,7 +193,7 @@ class ActiveCampaign:
         draws = streams.fresh(f"campaign.{plan.index}.extension.logins").standard_exponential(
             officers.n
         )
-        engaged = np.flatnonzero(officers.mode == ENGAGED)
+        engaged = engaged_officers(officers)
         logins = self.engaged_next(
             officers, engaged, np.full(engaged.size, now, np.int64), draws[engaged]
         )
@@ -228,7 +228,7 @@ class ActiveCampaign:
     ) -> Moved:
         """A wave's window closes: its officers go back to routine."""
         plan = self.plan
-        engaged = np.flatnonzero(officers.mode == ENGAGED)
+        engaged = engaged_officers(officers)
         targeted = self.targeted
         if self.wave_of_ministry is not None:
             engaged = engaged[self.waves_of(officers, engaged) == wave]

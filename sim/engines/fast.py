@@ -26,6 +26,7 @@ import numpy as np
 import simpy
 from numba import njit
 
+from sim.agents.campaign_response import engaged_officers
 from sim.agents.learning import SessionOutcome
 from sim.agents.learning_kernel import learn_compiled
 from sim.agents.sessions import budgets_for
@@ -307,7 +308,7 @@ class FastEngine:
             officers = state.officers
             day = start // MINUTES_PER_DAY
             rng = self.rng(f"campaign.{plan.index}.webinar", day)
-            engaged = np.flatnonzero(officers.mode == ENGAGED)
+            engaged = engaged_officers(officers)
             attendees = engaged[rng.random(engaged.size) < config.attend_probability]
             cap = plan.webinar_seats(self.scenario.scale)
             if attendees.size > cap:

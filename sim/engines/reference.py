@@ -27,6 +27,7 @@ import time
 import numpy as np
 import simpy
 
+from sim.agents.campaign_response import engaged_officers
 from sim.agents.learning import keeps_studying, session_minutes_used, study
 from sim.agents.sessions import session_budgets
 from sim.config import Scenario
@@ -36,7 +37,6 @@ from sim.engines.run_state import ProgressCallback, StepTimer, build_run
 from sim.engines.server_pool import ServerPool
 from sim.scenarios.campaign import CampaignPlan
 from sim.world.calendar import MINUTES_PER_DAY
-from sim.world.population import ENGAGED
 
 MAX_AGENTS = 200_000
 # One stream per kind of decision for the whole run (events happen in their own order
@@ -228,7 +228,7 @@ class ReferenceEngine:
         assert config is not None
         rng = self.rng(f"campaign.{plan.index}.webinar", self._day())
         seats = simpy.Container(env, capacity=max(plan.webinar_seats(self.scenario.scale), 1))
-        engaged = np.flatnonzero(state.officers.mode == ENGAGED)
+        engaged = engaged_officers(state.officers)
         wanting = engaged[rng.random(engaged.size) < config.attend_probability]
         rng.shuffle(wanting)
         seated = 0
