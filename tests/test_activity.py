@@ -147,3 +147,27 @@ def test_a_shared_start_is_the_statements_it_replaced(seed, now, rate_dtype):
     times = clock.next_events_from(now, rate, draws)
     assert times.dtype == expected.dtype
     np.testing.assert_array_equal(times, expected)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    steps=st.lists(
+        st.one_of(st.just(0.0), st.floats(1e-9, 5.0), st.floats(1e-300, 1e-12)), max_size=60
+    ),
+    buckets=st.sampled_from([1, 3, 64, 512]),
+    probes=st.lists(st.floats(-10.0, 400.0), max_size=30),
+    on_entries=st.booleans(),
+)
+def test_a_guided_search_is_searchsorted(steps, buckets, probes, on_entries):
+    """`guided_search` against `np.searchsorted(side="right")` on ascending arrays that
+    start at 0, with plateaus (zero steps), tiny steps and a last value of 0; probed at
+    the entries themselves, between and beyond them, and at -inf."""
+    from sim.agents.activity import SearchGuide, guided_search
+
+    values = np.cumsum([0.0, *steps])
+    guide = SearchGuide.of(values, buckets)
+    xs = [*probes, -np.inf, *(values.tolist() if on_entries else [])]
+    xs += [np.nextafter(v, np.inf) for v in values[-3:]] + [np.nextafter(values[-1], -np.inf)]
+    for x in xs:
+        found = guided_search(values, float(x), guide.starts, guide.scale)
+        assert found == np.searchsorted(values, x, side="right"), x

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit
 
-from sim.agents.activity import IntensityClock, next_event_at
+from sim.agents.activity import IntensityClock, next_events
 from sim.agents.sessions import OnboardingDrive, next_session_starts
 from sim.world.calendar import NEVER
 from sim.world.population import ENGAGED, Officers
@@ -55,7 +55,9 @@ def _next_starts(
             rate[i] = drive_rate
         pending[i] = engage_min[officer]
         here[i] = present[officer]
-    n_engaged = 0
+    routine_rows = np.empty(n, np.int64)  # the rows each clock samples, for one call each
+    campaign_rows = np.empty(n, np.int64)
+    n_routine, n_campaign, n_engaged = 0, 0, 0
     for i in range(n):
         if engaged[i] and engaged_rate == 0.0:
             engaged_rows[n_engaged] = i
@@ -63,11 +65,27 @@ def _next_starts(
         elif not here[i]:
             times[i] = NEVER
         elif engaged[i]:
-            found = next_event_at(after[i], engaged_rate, exp_draws[i], engaged_clock)
-            times[i] = min(found, pending[i])
+            campaign_rows[n_campaign] = i
+            n_campaign += 1
         else:
-            times[i] = min(next_event_at(after[i], rate[i], exp_draws[i], clock), pending[i])
+            routine_rows[n_routine] = i
+            n_routine += 1
+    routine_rows = routine_rows[:n_routine]
+    _sample(routine_rows, rate[routine_rows], after, exp_draws, pending, clock, times)
+    campaign_rows = campaign_rows[:n_campaign]
+    engaged_rates = np.full(n_campaign, engaged_rate)  # a float64, as the numpy rule has it
+    _sample(campaign_rows, engaged_rates, after, exp_draws, pending, engaged_clock, times)
     return n_engaged
+
+
+@njit(cache=True, nogil=True)
+def _sample(rows, rates, after, exp_draws, pending, clock, times):
+    """The next login of each of `rows` (at `rates`, one per row) on `clock`, or their
+    pending take-up if sooner: one batch for the clock (`activity.next_events`)."""
+    found = np.empty(rows.size, times.dtype)
+    next_events(after[rows], rates, exp_draws[rows], clock, found)
+    for k in range(rows.size):
+        times[rows[k]] = min(found[k], pending[rows[k]])
 
 
 def next_session_starts_compiled(
