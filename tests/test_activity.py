@@ -162,7 +162,7 @@ def test_a_guided_search_is_searchsorted(steps, buckets, probes, on_entries):
     """`guided_search` against `np.searchsorted(side="right")` on ascending arrays that
     start at 0, with plateaus (zero steps), tiny steps and a last value of 0; probed at
     the entries themselves, between and beyond them, and at -inf."""
-    from sim.agents.activity import SearchGuide, guided_search
+    from sim.world.search_guide import SearchGuide, guided_search
 
     values = np.cumsum([0.0, *steps])
     guide = SearchGuide.of(values, buckets)

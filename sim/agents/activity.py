@@ -10,12 +10,13 @@ days, then over the minutes of a day), exact at minute resolution.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 from numba import njit
 
 from sim.world.calendar import MINUTES_PER_DAY, NEVER, SimCalendar
+from sim.world.search_guide import SearchGuide, guided_search
+
+SHAPE_GUIDE_BUCKETS = 512  # a day's shape: a few minutes of activity per bucket
 
 
 class IntensityClock:
@@ -139,47 +140,6 @@ def _next_events_from(now: int, left: float, rate, exp_draws, tables, times):
     found = np.empty(count, times.dtype)
     next_events(np.full(count, now), rate[acting], exp_draws[acting], tables, found)
     times[acting] = found
-
-
-SHAPE_GUIDE_BUCKETS = 512  # a day's shape: a few minutes of activity per bucket
-
-
-@dataclass(frozen=True)
-class SearchGuide:
-    """Where to start looking for `x` in an ascending array that starts at 0: `starts[k]`
-    counts the entries at or below k / `scale`, so every entry before `starts[k]` is at or
-    below any x of at least k / `scale`. Sampling a minute, a binary search over a day's
-    1,441 cumulative weights mispredicts most of its eleven branches; from its bucket's
-    start, a few steps forward find it (`tests/test_activity.py` checks that both agree)."""
-
-    starts: np.ndarray  # int64 [buckets + 1]
-    scale: float  # buckets per unit of the array's values (0: all its values are 0)
-
-    @classmethod
-    def of(cls, values: np.ndarray, buckets: int) -> SearchGuide:
-        width = values[-1] / buckets
-        edges = np.arange(buckets + 1) * width
-        starts = np.searchsorted(values, edges, side="right").astype(np.int64)
-        return cls(starts, 1.0 / width if width > 0 else 0.0)
-
-
-@njit(cache=True, nogil=True)
-def guided_search(values, x: float, starts, scale: float) -> int:
-    """`np.searchsorted(values, x, side="right")` for a number `x` (not nan), from the
-    start its `SearchGuide` gives: the bucket below x's own, so that rounding in x times
-    `scale` can never start past the answer."""
-    bucket = x * scale
-    if bucket >= starts.size:
-        i = starts[starts.size - 1]
-    elif bucket >= 1.0:
-        i = starts[int(bucket) - 1]
-    elif x >= 0.0:
-        i = starts[0]
-    else:
-        i = 0
-    while i < values.size and values[i] <= x:
-        i += 1
-    return i
 
 
 def calendar_clock(calendar: SimCalendar, day_weights: np.ndarray) -> IntensityClock:

@@ -21,25 +21,30 @@ from sim.agents.onboarding_suggestion import OnboardingSuggestion, suggest_onboa
 from sim.config import BehaviourConfig
 from sim.world.catalog import MINISTRY, ROLE_BASED, Catalog, WeightedGroups
 from sim.world.population import NO_COURSE, Officers
+from sim.world.search_guide import guided_search
 
-_NO_GROUPS = (np.zeros(1, np.int64), np.zeros(1), np.zeros(1), np.zeros(1))
+_NO_GROUPS = (
+    np.zeros(1, np.int64), np.zeros(1), np.zeros(1), np.zeros(1), np.zeros(2, np.int64), 0.0
+)  # fmt: skip
 
 
 def _groups(groups: WeightedGroups | None) -> tuple:
     if groups is None:
         return _NO_GROUPS
     order = groups.order.astype(np.int64, copy=False)
-    return (order, groups.cumulative, groups.group_low, groups.group_high)
+    guide = groups.guide
+    return (order, groups.cumulative, groups.group_low, groups.group_high, guide.starts,
+            guide.scale)  # fmt: skip
 
 
 @njit(cache=True, nogil=True)
 def _draw(groups, group: int, uniform: float) -> int:
-    """`WeightedGroups.draw` for one officer."""
-    order, cumulative, group_low, group_high = groups
+    """`WeightedGroups.draw` for one officer (its search started from the guide)."""
+    order, cumulative, group_low, group_high, starts, scale = groups
     low, high = group_low[group], group_high[group]
     if not high > low:
         return -1
-    position = np.searchsorted(cumulative, low + uniform * (high - low), side="right")
+    position = guided_search(cumulative, low + uniform * (high - low), starts, scale)
     return order[min(position, order.size - 1)]
 
 

@@ -20,6 +20,9 @@ from sim.world.competency_dictionary import CompetencyDictionary
 from sim.world.course_tags import COMMON, MINISTRY, ROLE_BASED, SELF_SELECTED, tag_courses
 from sim.world.random_streams import RandomStreams
 from sim.world.roles import RoleTable
+from sim.world.search_guide import SearchGuide
+
+GUIDE_BUCKETS = 4  # per course, for the compiled draw's search
 
 __all__ = ["COMMON", "MINISTRY", "ROLE_BASED", "SELF_SELECTED", "Catalog", "build_catalog"]
 
@@ -32,6 +35,7 @@ class WeightedGroups:
     cumulative: np.ndarray  # running sum of weights along `order`
     group_low: np.ndarray  # cumulative weight before each group's first course
     group_high: np.ndarray  # cumulative weight at each group's last course
+    guide: SearchGuide  # where the compiled draw starts its search of `cumulative`
 
     @classmethod
     def build(
@@ -43,7 +47,8 @@ class WeightedGroups:
         ends = np.searchsorted(sorted_groups, np.arange(n_groups), side="right")
         starts = np.searchsorted(sorted_groups, np.arange(n_groups), side="left")
         padded = np.concatenate([[0.0], cumulative])
-        return cls(course_ids[order], cumulative, padded[starts], padded[ends])
+        guide = SearchGuide.of(padded[1:] if len(order) else padded, GUIDE_BUCKETS * len(order) + 1)
+        return cls(course_ids[order], cumulative, padded[starts], padded[ends], guide)
 
     def draw(self, groups: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
         """One course per officer from their group, or -1 where the group has no course."""
