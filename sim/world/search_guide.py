@@ -2,7 +2,8 @@
 
 Sampling a minute of the day, or a course by popularity, is a `searchsorted` over
 cumulative weights: a binary search of ten or eleven steps, most of whose branches the
-processor mispredicts. A guide table of evenly spaced values says where, before x, to
+processor mispredicts. A guide table of evenly spaced values (Chen and Asau, 1974, as
+`categorical.py` draws categories from uniforms in [0, 1)) says where, before x, to
 start; a few steps forward then find the same index (`tests/test_activity.py` checks
 that both agree, on arrays with plateaus and tiny steps).
 """
