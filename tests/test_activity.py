@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
@@ -157,17 +158,39 @@ def test_a_shared_start_is_the_statements_it_replaced(seed, now, rate_dtype):
     buckets=st.sampled_from([1, 3, 64, 512]),
     probes=st.lists(st.floats(-10.0, 400.0), max_size=30),
     on_entries=st.booleans(),
+    offset=st.sampled_from([0.0, 0.25, 1e6]),
 )
-def test_a_guided_search_is_searchsorted(steps, buckets, probes, on_entries):
+def test_a_guided_search_is_searchsorted(steps, buckets, probes, on_entries, offset):
     """`guided_search` against `np.searchsorted(side="right")` on ascending arrays that
-    start at 0, with plateaus (zero steps), tiny steps and a last value of 0; probed at
-    the entries themselves, between and beyond them, and at -inf."""
+    start at 0 or above it, with plateaus (zero steps), tiny steps and a last value of 0;
+    probed at the entries themselves, between and beyond them, at the infinities and
+    at huge values."""
     from sim.world.search_guide import SearchGuide, guided_search
 
-    values = np.cumsum([0.0, *steps])
+    values = np.cumsum([0.0, *steps]) + offset  # the catalogue's starts above 0
     guide = SearchGuide.of(values, buckets)
-    xs = [*probes, -np.inf, *(values.tolist() if on_entries else [])]
+    xs = [*probes, -np.inf, np.inf, 1e300, -1e300, *(values.tolist() if on_entries else [])]
     xs += [np.nextafter(v, np.inf) for v in values[-3:]] + [np.nextafter(values[-1], -np.inf)]
     for x in xs:
         found = guided_search(values, float(x), guide.starts, guide.scale)
+        assert found == np.searchsorted(values, x, side="right"), x
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [0.0, 5e-311, 1e-310],  # a subnormal last value: its reciprocal overflows
+        [0.0, 1.0, np.inf],
+        [0.0, 0.0, 0.0],
+        [0.0, np.nan, np.nan],  # what an all-zero shape normalises to
+        [],
+    ],
+)
+def test_a_guided_search_without_a_usable_guide_is_searchsorted(values):
+    from sim.world.search_guide import SearchGuide, guided_search
+
+    values = np.array(values, dtype=float)
+    guide = SearchGuide.of(values, 8)
+    for x in (-1.0, 0.0, 1e-320, 5e-311, 0.5, 1.0, 2.0, np.inf, -np.inf):
+        found = guided_search(values, x, guide.starts, guide.scale)
         assert found == np.searchsorted(values, x, side="right"), x

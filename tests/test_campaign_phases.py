@@ -117,8 +117,8 @@ def test_counting_the_outcome(seed, scoped):
     by_org = np.zeros((2, 7), np.int64)
     completers = _count_outcome(
         officers.campaign_hours, np.float32(TARGET), officers.service_group, officers.org_id,
-        officers.completions, at_start, np.ones(1, np.bool_) if scope is None else scope,
-        by_group, by_org,
+        officers.completions, at_start, scope is None,
+        np.ones(1, np.bool_) if scope is None else scope, by_group, by_org,
     )  # fmt: skip
     # the numpy statements
     participated = officers.campaign_hours > 0
@@ -137,3 +137,19 @@ def test_counting_the_outcome(seed, scoped):
     completed = np.flatnonzero(officers.completions > at_start)
     in_scope = completed if scope is None else completed[scope[completed]]
     assert completers == in_scope.size
+
+
+def test_an_outcome_counts_no_completer_out_of_scope():
+    """One officer, out of the campaign's scope, who completed a course: not a completer
+    (a scope of one officer must not read as "everyone")."""
+    officers = Officers(1)
+    officers.completions[:] = 1
+    officers.pack()
+    by_group = np.zeros((2, len(SERVICE_GROUPS)), np.int64)
+    by_org = np.zeros((2, 1), np.int64)
+    counted = _count_outcome(
+        officers.campaign_hours, np.float32(TARGET), officers.service_group, officers.org_id,
+        officers.completions, np.zeros(1, officers.completions.dtype), False,
+        np.zeros(1, np.bool_), by_group, by_org,
+    )  # fmt: skip
+    assert counted == 0

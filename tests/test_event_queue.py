@@ -123,6 +123,7 @@ def test_the_due_officers_log_in_as_the_statements_they_replaced(filed, seed):
     next_login[:4] = [start - 1, start, end - 1, end]  # the tick's edges
     mode = np.where(rng.random(50) < 0.3, ENGAGED, ROUTINE)
     engage_min = np.where(rng.random(50) < 0.5, rng.integers(0, 300, 50), NEVER)
+    next_login[4:8] = [start, start + 7, end - 1, start + 30]  # due in the tick, with
     engage_min[4:8] = next_login[4:8] + [-1, 0, 1, 0]  # the take-up's edges
     expected_officers, officers = Officers(50), Officers(50)
     for side in (expected_officers, officers):

@@ -4,8 +4,9 @@ Activity varies by day (weekends, holidays, campaign days, the deadline rush), b
 the day (an IST hour profile per kind of day) and by officer (propensity). The shared part
 is separable: intensity(minute) = day weight x within-day shape. An `IntensityClock`
 integrates it; an officer's next login is where the integral has grown by an exponential
-draw divided by their rate. Sampling is two small `searchsorted` calls per batch (over the
-days, then over the minutes of a day), exact at minute resolution.
+draw divided by their rate. Sampling searches the days, then the minutes of a day
+(`searchsorted` in numpy; the compiled batch `next_events` starts each search where a
+guide table says), exact at minute resolution.
 """
 
 from __future__ import annotations

@@ -247,11 +247,11 @@ class ActiveCampaign:
         """The campaign's snapshot once its last window has closed."""
         by_group = np.zeros((2, len(SERVICE_GROUPS)), np.int64)  # participants, meeting
         by_org = np.zeros((2, n_orgs), np.int64)
-        in_scope = np.ones(1, np.bool_) if self.scope is None else self.scope
+        everyone = self.scope is None
         completers = _count_outcome(
             officers.campaign_hours, np.float32(self.config.target_hours), officers.service_group,
-            officers.org_id, officers.completions, self.completions_at_start, in_scope,
-            by_group, by_org,
+            officers.org_id, officers.completions, self.completions_at_start, everyone,
+            np.ones(1, np.bool_) if everyone else self.scope, by_group, by_org,
         )  # fmt: skip
         return CampaignOutcome(
             name=self.plan.name,
@@ -337,12 +337,11 @@ def _waiting(targeted, present, mode, campaign_hours, target) -> np.ndarray:
 @njit(cache=True, nogil=True)
 def _count_outcome(
     campaign_hours, target, service_group, org_id, completions, completions_at_start,
-    in_scope, by_group, by_org,
+    everyone: bool, in_scope, by_group, by_org,
 ) -> int:  # fmt: skip
     """Participants (any campaign hours) and those meeting the float32 `target`, by
-    service group and organisation; returns the officers in scope (`in_scope`, one True
-    for all) who completed a course since the start."""
-    everyone = in_scope.size == 1
+    service group and organisation; returns the officers in scope (`everyone`, or those
+    `in_scope`) who completed a course since the start."""
     completers = 0
     for officer in range(campaign_hours.size):
         if not (

@@ -38,7 +38,7 @@ def engagement_rates(
     return rates
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _relative_rates(ids, routine_rate, service_group, median) -> tuple[np.ndarray, np.ndarray]:
     """float64: each officer's routine rate over the median, divided in float32 (as numpy
     divides a float32 array by a Python float); and each officer's service group (both

@@ -181,10 +181,7 @@ class RunState:
 
     def credit(self, ids: np.ndarray, courses: np.ndarray, day: int) -> None:
         """What completing courses does beyond the counts: competencies, then policies."""
-        rng = self.rng("competency.assessment", day)
-        self.competencies.credit(ids, courses, self.catalog, rng)
-        assert self.policies is not None
-        self.policies.on_completion(ids, courses, day)
+        self.credit_session([(ids, courses)], day)
 
     def credit_session(self, steps: list[tuple[np.ndarray, np.ndarray]], day: int) -> None:
         """A session's completions, step by step, credited as `credit` would credit each

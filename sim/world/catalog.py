@@ -47,7 +47,7 @@ class WeightedGroups:
         ends = np.searchsorted(sorted_groups, np.arange(n_groups), side="right")
         starts = np.searchsorted(sorted_groups, np.arange(n_groups), side="left")
         padded = np.concatenate([[0.0], cumulative])
-        guide = SearchGuide.of(padded[1:] if len(order) else padded, GUIDE_BUCKETS * len(order) + 1)
+        guide = SearchGuide.of(cumulative, GUIDE_BUCKETS * len(order) + 1)
         return cls(course_ids[order], cumulative, padded[starts], padded[ends], guide)
 
     def draw(self, groups: np.ndarray, uniforms: np.ndarray) -> np.ndarray:

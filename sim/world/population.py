@@ -5,18 +5,19 @@ Every attribute is declared once in `OFFICER_ATTRIBUTES` with its dtype and mean
 Covasim's `PeopleMeta`); arrays are preallocated for the simulated population and rows are
 never deleted. Nothing on the fast path creates one Python object per officer.
 
-The attributes the simulation reads or writes for every session (`per_session`: the
-course in progress, the counters the session moves, the days the officer was first and
-last active, and what the next login, the take-up and the bookkeeping read: login rate,
-take-up and next-login minutes, presence, the recruit flag, ministry and groups, campaign
-hours) are laid side by side in one 64-byte record per officer once set-up is done
-(`Officers.pack`), and their arrays become views of its fields. A tick's batch is a few
-thousand officers scattered over millions; with one array per attribute each of them
-costs a cache miss per attribute, in a record one line. Set-up works on arrays of their
-own: numpy reads a field of the record at the record's stride (64 bytes a row), so a
-whole-population pass over one such field costs about as much as over all of them. The
-officer's mode stays apart for that reason: webinars and campaign phases scan it for the
-whole population.
+The attributes the simulation reads or writes for every session, or for every
+completion (`per_session`: the course in progress, the counters the session moves, the
+days the officer was first and last active, what the next login, the take-up and the
+bookkeeping read: login rate, take-up and next-login minutes, presence, the recruit flag,
+ministry and groups, campaign hours; and what crediting a completion reads: the
+competency profile and learned bits) are laid side by side in one 64-byte record per
+officer once set-up is done (`Officers.pack`), and their arrays become views of its
+fields. A tick's batch is a few thousand officers scattered over millions; with one
+array per attribute each of them costs a cache miss per attribute, in a record one
+line. Set-up works on arrays of their own: numpy reads a field of the record at the
+record's stride (64 bytes a row), so a whole-population pass over one such field costs
+about as much as over all of them. The officer's mode stays apart for that reason:
+webinars and campaign phases scan it for the whole population.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ class Attribute:
     dtype: type
     default: float
     doc: str
-    per_session: bool = False  # read or written by every session: kept in the record
+    per_session: bool = False  # read or written by every session (or completion): in the record
 
 
 def _hot(dtype: type, default: float, doc: str) -> Attribute:

@@ -23,14 +23,21 @@ class SearchGuide:
     x of at least k / `scale`."""
 
     starts: np.ndarray  # int64 [buckets + 1]
-    scale: float  # buckets per unit of the array's values (0: its last value is not > 0)
+    scale: float  # buckets per unit of the array's values (0: no guide, search from 0)
 
     @classmethod
     def of(cls, values: np.ndarray, buckets: int) -> SearchGuide:
-        width = values[-1] / buckets
+        """The guide of `buckets` equal slices of [0, the last value]. An array whose last
+        value is not a positive number with a finite reciprocal slice (empty, all zero,
+        subnormal, infinite or nan) gets none: every search starts at its first entry."""
+        width = values[-1] / buckets if values.size else 0.0
+        with np.errstate(divide="ignore", over="ignore"):
+            scale = 1.0 / width if width > 0 else 0.0
+        if not (np.isfinite(width) and np.isfinite(scale) and scale > 0):
+            return cls(np.zeros(buckets + 1, np.int64), 0.0)
         edges = np.arange(buckets + 1) * width
         starts = np.searchsorted(values, edges, side="right").astype(np.int64)
-        return cls(starts, 1.0 / width if width > 0 else 0.0)
+        return cls(starts, scale)
 
 
 @njit(cache=True, nogil=True)
@@ -39,7 +46,9 @@ def guided_search(values, x: float, starts, scale: float) -> int:
     start its `SearchGuide` gives: the bucket below x's own, so that rounding in x times
     `scale` can never start past the answer."""
     bucket = x * scale
-    if bucket >= starts.size:
+    if scale == 0.0:
+        i = 0
+    elif bucket >= starts.size:
         i = starts[starts.size - 1]
     elif bucket >= 1.0:
         i = starts[int(bucket) - 1]
