@@ -2,9 +2,8 @@
 
 Sampling a minute of the day, or a course by popularity, is a `searchsorted` over
 cumulative weights: a binary search of ten or eleven steps, most of whose branches the
-processor mispredicts. A guide table of evenly spaced values (Chen and Asau, 1974, as
-`categorical.py` draws categories from uniforms in [0, 1)) says where, before x, to
-start; a few steps forward then find the same index (`tests/test_activity.py` checks
+processor mispredicts. A guide table of evenly spaced values (Chen and Asau, 1974) says where,
+before x, to start; a few steps forward then find the same index (`tests/test_activity.py` checks
 that both agree, on arrays with plateaus and tiny steps).
 """
 
@@ -37,7 +36,7 @@ class SearchGuide:
             return cls(np.zeros(buckets + 1, np.int64), 0.0)
         edges = np.arange(buckets + 1) * width
         starts = np.searchsorted(values, edges, side="right").astype(np.int64)
-        return cls(starts, scale)
+        return cls(starts, float(scale))
 
 
 @njit(cache=True, nogil=True)
