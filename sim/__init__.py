@@ -9,7 +9,16 @@ The public API:
 
 from __future__ import annotations
 
+import os
 from typing import Any
+
+# The compiled kernels share their loops among the cores (numba's `prange`). Numba must
+# use a threading layer that several threads may call at once (the dashboard's, Dask's
+# worker threads): OpenMP or TBB. Its last resort, `workqueue`, ends the process when two
+# threads call a kernel together. Set before numba is imported; a user's own choice
+# stands. GNU OpenMP cannot be used across a fork, so process pools here start their
+# workers from a fresh process (`sim.experiments.executors.process_pool`).
+os.environ.setdefault("NUMBA_THREADING_LAYER", "threadsafe")
 
 __version__ = "0.2.0"  # run ids include it: bump when results change
 

@@ -1255,7 +1255,7 @@ def bench(
     console.print(table)
     steps = sorted({k for row in rows for k in row if k.startswith("step:")})
     if steps:
-        view = Table(title="CPU seconds per step (median over repeats)")
+        view = Table(title="Seconds per step (wall, median over repeats)")
         view.add_column("step")
         for row in rows:
             view.add_column(row["case"], justify="right")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 import pandas as pd
+import pytest
 
 from sim.config import load_scenario
 from sim.results.store import ResultsStore
@@ -27,6 +29,23 @@ def test_same_seed_same_bytes(tmp_path):
     second = ResultsStore(tmp_path / "b").write(simulate(scenario))
     for name in FILES:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+@pytest.mark.skipif(numba.config.NUMBA_NUM_THREADS < 2, reason="needs two cores")
+def test_same_bytes_on_one_core_and_on_two(tmp_path):
+    """The kernels that share their loops among cores give each officer's result from that
+    officer's own inputs, whatever the share: a race or an order-dependent sum fails here."""
+    scenario = sampled("saptah_2024", agents=20_000)
+    before = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        one = ResultsStore(tmp_path / "one").write(simulate(scenario))
+        numba.set_num_threads(2)
+        two = ResultsStore(tmp_path / "two").write(simulate(scenario))
+    finally:
+        numba.set_num_threads(before)
+    for name in FILES:
+        assert (one / name).read_bytes() == (two / name).read_bytes(), name
 
 
 def test_another_seed_gives_another_run():

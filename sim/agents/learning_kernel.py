@@ -13,7 +13,7 @@ both forms give the same courses, minutes and counts from the same stream
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from sim.agents.enrolment import Recommender, abandon_probability
 from sim.agents.learning import Credit, SessionOutcome, session_minutes_used
@@ -49,18 +49,22 @@ def _draw(groups, group: int, uniform: float) -> int:
 
 
 @njit(cache=True, nogil=True)
-def _without_course(course, ids, active, found) -> int:
+def _without_course(course, ids, active, found, column) -> int:
     """The active officers without a course (they enrol in this step), written to the
-    start of `found`; returns how many."""
+    start of `found`, and each active officer's column of the step's draws (-1: keeps
+    its course); returns how many."""
     count = 0
-    for row in active:
+    for j in range(active.size):
+        row = active[j]
+        column[j] = -1
         if course[ids[row]] == NO_COURSE:
             found[count] = ids[row]
+            column[j] = count
             count += 1
     return count
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, parallel=True)
 def _study_step(
     ids, active, remaining, mix_row, draws, suggested,  # the batch, this step
     course, progress, stop_at, enrolments, completions, drops, learning_hours,  # officers
@@ -69,15 +73,16 @@ def _study_step(
     duration_minutes, abandon, min_minutes,
     hours, enrolled_out, completed_out, dropped_out,  # the session's outcome, per batch row
     completed, studied, keep,  # per active officer, for the caller
+    columns,
 ):  # fmt: skip
     """One `study` step for each active officer (enrolling those without a course first,
     with the next column of `draws`); updates officers and outcome in place."""
     n_thresholds = mix_table.shape[1] - 1
-    column = 0
-    for j in range(active.size):
+    for j in prange(active.size):
         row = active[j]
         officer = ids[row]
-        if course[officer] == NO_COURSE:  # enrol.enrol
+        column = columns[j]
+        if column >= 0:  # enrol.enrol
             u0, u1, u2, u3 = draws[0, column], draws[1, column], draws[2, column], draws[3, column]
             category = 0
             for k in range(n_thresholds):
@@ -101,7 +106,6 @@ def _study_step(
             stop_at[officer] = u3 if u2 < abandon[chosen] else 1.0
             enrolments[officer] += 1
             enrolled_out[row] += 1
-            column += 1
         # learning.study
         taken = course[officer]
         length = duration_minutes[taken]
@@ -145,21 +149,33 @@ def _session(
     completed = np.empty(n, np.bool_)
     studied = np.empty(n, course.dtype)
     keep = np.empty(n, np.bool_)
+    columns = np.empty(n, np.int64)
     credited = 0
     for step in range(max_courses):
         if step == 0:
-            enrolling = _without_course(course, ids, active, who)
+            enrolling = _without_course(course, ids, active, who, columns)
         else:  # still active: finished a course in the step before, so all of them enrol
             enrolling = active.size
             for j in range(enrolling):
                 who[j] = ids[active[j]]
+                columns[j] = j
         draws = np.empty((4, enrolling))
         for row in range(4):
             for column in range(enrolling):
                 draws[row, column] = rng.random()
         suggest_onboarding(who, enrolling, completions, onboarding, rng, suggested)
         _study_step(
-            ids, active, remaining, mix_row, draws, suggested, *shared, completed, studied, keep
+            ids,
+            active,
+            remaining,
+            mix_row,
+            draws,
+            suggested,
+            *shared,
+            completed,
+            studied,
+            keep,
+            columns,
         )
         kept = 0
         for j in range(active.size):
@@ -262,7 +278,8 @@ def _steps_with_recommender(
     active = np.arange(ids.size, dtype=np.int64)
     who = np.empty(ids.size, dtype=ids.dtype)  # scratch: those enrolling in a step
     for _ in range(max_courses):
-        enrolling = _without_course(officers.course, ids, active, who)
+        columns = np.empty(active.size, np.int64)
+        enrolling = _without_course(officers.course, ids, active, who, columns)
         draws = rng.random((4, enrolling))
         suggested = np.full(enrolling, -1, np.int64)
         if enrolling:
@@ -273,7 +290,17 @@ def _steps_with_recommender(
         studied = np.empty(active.size, officers.course.dtype)
         keep = np.empty(active.size, np.bool_)
         _study_step(
-            ids, active, remaining, mix_row, draws, suggested, *shared, completed, studied, keep
+            ids,
+            active,
+            remaining,
+            mix_row,
+            draws,
+            suggested,
+            *shared,
+            completed,
+            studied,
+            keep,
+            columns,
         )
         if credit is not None and completed.any():
             credit(ids[active[completed]], studied[completed])

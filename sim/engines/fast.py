@@ -4,7 +4,7 @@ SimPy runs what is discrete and shared: the ticks of the day, campaign phases (s
 extension announcement, the end), webinars and policies. Officers are not SimPy
 processes: each officer's next session start is a minute in `officers.next_login_min`,
 filed in an `EventQueue`; a tick pops the officers due in it and applies the behaviour
-rules of `sim.agents` to all of them at once, in the named steps of `TICK_STEPS` (CPU
+rules of `sim.agents` to all of them at once, in the named steps of `TICK_STEPS` (wall
 time per step is recorded in `run.json` and printed by `karmasim bench`).
 
 Approximations, all bounded by one tick (`engine.tick_minutes`): within a tick, officers are
@@ -156,7 +156,7 @@ class FastEngine:
         t0 = self._tick_start = day * MINUTES_PER_DAY + tick_of_day * self.tick
         timer = self.state.timer
         while True:
-            started = time.process_time()
+            started = time.perf_counter()
             batch = self._due(day, tick_of_day, t0)
             started = timer.lap("tick.due", started)
             if batch is None:

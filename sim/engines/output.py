@@ -30,7 +30,7 @@ class EngineOutput:
     competencies: CompetencyModel
     policy_kpis: dict[str, float]  # agent units
     timings: dict[str, float] = field(default_factory=dict)
-    step_seconds: dict[str, float] = field(default_factory=dict)  # CPU time per step
+    step_seconds: dict[str, float] = field(default_factory=dict)  # wall time per step
 
     @classmethod
     def of(cls, state: RunState, setup_s: float, simulate_s: float) -> EngineOutput:

@@ -67,24 +67,26 @@ class Scheduler(Protocol):
 
 
 class StepTimer:
-    """CPU time per named step of a run (set-up, the tick's steps, summarising)."""
+    """Wall time per named step of a run (set-up, the tick's steps, summarising). Not CPU
+    time: compiled kernels share a step's work among the cores (and OpenMP's idle threads
+    spin between kernels), so a process's CPU time says little of what a step costs."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
 
     @contextmanager
     def step(self, name: str) -> Iterator[None]:
-        started = time.process_time()
+        started = time.perf_counter()
         try:
             yield
         finally:
             self.lap(name, started)
 
     def lap(self, name: str, since: float) -> float:
-        """Adds the CPU time since `since` (a `time.process_time()`) to `name` and returns
-        now, the next lap's start: one clock read per step, for loops too hot for a
-        context manager per step (the fast engine's tick)."""
-        now = time.process_time()
+        """Adds the time since `since` (a `time.perf_counter()`) to `name` and returns now,
+        the next lap's start: one clock read per step, for loops too hot for a context
+        manager per step (the fast engine's tick)."""
+        now = time.perf_counter()
         self.seconds[name] = self.seconds.get(name, 0.0) + now - since
         return now
 

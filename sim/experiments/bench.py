@@ -77,7 +77,7 @@ def measure(config: Path, engine: str = "fast", agents: int | None = None, days:
         "population_bytes_per_officer": result.meta.get("population_mb", 0.0)
         * 2**20
         / max(scenario.agents, 1),
-        **{f"step:{name}": seconds for name, seconds in result.meta["step_cpu_s"].items()},
+        **{f"step:{name}": seconds for name, seconds in result.meta["step_s"].items()},
         "step:summarise": result.meta["timings"]["summarise_s"],
         "sessions": result.kpis["sessions"] / scenario.scale,  # simulated (agent) sessions
         "sessions_per_s": result.kpis["sessions"] / scenario.scale / wall,

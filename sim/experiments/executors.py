@@ -8,12 +8,36 @@ is reported, not fatal; Dask reruns tasks whose worker died on another worker.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
 Outcome = tuple[Any, Any]  # (task, result) or (task, exception)
+
+
+def process_pool(workers: int) -> cf.ProcessPoolExecutor:
+    """Local worker processes for simulations. They start from a fresh server process, not
+    a fork of this one: GNU OpenMP, which the compiled kernels run on, stops a forked
+    child that uses it once its parent has. Each worker's kernels get an equal share of
+    the cores, so that the workers do not crowd each other."""
+    return cf.ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("forkserver"),
+        initializer=_share_cores,
+        initargs=(cores_per_worker(workers),),
+    )
+
+
+def cores_per_worker(workers: int) -> int:
+    return max(1, (os.cpu_count() or 1) // workers)
+
+
+def _share_cores(threads: int) -> None:
+    import numba
+
+    numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
 
 
 class Executor:
@@ -48,7 +72,7 @@ class ProcessExecutor(Executor):
 
     def __init__(self, workers: int | None = None) -> None:
         self.workers = workers or os.cpu_count() or 1
-        self._pool = cf.ProcessPoolExecutor(max_workers=self.workers)
+        self._pool = process_pool(self.workers)
 
     def run(self, fn, tasks):
         futures = {self._pool.submit(fn, task): task for task in tasks}
@@ -109,11 +133,13 @@ class DaskExecutor(Executor):
                     f"({type(error).__name__}); is `dask scheduler` running there?"
                 ) from None
         else:
+            n_workers = workers or os.cpu_count() or 1
             self._cluster = LocalCluster(
-                n_workers=workers or os.cpu_count() or 1,
+                n_workers=n_workers,
                 threads_per_worker=1,
                 processes=True,
                 dashboard_address=None,
+                env={"NUMBA_NUM_THREADS": str(cores_per_worker(n_workers))},  # see process_pool
             )
             self.client = Client(self._cluster)
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +28,7 @@ import pandas as pd
 from scipy.stats import qmc
 
 from sim.config import Scenario
+from sim.experiments.executors import process_pool
 from sim.forecasting.adoption import adoption_posterior, is_adoption_figure, log_likelihood
 from sim.forecasting.observations import observations
 from sim.forecasting.priors import FitConfig, scenario_with
@@ -145,7 +145,7 @@ def run_design(
             if progress:
                 progress(len(outputs), len(jobs))
     else:
-        with ProcessPoolExecutor(workers) as pool:
+        with process_pool(workers) as pool:
             for output in pool.map(_run_one, jobs):
                 outputs.append(output)
                 if progress:

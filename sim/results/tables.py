@@ -441,7 +441,7 @@ def summarise(output: EngineOutput, engine: str) -> RunResult:
         "end": str(scenario.calendar.end),
         "package_version": __version__,
         "timings": dict(output.timings),
-        "step_cpu_s": {k: round(v, 4) for k, v in sorted(output.step_seconds.items())},
+        "step_s": {k: round(v, 4) for k, v in sorted(output.step_seconds.items())},
         "population_mb": round(output.population.officers.nbytes / 2**20, 1),
     }
     return RunResult(
