@@ -12,7 +12,7 @@ guide table says), exact at minute resolution.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from sim.world.calendar import MINUTES_PER_DAY, NEVER, SimCalendar
 from sim.world.search_guide import SearchGuide, guided_search
@@ -91,18 +91,19 @@ class IntensityClock:
         return times
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", parallel=True)
 def next_events(after_min, rate, exp_draws, tables, times):
     """`IntensityClock.next_event`, compiled: each officer's next event on the clock
     (`IntensityClock.tables`), the integrated intensity at `after` plus their draw over
     their rate, found among the days, then among the minutes of that day's shape (both
     `searchsorted(side="right") - 1`, from where the clock's guides start them). The
     tables are unpacked once for the batch: the same rule as a function called per
-    officer took twice as long (docs/design.md, "Sampling a batch")."""
+    officer took twice as long (docs/design.md, "Sampling a batch"). Officers are shared
+    among the cores."""
     horizon, day_cumulative, day_weights, day_kind, shapes = tables[:5]
     day_starts, day_scale, shape_starts, shape_scales = tables[5:]
     n_days = day_weights.size
-    for i in range(after_min.size):
+    for i in prange(after_min.size):
         after = min(after_min[i], horizon)
         day = min(after // MINUTES_PER_DAY, n_days - 1)
         within = after - day * MINUTES_PER_DAY

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import simpy
-from numba import njit
+from numba import njit, prange
 
 from sim.agents.campaign_response import engaged_officers
 from sim.agents.learning import SessionOutcome
@@ -41,7 +41,7 @@ from sim.world.calendar import MINUTES_PER_DAY, NEVER
 from sim.world.population import ENGAGED
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, parallel=True)
 def log_in_due(
     candidates, next_login, engage_min, mode, start: int, end: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
@@ -50,23 +50,31 @@ def log_in_due(
     take-up time has come engage (`sessions.take_up`). Returns them, their minutes,
     whether each is engaged and how many took the campaign up. One pass where masks,
     gathers and the removal of repeats took six, and the take-up and the budgets' look at
-    the mode three more (`tests/test_event_queue.py` checks it against them)."""
-    ids = np.empty_like(candidates)
-    when = np.empty(candidates.size, next_login.dtype)
-    engaged = np.empty(candidates.size, np.bool_)
-    kept, last, engaging = 0, -1, 0
-    for officer in candidates:
-        if officer == last:
-            continue
-        last = officer
+    the mode three more (`tests/test_event_queue.py` checks it against them). The
+    officers are shared among the cores, then the due are listed in order."""
+    n = candidates.size
+    due = np.empty(n, np.bool_)
+    took_up = np.empty(n, np.bool_)
+    minutes = np.empty(n, next_login.dtype)
+    for i in prange(n):
+        officer = candidates[i]
         minute = next_login[officer]
-        if start <= minute < end:
-            if engage_min[officer] <= minute:
-                mode[officer] = ENGAGED
-                engage_min[officer] = NEVER
-                engaging += 1
-            ids[kept], when[kept] = officer, minute
+        due[i] = (i == 0 or candidates[i - 1] != officer) and start <= minute < end
+        took_up[i] = due[i] and engage_min[officer] <= minute
+        minutes[i] = minute
+        if took_up[i]:
+            mode[officer] = ENGAGED
+            engage_min[officer] = NEVER
+    ids = np.empty_like(candidates)
+    when = np.empty(n, next_login.dtype)
+    engaged = np.empty(n, np.bool_)
+    kept, engaging = 0, 0
+    for i in range(n):
+        if due[i]:
+            officer = candidates[i]
+            ids[kept], when[kept] = officer, minutes[i]
             engaged[kept] = mode[officer] == ENGAGED
+            engaging += took_up[i]
             kept += 1
     return ids[:kept], when[:kept], engaged[:kept], engaging
 
