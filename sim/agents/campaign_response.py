@@ -9,7 +9,7 @@ after which most go back to their routine (some keep going).
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from sim.config import SERVICE_GROUPS, EngagementConfig
 from sim.world.population import ENGAGED, ROUTINE, Officers
@@ -38,25 +38,25 @@ def engagement_rates(
     return rates
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", parallel=True)
 def _relative_rates(ids, routine_rate, service_group, median) -> tuple[np.ndarray, np.ndarray]:
     """float64: each officer's routine rate over the median, divided in float32 (as numpy
     divides a float32 array by a Python float); and each officer's service group (both
     read in one visit to the officer's record)."""
     relative = np.empty(ids.size)
     groups = np.empty(ids.size, service_group.dtype)
-    for i in range(ids.size):
+    for i in prange(ids.size):
         officer = ids[i]
         relative[i] = routine_rate[officer] / median
         groups[i] = service_group[officer]
     return relative, groups
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, parallel=True)
 def _weigh(powered, groups, multiplier, scale: float) -> None:
     """In place: `scale` times (each officer's `powered` times their group's multiplier),
     the two products in numpy's order."""
-    for i in range(powered.size):
+    for i in prange(powered.size):
         powered[i] = scale * (powered[i] * multiplier[groups[i]])
 
 

@@ -12,10 +12,10 @@ statements draw them, so both forms agree to the bit (`tests/test_competencies.p
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, parallel=True)
 def mark_learned(
     learned, ids, courses, area, topics, focus_topic: int, n_types: int, required, profile,
     competency, slot_out,
@@ -24,7 +24,7 @@ def mark_learned(
     the officer's profile the course's competency fills (-1: none). Returns how many fill
     one."""
     rows = np.empty(ids.size, profile.dtype)
-    for i in range(ids.size):  # gathered first, so that the officers' cache misses overlap
+    for i in prange(ids.size):  # gathered first (on all cores), so that cache misses overlap
         rows[i] = profile[ids[i]]
     relevant = 0
     for i in range(ids.size):
@@ -55,7 +55,7 @@ def raise_levels(levels, ids, courses, course_level, slots, uniforms, pass_proba
         k += 1
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, parallel=True)
 def starting_levels(
     levels, learned, slot: int, rows, profile, unit, group, reach, required, kind, log_miss,
     experience_level: int, none: int,
@@ -64,7 +64,7 @@ def starting_levels(
     before the run (`PriorLearning.levels`: the levels whose log_miss is below `reach[i]`),
     at least the experience level; a level passed marks a course of its type in
     `learned`."""
-    for i in range(rows.size):
+    for i in prange(rows.size):
         officer = rows[i]
         competency = required[profile[officer], slot]
         if competency == none:
@@ -78,10 +78,10 @@ def starting_levels(
             learned[officer] |= np.uint8(1 << kind[competency])
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, parallel=True)
 def met_counts(profile, levels, need, count):
     """Each officer's requirements met now (`CompetencyModel.met_count`)."""
-    for officer in range(profile.size):
+    for officer in prange(profile.size):
         p = profile[officer]
         met = 0
         for slot in range(need.shape[1]):

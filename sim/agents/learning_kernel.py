@@ -48,6 +48,16 @@ def _draw(groups, group: int, uniform: float) -> int:
     return order[min(position, order.size - 1)]
 
 
+@njit(cache=True, nogil=True, parallel=True)
+def _gathered(ids, ministry_id, service_group) -> tuple[np.ndarray, np.ndarray]:
+    """The batch's ministries and service groups, gathered on all the cores."""
+    ministry = np.empty(ids.size, ministry_id.dtype)
+    group = np.empty(ids.size, service_group.dtype)
+    for i in prange(ids.size):
+        ministry[i], group[i] = ministry_id[ids[i]], service_group[ids[i]]
+    return ministry, group
+
+
 @njit(cache=True, nogil=True)
 def _without_course(course, ids, active, found, column) -> int:
     """The active officers without a course (they enrol in this step), written to the
@@ -237,7 +247,7 @@ def learn_compiled(
     shared = (  # `_study_step`'s arguments between the batch's and the step's own
         officers.course, officers.progress, officers.stop_at, officers.enrolments,
         officers.completions, officers.drops, officers.learning_hours,
-        officers.ministry_id[ids], officers.service_group[ids], mix_table, *tables,
+        *_gathered(ids, officers.ministry_id, officers.service_group), mix_table, *tables,
         outcome.hours, outcome.enrolments, outcome.completions, outcome.drops,
     )  # fmt: skip
     if recommend is None:

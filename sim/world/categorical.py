@@ -11,7 +11,7 @@ the same to the bit (`tests/test_categorical.py`).
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from sim.world.search_guide import SearchGuide, guided_search
 
@@ -38,11 +38,11 @@ def categories(
     return found
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, parallel=True)
 def _guided_categories(cumulative, uniforms, table, starts, scales, found):
     """`categories`, per uniform: its table's guided search, capped at the last category."""
     last = cumulative.shape[1] - 1
-    for i in range(uniforms.size):
+    for i in prange(uniforms.size):
         t = table[i]
         k = guided_search(cumulative[t], uniforms[i], starts[t], scales[t])
         found[i] = min(k, last)

@@ -26,7 +26,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
-from numba import literal_unroll, njit
+from numba import literal_unroll, njit, prange
 
 from sim.config import CADRES, SECTORS, SERVICE_GROUPS, PopulationConfig, Scenario
 from sim.world.calendar import NEVER
@@ -344,14 +344,14 @@ def _registering(u, sector, saturation, rows, odds) -> int:
     return count
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, parallel=True)
 def _registration_days(
     rows, log_odds, sector, ministry_id, midpoint, offsets, width, launch, n_days, days
 ):  # fmt: skip
     """Day of each registering officer: midpoint (the sector's, shifted by the unit's
     offset) + width x log odds, floored, not before the launch; NOT_REGISTERED after the
     run's last day."""
-    for j in range(rows.size):
+    for j in prange(rows.size):
         i = rows[j]
         code = sector[i]
         when = (midpoint[code] + offsets[code, ministry_id[i]]) + width[code] * log_odds[j]
@@ -422,11 +422,11 @@ def _fill_organisations(counts, org_ids, ministry_of, sector_of, org_id, ministr
             i += 1
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, parallel=True)
 def _scale_rates(rate, group, sector, cadre, by_group, by_sector, by_cadre, cap, out):
     """Each officer's rate times their group's multiplier, then times their sector's and
     cadre's, capped (the float operations in the numpy statements' order)."""
-    for i in range(rate.size):
+    for i in prange(rate.size):
         scaled = rate[i] * by_group[group[i]] * (by_sector[sector[i]] * by_cadre[cadre[i]])
         out[i] = min(scaled, cap)
 

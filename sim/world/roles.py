@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from sim.config import CADRES, SECTORS, SERVICE_GROUPS
 from sim.config.competencies import CompetencyConfig, RoleFamilyConfig, builtin_dictionary
@@ -92,13 +92,13 @@ class RoleTable:
         return rows
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, parallel=True)
 def _profiles(
     family_of, sector, group, cadre, role_id, unit, n_cadres: int, n_designations: int,
     n_units: int, profile,
 ):  # fmt: skip
     """`RoleTable.profile`, officer by officer."""
-    for i in range(profile.size):
+    for i in prange(profile.size):
         family = family_of[sector[i], group[i], cadre[i]]
         kind = family * n_cadres + cadre[i]
         designation = role_id[i] % n_designations
