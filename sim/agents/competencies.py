@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 import pandas as pd
 
@@ -244,7 +245,7 @@ class CompetencyModel:
             roles.level, officers.ministry_id, officers.sector, officers.service_group,
             officers.cadre, officers.org_id, self.learned, self.met_at_start,
             len(CADRES) * roles.n_designations * roles.n_units, np.array(sizes), N_TYPES,
-            cell_sums, required_by, met_by, org_sums,
+            cell_sums, required_by, met_by, org_sums, numba.get_num_threads(),
         )  # fmt: skip
         sums = dict(zip(MEASURES, cell_sums.T, strict=True))
         present = np.flatnonzero(sums["officers"])

@@ -90,20 +90,52 @@ def met_counts(profile, levels, need, count):
         count[officer] = met
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, parallel=True)
 def snapshot_sums(
     counted, profile, levels, required, need, ministry, sector, group, cadre, org, learned,
     met_at_start, per_family: int, sizes, n_types: int,
-    cells, required_by, met_by, org_sums,
+    cells, required_by, met_by, org_sums, parts: int,
 ):  # fmt: skip
     """One pass over the officers `counted` (in the workforce): adds each one's measures to
     their cell (`CELL_COLUMNS`, flattened as `np.ravel_multi_index` does, and `MEASURES` in
     order), their requirements and those met to each competency, and theirs to their
     organisation's (required, met, ready, officers). Returns the officers meeting more
-    requirements than at the start."""
+    requirements than at the start.
+
+    The officers are split in `parts` (one per core), each summing into tables of its
+    own, then added together. Every term is a whole number and every sum far below 2**53, so
+    the float sums are exact: the same bytes however the officers are split."""
+    n = profile.size
+    part_cells = np.zeros((parts, cells.shape[0], cells.shape[1]))
+    part_required = np.zeros((parts, required_by.size))
+    part_met = np.zeros((parts, met_by.size))
+    part_orgs = np.zeros((parts, org_sums.shape[0], org_sums.shape[1]))
+    improved = np.zeros(parts, np.int64)
+    for part in prange(parts):
+        improved[part] = _snapshot_part(
+            n * part // parts, n * (part + 1) // parts,
+            counted, profile, levels, required, need, ministry, sector, group, cadre, org,
+            learned, met_at_start, per_family, sizes, n_types,
+            part_cells[part], part_required[part], part_met[part], part_orgs[part],
+        )  # fmt: skip
+    for part in range(parts):
+        cells += part_cells[part]
+        required_by += part_required[part]
+        met_by += part_met[part]
+        org_sums += part_orgs[part]
+    return improved.sum()
+
+
+@njit(cache=True, nogil=True)
+def _snapshot_part(
+    low: int, high: int, counted, profile, levels, required, need, ministry, sector, group,
+    cadre, org, learned, met_at_start, per_family: int, sizes, n_types: int,
+    cells, required_by, met_by, org_sums,
+):  # fmt: skip
+    """`snapshot_sums` for the officers low..high-1."""
     n_slots = required.shape[1]
     improved = 0
-    for officer in range(profile.size):
+    for officer in range(low, high):
         if not counted[officer]:
             continue
         p = profile[officer]

@@ -58,17 +58,20 @@ def _gathered(ids, ministry_id, service_group) -> tuple[np.ndarray, np.ndarray]:
     return ministry, group
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, parallel=True)
 def _without_course(course, ids, active, found, column) -> int:
     """The active officers without a course (they enrol in this step), written to the
     start of `found`, and each active officer's column of the step's draws (-1: keeps
-    its course); returns how many."""
+    its course); returns how many. The officers are looked up on all the cores, then
+    numbered in order."""
+    enrolling = np.empty(active.size, np.bool_)
+    for j in prange(active.size):
+        enrolling[j] = course[ids[active[j]]] == NO_COURSE
     count = 0
     for j in range(active.size):
-        row = active[j]
         column[j] = -1
-        if course[ids[row]] == NO_COURSE:
-            found[count] = ids[row]
+        if enrolling[j]:
+            found[count] = ids[active[j]]
             column[j] = count
             count += 1
     return count

@@ -51,10 +51,12 @@ def log_in_due(
     whether each is engaged and how many took the campaign up. One pass where masks,
     gathers and the removal of repeats took six, and the take-up and the budgets' look at
     the mode three more (`tests/test_event_queue.py` checks it against them). The
-    officers are shared among the cores, then the due are listed in order."""
+    officers are shared among the cores, then the due are listed in order (from what the
+    first pass noted: the officers' records are in the other core's cache)."""
     n = candidates.size
     due = np.empty(n, np.bool_)
     took_up = np.empty(n, np.bool_)
+    is_engaged = np.empty(n, np.bool_)
     minutes = np.empty(n, next_login.dtype)
     for i in prange(n):
         officer = candidates[i]
@@ -65,15 +67,15 @@ def log_in_due(
         if took_up[i]:
             mode[officer] = ENGAGED
             engage_min[officer] = NEVER
+        is_engaged[i] = mode[officer] == ENGAGED
     ids = np.empty_like(candidates)
     when = np.empty(n, next_login.dtype)
     engaged = np.empty(n, np.bool_)
     kept, engaging = 0, 0
     for i in range(n):
         if due[i]:
-            officer = candidates[i]
-            ids[kept], when[kept] = officer, minutes[i]
-            engaged[kept] = mode[officer] == ENGAGED
+            ids[kept], when[kept] = candidates[i], minutes[i]
+            engaged[kept] = is_engaged[i]
             engaging += took_up[i]
             kept += 1
     return ids[:kept], when[:kept], engaged[:kept], engaging

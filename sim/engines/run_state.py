@@ -215,8 +215,9 @@ class RunState:
         officers.first_completion_day[first] = day
 
     def record_sessions(self, day: int, ids: np.ndarray, completions: np.ndarray) -> None:
-        """A tick's sessions, as `record_completions` and `mark_participants` (and the day
-        last active) state them, compiled into one visit per officer (the fast engine's)."""
+        """A tick's sessions (distinct officers), as `record_completions` and
+        `mark_participants` (and the day last active) state them, compiled into one visit
+        per officer (the fast engine's)."""
         officers, record = self.officers, self.recorder
         record.add("new_completions", day, int(completions.sum()))
         first_today, first_ever = record_sessions(
