@@ -125,23 +125,22 @@ def next_events(after_min, rate, exp_draws, tables, times):
         times[i] = max(minute, after)
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", parallel=True)
 def _next_events_from(now: int, left: float, rate, exp_draws, tables, times):
     """`IntensityClock.next_events_from`: NEVER for those whose draw over their rate is
     not inside the intensity `left` after `now` (a rate of 0 included), `next_events`
-    for the others."""
-    acting = np.empty(rate.size, np.int64)
-    count = 0
-    for i in range(rate.size):
-        if exp_draws[i] / rate[i] < left:
-            acting[count] = i
-            count += 1
-        else:
+    for the others (found on all the cores, then listed in order)."""
+    inside = np.empty(rate.size, np.bool_)
+    for i in prange(rate.size):
+        inside[i] = exp_draws[i] / rate[i] < left
+        if not inside[i]:
             times[i] = NEVER
-    acting = acting[:count]
+    acting = np.flatnonzero(inside)
+    count = acting.size
     found = np.empty(count, times.dtype)
     next_events(np.full(count, now), rate[acting], exp_draws[acting], tables, found)
-    times[acting] = found
+    for k in prange(count):
+        times[acting[k]] = found[k]
 
 
 def calendar_clock(calendar: SimCalendar, day_weights: np.ndarray) -> IntensityClock:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from sim.agents.activity import IntensityClock
 from sim.agents.campaign_response import engaged_officers, engagement_rates
@@ -271,67 +271,65 @@ class ActiveCampaign:
 # checks each against the numpy statements it replaced) ---------------------------------
 
 
-@njit(cache=True, nogil=True)
+# Each pass looks the officers up on all the cores (each officer's writes are its own),
+# then lists those it kept in order.
+
+
+@njit(cache=True, nogil=True, parallel=True)
 def _present_with_draws(ids, present, draws) -> tuple[np.ndarray, np.ndarray]:
     """Those of `ids` on the platform, with their draws (`draws` per officer id)."""
-    kept = np.empty_like(ids)
-    drawn = np.empty(ids.size, draws.dtype)
-    count = 0
-    for officer in ids:
-        if present[officer]:
-            kept[count], drawn[count] = officer, draws[officer]
-            count += 1
-    return kept[:count], drawn[:count]
+    here = np.empty(ids.size, np.bool_)
+    for i in prange(ids.size):
+        here[i] = present[ids[i]]
+    kept = ids[here]
+    drawn = np.empty(kept.size, draws.dtype)
+    for k in prange(kept.size):
+        drawn[k] = draws[kept[k]]
+    return kept, drawn
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, parallel=True)
 def _file_take_ups(ids, times, engage_min, next_login_min) -> tuple[np.ndarray, np.ndarray]:
     """Officers taking the campaign up (a time before NEVER) at `times`: that is their
     take-up minute, and their next event if sooner than their next login. Returns those
     whose next event moved, with it."""
-    moved = np.empty_like(ids)
-    moved_times = np.empty_like(times)
-    count = 0
-    for i in range(ids.size):
+    moved = np.zeros(ids.size, np.bool_)
+    for i in prange(ids.size):
         time = times[i]
-        if time >= NEVER:
-            continue
-        officer = ids[i]
-        engage_min[officer] = time
-        if time < next_login_min[officer]:
-            next_login_min[officer] = time
-            moved[count], moved_times[count] = officer, time
-            count += 1
-    return moved[:count], moved_times[:count]
+        if time < NEVER:
+            officer = ids[i]
+            engage_min[officer] = time
+            if time < next_login_min[officer]:
+                next_login_min[officer] = time
+                moved[i] = True
+    return ids[moved], times[moved]
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, parallel=True)
 def _cancel_take_ups(targeted, engage_min, next_login_min) -> np.ndarray:
     """Cancels the targeted officers' pending take-ups; returns those whose next event
     it was."""
-    was_next = np.empty_like(targeted)
-    count = 0
-    for officer in targeted:
+    was_next = np.zeros(targeted.size, np.bool_)
+    for i in prange(targeted.size):
+        officer = targeted[i]
         pending = engage_min[officer]
         if pending < NEVER:
-            if next_login_min[officer] == pending:
-                was_next[count] = officer
-                count += 1
+            was_next[i] = next_login_min[officer] == pending
             engage_min[officer] = NEVER
-    return was_next[:count]
+    return targeted[was_next]
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, parallel=True)
 def _waiting(targeted, present, mode, campaign_hours, target) -> np.ndarray:
     """The targeted officers on the platform, in routine and short of the float32
     `target`."""
-    waiting = np.empty_like(targeted)
-    count = 0
-    for officer in targeted:
-        if present[officer] and mode[officer] == ROUTINE and campaign_hours[officer] < target:
-            waiting[count] = officer
-            count += 1
-    return waiting[:count]
+    waiting = np.empty(targeted.size, np.bool_)
+    for i in prange(targeted.size):
+        officer = targeted[i]
+        waiting[i] = (
+            present[officer] and mode[officer] == ROUTINE and campaign_hours[officer] < target
+        )
+    return targeted[waiting]
 
 
 @njit(cache=True, nogil=True)

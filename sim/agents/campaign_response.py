@@ -62,22 +62,16 @@ def _weigh(powered, groups, multiplier, scale: float) -> None:
 
 def engaged_officers(officers: Officers) -> np.ndarray:
     """The officers engaged in the running campaign, in id order (`np.flatnonzero(mode ==
-    ENGAGED)` without its mask of the whole population: a count, then a fill)."""
-    return _engaged(officers.mode)
+    ENGAGED)`: the mode, a field of each officer's record, read on all the cores)."""
+    return np.flatnonzero(_is_engaged(officers.mode))
 
 
-@njit(cache=True, nogil=True)
-def _engaged(mode) -> np.ndarray:
-    count = 0
-    for state in mode:
-        count += state == ENGAGED
-    ids = np.empty(count, np.int64)
-    k = 0
-    for officer in range(mode.size):
-        if mode[officer] == ENGAGED:
-            ids[k] = officer
-            k += 1
-    return ids
+@njit(cache=True, nogil=True, parallel=True)
+def _is_engaged(mode) -> np.ndarray:
+    engaged = np.empty(mode.size, np.bool_)
+    for officer in prange(mode.size):
+        engaged[officer] = mode[officer] == ENGAGED
+    return engaged
 
 
 def leave_after_target(
