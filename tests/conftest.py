@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+import numba
 import pytest
 from hypothesis import settings
 
@@ -20,6 +22,16 @@ from sim.world.roles import competency_world
 settings.register_profile("ci", derandomize=True, print_blob=True)
 settings.register_profile("explore", max_examples=2000)
 settings.load_profile("ci")
+
+# Each pytest-xdist worker runs its kernels on its share of the cores: GNU OpenMP's
+# threads spin between kernels, and two workers' threads on the same cores slowed the
+# suite about fourfold. A test may still ask for more (numba.set_num_threads, up to the
+# cores). Not through NUMBA_NUM_THREADS: numba rereads its environment and would refuse
+# a test's two threads. The processes tests start (the CLI, notebooks, Dask workers)
+# cannot be given a share, so their idle threads sleep instead of spinning.
+WORKERS = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+numba.set_num_threads(max(1, numba.config.NUMBA_NUM_THREADS // WORKERS))
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIGS = ROOT / "configs"

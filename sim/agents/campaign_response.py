@@ -62,7 +62,7 @@ def _weigh(powered, groups, multiplier, scale: float) -> None:
 
 def engaged_officers(officers: Officers) -> np.ndarray:
     """The officers engaged in the running campaign, in id order (`np.flatnonzero(mode ==
-    ENGAGED)`: the mode, a field of each officer's record, read on all the cores)."""
+    ENGAGED)`, the comparison on all the cores)."""
     return np.flatnonzero(_is_engaged(officers.mode))
 
 
