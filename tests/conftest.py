@@ -28,7 +28,9 @@ settings.load_profile("ci")
 # suite about fourfold. A test may still ask for more (numba.set_num_threads, up to the
 # cores). Not through NUMBA_NUM_THREADS: numba rereads its environment and would refuse
 # a test's two threads. The processes tests start (the CLI, notebooks, Dask workers)
-# cannot be given a share, so their idle threads sleep instead of spinning.
+# cannot be given a share, so their idle threads sleep instead of spinning. The order
+# matters: set_num_threads has loaded OpenMP, which read its wait policy then, so these
+# workers' own threads still spin (sleeping made a campaign simulate twice as slowly).
 WORKERS = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
 numba.set_num_threads(max(1, numba.config.NUMBA_NUM_THREADS // WORKERS))
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")

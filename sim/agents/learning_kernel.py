@@ -86,10 +86,11 @@ def _study_step(
     duration_minutes, abandon, min_minutes,
     hours, enrolled_out, completed_out, dropped_out,  # the session's outcome, per batch row
     completed, studied, keep,  # per active officer, for the caller
-    columns,
+    columns,  # per active officer: its column of `draws` if it enrols, -1 if it has a course
 ):  # fmt: skip
     """One `study` step for each active officer (enrolling those without a course first,
-    with the next column of `draws`); updates officers and outcome in place."""
+    with their column of `draws`); updates officers and outcome in place. The officers
+    are shared among the cores: each reads and writes only its own record and row."""
     n_thresholds = mix_table.shape[1] - 1
     for j in prange(active.size):
         row = active[j]

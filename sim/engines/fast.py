@@ -48,11 +48,12 @@ def log_in_due(
     """Those of the sorted `candidates` whose next login is in [start, end), with it (an
     officer filed twice, rescheduled into the tick, once), logged in: those whose campaign
     take-up time has come engage (`sessions.take_up`). Returns them, their minutes,
-    whether each is engaged and how many took the campaign up. One pass where masks,
+    whether each is engaged and how many took the campaign up. Two passes where masks,
     gathers and the removal of repeats took six, and the take-up and the budgets' look at
-    the mode three more (`tests/test_event_queue.py` checks it against them). The
-    officers are shared among the cores, then the due are listed in order (from what the
-    first pass noted: the officers' records are in the other core's cache)."""
+    the mode three more (`tests/test_event_queue.py` checks it against them): the
+    candidates are looked up on all the cores (a repeat, next to its first entry because
+    they are sorted, only reads its minute), then the due are listed in order from what
+    that pass noted (the officers' records are in the other core's cache)."""
     n = candidates.size
     due = np.empty(n, np.bool_)
     took_up = np.empty(n, np.bool_)
@@ -67,7 +68,7 @@ def log_in_due(
         if took_up[i]:
             mode[officer] = ENGAGED
             engage_min[officer] = NEVER
-        is_engaged[i] = mode[officer] == ENGAGED
+        is_engaged[i] = due[i] and mode[officer] == ENGAGED
     ids = np.empty_like(candidates)
     when = np.empty(n, next_login.dtype)
     engaged = np.empty(n, np.bool_)
