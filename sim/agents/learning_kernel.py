@@ -179,18 +179,9 @@ def _session(
                 draws[row, column] = rng.random()
         suggest_onboarding(who, enrolling, completions, onboarding, rng, suggested)
         _study_step(
-            ids,
-            active,
-            remaining,
-            mix_row,
-            draws,
-            suggested,
-            *shared,
-            completed,
-            studied,
-            keep,
+            ids, active, remaining, mix_row, draws, suggested, *shared, completed, studied, keep,
             columns,
-        )
+        )  # fmt: skip
         kept = 0
         for j in range(active.size):
             if completed[j]:
@@ -291,8 +282,8 @@ def _steps_with_recommender(
     enrolling in a step (drawing from `rng` after the step's own draws)."""
     active = np.arange(ids.size, dtype=np.int64)
     who = np.empty(ids.size, dtype=ids.dtype)  # scratch: those enrolling in a step
+    columns = np.empty(ids.size, np.int64)  # scratch: each active officer's column of draws
     for _ in range(max_courses):
-        columns = np.empty(active.size, np.int64)
         enrolling = _without_course(officers.course, ids, active, who, columns)
         draws = rng.random((4, enrolling))
         suggested = np.full(enrolling, -1, np.int64)
@@ -304,18 +295,9 @@ def _steps_with_recommender(
         studied = np.empty(active.size, officers.course.dtype)
         keep = np.empty(active.size, np.bool_)
         _study_step(
-            ids,
-            active,
-            remaining,
-            mix_row,
-            draws,
-            suggested,
-            *shared,
-            completed,
-            studied,
-            keep,
+            ids, active, remaining, mix_row, draws, suggested, *shared, completed, studied, keep,
             columns,
-        )
+        )  # fmt: skip
         if credit is not None and completed.any():
             credit(ids[active[completed]], studied[completed])
         active = active[keep]

@@ -69,17 +69,7 @@ def log_in_due(
             mode[officer] = ENGAGED
             engage_min[officer] = NEVER
         is_engaged[i] = due[i] and mode[officer] == ENGAGED
-    ids = np.empty_like(candidates)
-    when = np.empty(n, next_login.dtype)
-    engaged = np.empty(n, np.bool_)
-    kept, engaging = 0, 0
-    for i in range(n):
-        if due[i]:
-            ids[kept], when[kept] = candidates[i], minutes[i]
-            engaged[kept] = is_engaged[i]
-            engaging += took_up[i]
-            kept += 1
-    return ids[:kept], when[:kept], engaged[:kept], engaging
+    return candidates[due], minutes[due], is_engaged[due], took_up.sum()
 
 
 @dataclass
