@@ -129,9 +129,10 @@ class CompetencyModel:
                 prior.reach(uniforms, completed), roles.required, dictionary.kind,
                 prior.log_miss, config.experience_level, NONE,
             )  # fmt: skip
-        shares = [prior.type_share[unit, group, k] for k in range(N_TYPES)]
-        shares.append(prior.topic_share[unit, group, dictionary.topics.index(config.focus_topic)])
-        for bit, share in enumerate(shares):
+        focus = dictionary.topics.index(config.focus_topic)
+        for bit in range(N_TYPES + 1):  # each type's share, then the focus topic's
+            table, column = (prior.type_share, bit) if bit < N_TYPES else (prior.topic_share, focus)
+            share = table[unit, group, column]
             had = prior.has(share, completed, rng.random(with_history.size, dtype=np.float32))
             learned[with_history[had]] |= np.uint8(1 << bit)
         model = cls(

@@ -45,7 +45,9 @@ def enrol(
     `recommend` policy, officers it gives a course to take that one instead."""
     n = ids.size
     draws = rng.random((4, n))
-    categories = (draws[0][:, None] > mix_table[mix_row][:, :-1]).sum(axis=1)
+    categories = np.zeros(n, dtype=np.int64)  # thresholds passed, a column at a time
+    for threshold in mix_table[:, :-1].T:
+        categories += draws[0] > threshold[mix_row]
     courses = catalog.choose(
         categories,
         officers.ministry_id[ids].astype(np.int64),

@@ -35,7 +35,12 @@ def seed_initial_state(
     at_start = np.flatnonzero(officers.onboarded_day <= 0)
     rate = officers.routine_logins_per_day[at_start].astype(float)
     uniforms = rng.random(n)[at_start]
-    has_course = at_start[uniforms < 1.0 - np.exp(-rate * days)]
+    chance = np.negative(rate)  # 1 - exp(-rate * days), in place (no temporaries)
+    chance *= days
+    np.exp(chance, out=chance)
+    np.subtract(1.0, chance, out=chance)
+    has_course = at_start[uniforms < chance]
+    del chance
     enrol(
         officers,
         catalog,

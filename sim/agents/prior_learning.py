@@ -113,12 +113,19 @@ class PriorLearning:
     def reach(uniforms: np.ndarray, completions: np.ndarray) -> np.ndarray:
         """float32: the officer holds a level when its `log_miss` is below this (-inf
         without completions): log(1 - u) / n."""
-        reach = (np.log1p(-uniforms) / np.maximum(completions, 1)).astype(np.float32)
+        reach = np.negative(uniforms, dtype=np.float32)  # in place from here: no temporaries
+        np.log1p(reach, out=reach)
+        np.divide(reach, np.maximum(completions, 1), out=reach, casting="same_kind")
         reach[completions <= 0] = -np.inf
         return reach
 
     def has(self, share: np.ndarray, completions: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
         """Whether at least one of `completions` had a property of per-completion chance
         `share`."""
-        chance = -np.expm1(completions * np.log1p(-np.minimum(share, 1.0 - 1e-12)))
+        chance = np.minimum(share, 1.0 - 1e-12)  # in place from here: no temporaries
+        np.negative(chance, out=chance)
+        np.log1p(chance, out=chance)
+        np.multiply(completions, chance, out=chance)
+        np.expm1(chance, out=chance)
+        np.negative(chance, out=chance)
         return uniforms < chance

@@ -398,8 +398,10 @@ def _draw_officers(
     officers.role_id[rows] = group.astype(np.int16) * config.roles_per_group + rank
 
     propensity = config.propensity
-    draws = streams.fresh(f"{prefix}.propensity").standard_normal(n_agents)
-    rate = propensity.median_logins_per_working_day * np.exp(propensity.sigma * draws)
+    rate = streams.fresh(f"{prefix}.propensity").standard_normal(n_agents)
+    rate *= propensity.sigma  # median * exp(sigma * draw), in place (no temporaries)
+    np.exp(rate, out=rate)
+    rate *= propensity.median_logins_per_working_day
     by_group = np.array([config.group_propensity_multiplier.get(g, 1.0) for g in SERVICE_GROUPS])
     by_sector = np.array([config.sector_propensity_multiplier.get(s, 1.0) for s in SECTORS])
     by_cadre = np.array([config.cadre_propensity_multiplier.get(c, 1.0) for c in CADRES])
@@ -493,15 +495,16 @@ def build_population(
     # Only those registered before the start have one: a Poisson draw of mean 0 takes no
     # number from the stream, so drawing for them alone gives everyone the same history.
     before = np.flatnonzero(officers.onboarded_day < 0)
-    working_days_onboard = -officers.onboarded_day[before].astype(float) * 5 / 7
-    expected = (
+    expected = np.negative(officers.onboarded_day[before], dtype=float)  # working days on
+    expected *= 5  # the platform, in place (no temporaries)
+    expected /= 7
+    expected *= (  # float32: per login, times how active
         config.history_completions_per_login
         * config.history_activity_factor
         * officers.routine_logins_per_day[before]
-        * working_days_onboard
     )
     prior = streams.fresh("population.history").poisson(expected)
-    officers.prior_completions[before] = np.minimum(prior, np.iinfo(np.int16).max)
+    officers.prior_completions[before] = np.minimum(prior, np.iinfo(np.int16).max, out=prior)
 
     officers.present[:] = officers.onboarded_day <= 0
     n_roles = config.roles_per_group * len(SERVICE_GROUPS)
