@@ -32,10 +32,10 @@ def engagement_rates(
     relative, groups = _relative_rates(
         ids, officers.routine_logins_per_day, officers.service_group, np.float32(median_rate)
     )
-    rates = relative**config.propensity_elasticity
+    relative **= config.propensity_elasticity  # in place, as `**` computes it
     multiplier = np.array([config.group_multiplier.get(g, 1.0) for g in SERVICE_GROUPS])
-    _weigh(rates, groups, multiplier, float(scale))
-    return rates
+    _weigh(relative, groups, multiplier, float(scale))
+    return relative
 
 
 @njit(cache=True, nogil=True, error_model="numpy", parallel=True)

@@ -275,7 +275,9 @@ def _onboarding_days(
     fractions = np.maximum.accumulate(np.clip(users / at_start, 1e-4, 1.0))
     u = rng.uniform(np.log(1e-4), 0.0, size=n)
     onboarded = np.interp(u, np.log(fractions), days)
-    return np.minimum(np.floor(onboarded), 0).astype(np.int16)
+    del u
+    np.floor(onboarded, out=onboarded)  # in place (no temporaries)
+    return np.minimum(onboarded, 0, out=onboarded).astype(np.int16)
 
 
 def _adoption_days(
