@@ -70,15 +70,18 @@ def test_course_choice_respects_groups():
     assert np.array_equal(catalog.service_group[role], groups)
 
 
-def test_packing_puts_per_session_attributes_in_one_record_per_officer():
+def test_packing_puts_per_session_attributes_in_one_record_per_officer(monkeypatch):
     """Packed, the per-session arrays are fields of one aligned record per officer with
-    the values they had: writing one leaves the others alone, and a copy (deep or pickled)
-    keeps the layout."""
+    the values they had (their sources given back a few pages at a time as they are
+    copied): writing one leaves the others alone, and a copy (deep or pickled) keeps the
+    layout."""
     import copy
     import pickle
 
+    from sim.world import population
     from sim.world.population import OFFICER_ATTRIBUTES, PACK_ROWS, RECORD_BYTES, Officers
 
+    monkeypatch.setattr(population, "RELEASE_ROWS", 4096)  # 5 parts, each some pages
     n = PACK_ROWS + 1000  # more than one block
     officers = Officers(n)
     rng = np.random.default_rng(3)

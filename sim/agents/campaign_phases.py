@@ -19,6 +19,7 @@ from sim.agents.sessions import OnboardingDrive, routine_rates
 from sim.config import SERVICE_GROUPS
 from sim.scenarios.campaign import CampaignPlan
 from sim.world.calendar import MINUTES_PER_DAY, NEVER
+from sim.world.officer_draws import draws_at
 from sim.world.population import NOT_REGISTERED, ROUTINE, Officers
 from sim.world.random_streams import RandomStreams
 
@@ -132,7 +133,9 @@ class ActiveCampaign:
         officers.campaign_hours[:] = 0.0
         draws = streams.fresh(f"campaign.{self.plan.index}.engagement")
         present, drawn = _present_with_draws(
-            self.targeted, officers.present, draws.standard_exponential(officers.n)
+            self.targeted,
+            officers.present,
+            draws_at(draws, "standard_exponential", officers.n, self.targeted),
         )
         return self._draw_engagement(officers, False, drawn, self.plan.start_min, present)
 
@@ -190,12 +193,14 @@ class ActiveCampaign:
         assert now is not None
         self.engaged_clocks = [plan.engaged_clock(extended=True)]  # never staggered
         self.extended = True
-        draws = streams.fresh(f"campaign.{plan.index}.extension.logins").standard_exponential(
-            officers.n
-        )
+
+        def login_draws(ids: np.ndarray) -> np.ndarray:  # each officer's number of one stream
+            rng = streams.fresh(f"campaign.{plan.index}.extension.logins")
+            return draws_at(rng, "standard_exponential", officers.n, ids)
+
         engaged = engaged_officers(officers)
         logins = self.engaged_next(
-            officers, engaged, np.full(engaged.size, now, np.int64), draws[engaged]
+            officers, engaged, np.full(engaged.size, now, np.int64), login_draws(engaged)
         )
         officers.next_login_min[engaged] = logins
 
@@ -205,7 +210,7 @@ class ActiveCampaign:
         routine = routine_clock.next_event(
             np.full(was_take_up.size, now, np.int64),
             routine_rates(officers, was_take_up, self.drive),
-            draws[was_take_up],
+            login_draws(was_take_up),
         )
         officers.next_login_min[was_take_up] = routine
 
@@ -216,8 +221,9 @@ class ActiveCampaign:
         )  # fmt: skip
         draws = streams.fresh(f"campaign.{plan.index}.extension.engagement")
         taking_up = self._draw_engagement(
-            officers, True, draws.standard_exponential(officers.n)[waiting], now, waiting
-        )
+            officers, True, draws_at(draws, "standard_exponential", officers.n, waiting), now,
+            waiting,
+        )  # fmt: skip
         return (
             np.concatenate([engaged, was_take_up, taking_up[0]]),
             np.concatenate([logins, routine, taking_up[1]]).astype(np.int32),
@@ -277,15 +283,11 @@ class ActiveCampaign:
 
 @njit(cache=True, nogil=True, parallel=True)
 def _present_with_draws(ids, present, draws) -> tuple[np.ndarray, np.ndarray]:
-    """Those of `ids` on the platform, with their draws (`draws` per officer id)."""
+    """Those of `ids` on the platform, with their draws (`draws[i]` is `ids[i]`'s)."""
     here = np.empty(ids.size, np.bool_)
     for i in prange(ids.size):
         here[i] = present[ids[i]]
-    kept = ids[here]
-    drawn = np.empty(kept.size, draws.dtype)
-    for k in prange(kept.size):
-        drawn[k] = draws[kept[k]]
-    return kept, drawn
+    return ids[here], draws[here]
 
 
 @njit(cache=True, nogil=True, parallel=True)

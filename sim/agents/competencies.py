@@ -112,9 +112,8 @@ class CompetencyModel:
         )  # fmt: skip
         officers.competency_profile[:] = profile
         prior = PriorLearning.build(catalog, dictionary, routine_mix, config.pass_probability)
-        before = officers.prior_completions.astype(np.int64)
-        with_history = np.flatnonzero(before > 0)
-        completed = before[with_history]
+        with_history = np.flatnonzero(officers.prior_completions > 0)
+        completed = officers.prior_completions[with_history].astype(np.int64)
         unit = officers.ministry_id[with_history].astype(np.int64)
         group = officers.service_group[with_history].astype(np.int64)
         rng = streams.fresh("competencies.history")

@@ -10,6 +10,7 @@ from sim.agents.sessions import OnboardingDrive, routine_rates
 from sim.config import Scenario
 from sim.world.calendar import MINUTES_PER_DAY, NEVER
 from sim.world.catalog import Catalog
+from sim.world.officer_draws import draws_at
 from sim.world.population import NOT_REGISTERED, Officers
 from sim.world.random_streams import RandomStreams
 
@@ -25,22 +26,35 @@ def seed_initial_state(
 ) -> int:
     """Give officers who were active recently a course in progress, and draw everyone's
     first login into `officers.next_login_min`. Returns how many courses were in progress."""
-    n = officers.n
-    rng = streams.fresh("initial.in_progress")
-    days = scenario.population.initial_in_progress_days
     # Only officers on the platform at the start can have a course in progress or a first
     # login from minute 0: the others (who register later, or not in the run) are left
     # out of both computations, though every officer's draw is taken, so that each keeps
-    # their own number in the stream.
+    # their own number in the stream. The two draw from streams of their own and write
+    # attributes of their own; each lets its temporaries go before the other starts.
     at_start = np.flatnonzero(officers.onboarded_day <= 0)
-    rate = officers.routine_logins_per_day[at_start].astype(float)
-    uniforms = rng.random(n)[at_start]
-    chance = np.negative(rate)  # 1 - exp(-rate * days), in place (no temporaries)
-    chance *= days
+    _first_logins(officers, at_start, routine_clock, streams, drive)
+    return _courses_in_progress(officers, at_start, catalog, scenario, mix_table, streams)
+
+
+def _courses_in_progress(
+    officers: Officers,
+    at_start: np.ndarray,
+    catalog: Catalog,
+    scenario: Scenario,
+    mix_table: np.ndarray,
+    streams: RandomStreams,
+) -> int:
+    """Officers active in the last `initial_in_progress_days` days have a course in
+    progress, part-way through; returns how many."""
+    rng = streams.fresh("initial.in_progress")
+    uniforms = draws_at(rng, "random", officers.n, at_start)
+    chance = officers.routine_logins_per_day[at_start].astype(float)  # the rate, then
+    np.negative(chance, out=chance)  # 1 - exp(-rate * days), in place (no temporaries)
+    chance *= scenario.population.initial_in_progress_days
     np.exp(chance, out=chance)
     np.subtract(1.0, chance, out=chance)
     has_course = at_start[uniforms < chance]
-    del chance
+    del uniforms, chance
     enrol(
         officers,
         catalog,
@@ -53,15 +67,32 @@ def seed_initial_state(
     officers.progress[has_course] = officers.stop_at[has_course] * rng.random(has_course.size)
     officers.enrolments[has_course] = 0  # enrolled before the run: not a run enrolment
     officers.in_progress_at_start[has_course] = True
+    return int(has_course.size)
 
-    draws = streams.fresh("initial.first_login").standard_exponential(n)
+
+def _first_logins(
+    officers: Officers,
+    at_start: np.ndarray,
+    routine_clock: IntensityClock,
+    streams: RandomStreams,
+    drive: OnboardingDrive | None,
+) -> None:
+    """Everyone's first login into `officers.next_login_min`: from minute 0 for those on
+    the platform, after their onboarding day starts for those who join later, NEVER for
+    the rest."""
+
+    def draws(ids: np.ndarray) -> np.ndarray:  # each officer's number of one stream
+        rng = streams.fresh("initial.first_login")
+        return draws_at(rng, "standard_exponential", officers.n, ids)
+
     officers.next_login_min[:] = NEVER
-    officers.next_login_min[at_start] = routine_clock.next_events_from(0, rate, draws[at_start])
+    rate = officers.routine_logins_per_day[at_start].astype(float)
+    officers.next_login_min[at_start] = routine_clock.next_events_from(0, rate, draws(at_start))
+    del rate
     joining = officers.onboarded_day > 0  # onboard during the run (or not in it)
     later = np.flatnonzero(joining & (officers.onboarded_day != NOT_REGISTERED))
     if later.size:  # a joiner's first login comes after their onboarding day starts
         onboard = officers.onboarded_day[later].astype(np.int64) * MINUTES_PER_DAY
         officers.next_login_min[later] = routine_clock.next_event(
-            onboard, routine_rates(officers, later, drive), draws[later]
+            onboard, routine_rates(officers, later, drive), draws(later)
         )
-    return int(has_course.size)

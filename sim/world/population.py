@@ -32,6 +32,7 @@ from sim.config import CADRES, SECTORS, SERVICE_GROUPS, PopulationConfig, Scenar
 from sim.world.calendar import NEVER
 from sim.world.categorical import categories
 from sim.world.organisations import Organisations, build_organisations
+from sim.world.pages import give_back
 from sim.world.random_streams import RandomStreams
 
 ROUTINE, ENGAGED = 0, 1  # officers.mode
@@ -54,6 +55,7 @@ def _hot(dtype: type, default: float, doc: str) -> Attribute:
 
 RECORD_BYTES = 64  # a cache line: a record never straddles two
 PACK_ROWS = 16_384  # records packed a block at a time: with their sources about 2 MB, a core's L2
+RELEASE_ROWS = 1 << 21  # sources given back every 2 MB of the narrowest (a huge page)
 
 
 OFFICER_ATTRIBUTES: dict[str, Attribute] = {
@@ -125,13 +127,20 @@ class Officers:
         """Moves the per-session attributes into one record per officer; their arrays become
         views of its fields, with the same values. Set-up fills each attribute for the whole
         population, fastest in arrays of their own; the simulation visits officers scattered
-        over the population, fastest side by side. Anything holding an attribute's array
-        from before would not see later changes, so a run packs once set-up is done."""
+        over the population, fastest side by side. The arrays it replaces are handed back to
+        the kernel as they are copied (`pages.give_back`): anything holding one from before
+        would read zeros, so a run packs once set-up is done."""
         if self._records is not None:
             return
         records = _zeroed_records(self.n)
         names = _per_session_names()
-        _copy_in_blocks(tuple((records[name], getattr(self, name)) for name in names), PACK_ROWS)
+        pairs = tuple((records[name], getattr(self, name)) for name in names)
+        for start in range(0, self.n, RELEASE_ROWS):
+            stop = min(start + RELEASE_ROWS, self.n)
+            _copy_in_blocks(pairs, PACK_ROWS, start, stop)
+            for _, source in pairs:  # read no more: their pages go to the next records
+                if source.flags.owndata:
+                    give_back(source[start:stop])
         self._records = records
         for name in names:
             setattr(self, name, records[name])
@@ -206,13 +215,13 @@ def _officers_from(n: int, arrays: dict[str, np.ndarray], packed: bool) -> Offic
 
 
 @njit(cache=True, nogil=True)
-def _copy_in_blocks(pairs, rows: int) -> None:
-    """Copies each (destination, source) pair of equal-length arrays, a block of `rows`
-    at a time for all pairs, so that a block of records is written while it is in cache
-    (a pass per field would move the whole record once per field)."""
-    n = pairs[0][0].size
-    for start in range(0, n, rows):
-        stop = min(start + rows, n)
+def _copy_in_blocks(pairs, rows: int, first: int, end: int) -> None:
+    """Copies rows [first, end) of each (destination, source) pair of equal-length
+    arrays, a block of `rows` at a time for all pairs, so that a block of records is
+    written while it is in cache (a pass per field would move the whole record once per
+    field)."""
+    for start in range(first, end, rows):
+        stop = min(start + rows, end)
         for pair in literal_unroll(pairs):
             destination, source = pair
             for i in range(start, stop):

@@ -1,0 +1,33 @@
+"""A stream's numbers for some officers, drawn without holding one for every officer.
+
+Common random numbers give each officer their own number of a decision's stream: the
+number at their id (`rng.standard_exponential(n)[ids]`). At 3.2 crore officers that
+array is 256 MB, drawn to keep a fraction, and on the machines this runs on fresh pages
+cost more than the draws (docs/design.md, "Fresh memory"). `draws_at` draws the same n
+numbers a block at a time into one small buffer and keeps those at `ids`: the same
+values, and the generator left where the whole draw leaves it (numpy's generators
+draw each number from where the last one left off, whatever the size of each call).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+
+Kind = Literal["random", "standard_exponential", "standard_normal"]
+BLOCK = 1 << 16  # numbers drawn at a time: a 512 KB buffer, in a core's cache
+
+
+def draws_at(rng: np.random.Generator, kind: Kind, n: int, ids: np.ndarray) -> np.ndarray:
+    """float64 [ids.size]: `getattr(rng, kind)(n)[ids]` for `ids` in ascending order, and
+    `rng` advanced as that call advances it."""
+    draw = getattr(rng, kind)
+    kept = np.empty(ids.size)
+    buffer = np.empty(min(BLOCK, n))
+    bounds = np.searchsorted(ids, np.arange(0, n + BLOCK, BLOCK))  # ids of each block
+    for block, start in enumerate(range(0, n, BLOCK)):
+        numbers = draw(out=buffer[: min(BLOCK, n - start)])
+        first, stop = bounds[block], bounds[block + 1]
+        kept[first:stop] = numbers[ids[first:stop] - start]
+    return kept

@@ -1,0 +1,42 @@
+"""`draws_at` gives each officer the number the whole draw gives them, and leaves the
+generator where the whole draw leaves it."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim.world import officer_draws
+from sim.world.officer_draws import draws_at
+
+KINDS = ["random", "standard_exponential", "standard_normal"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(0, 5_000),
+    share=st.floats(0.0, 1.0),
+    block=st.sampled_from([1, 7, 64, 1000, 1 << 16]),
+    kind=st.sampled_from(KINDS),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_the_numbers_at_the_ids_and_the_generator_after_are_the_whole_draws(
+    n, share, block, kind, seed
+):
+    ids = np.flatnonzero(np.random.default_rng(seed + 1).random(n) < share)
+    whole, blocks = np.random.default_rng(seed), np.random.default_rng(seed)
+    expected = getattr(whole, kind)(n)[ids]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(officer_draws, "BLOCK", block)
+        got = draws_at(blocks, kind, n, ids)
+    assert got.dtype == np.float64 and got.shape == ids.shape
+    np.testing.assert_array_equal(got.view(np.uint64), expected.view(np.uint64))
+    assert blocks.bit_generator.state == whole.bit_generator.state  # the next draws agree
+
+
+def test_all_officers_at_full_blocks_and_a_partial_one():
+    n = 3 * (1 << 16) + 5
+    ids = np.arange(n)
+    for kind in KINDS:
+        expected = getattr(np.random.default_rng(9), kind)(n)
+        np.testing.assert_array_equal(draws_at(np.random.default_rng(9), kind, n, ids), expected)
