@@ -10,6 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import sampled, tagged_catalog
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from sim.agents.competencies import CompetencyModel
@@ -641,3 +643,28 @@ def test_compiled_snapshot_is_the_numpy_sums_to_the_bit():
     assert snapshot.improved == oracle["improved"] > 0
     for measure in ("officers", "met", "ready"):
         assert snapshot.total(measure) == oracle[measure], measure
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_prior_learning_reach_and_chances_are_the_numpy_expressions_to_the_bit(seed):
+    """`reach` and `has` compute in place; the expressions they replaced are the oracle
+    (the dtypes a run gives them: float32 uniforms, float64 shares, int64 counts)."""
+    rng = np.random.default_rng(seed)
+    n = 5_000
+    completions = rng.integers(-1, 300, n)
+    uniforms = rng.random(n, dtype=np.float32)
+    uniforms[:3] = [0.0, np.nextafter(np.float32(1), np.float32(0)), 0.5]
+    expected = (np.log1p(-uniforms) / np.maximum(completions, 1)).astype(np.float32)
+    expected[completions <= 0] = -np.inf
+    reach = PriorLearning.reach(uniforms.copy(), completions)
+    assert reach.dtype == np.float32
+    np.testing.assert_array_equal(reach.view(np.uint32), expected.view(np.uint32))
+
+    share = rng.random(n) * rng.choice([1e-9, 1e-3, 0.2, 1.0, 3.0], n)
+    chance = -np.expm1(completions * np.log1p(-np.minimum(share, 1.0 - 1e-12)))
+    prior = PriorLearning(log_miss=np.zeros(0), type_share=np.zeros(0), topic_share=np.zeros(0))
+    np.testing.assert_array_equal(prior.has(share.copy(), completions, uniforms), uniforms < chance)
+    # uniforms at the expected chance and one step below pin the chance to the bit
+    assert not prior.has(share.copy(), completions, chance).any()
+    assert prior.has(share.copy(), completions, np.nextafter(chance, -np.inf)).all()

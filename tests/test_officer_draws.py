@@ -40,3 +40,9 @@ def test_all_officers_at_full_blocks_and_a_partial_one():
     for kind in KINDS:
         expected = getattr(np.random.default_rng(9), kind)(n)
         np.testing.assert_array_equal(draws_at(np.random.default_rng(9), kind, n, ids), expected)
+
+
+@pytest.mark.parametrize("ids", [[3, 1], [-1, 2], [2, 10]])
+def test_ids_out_of_order_or_range_are_refused(ids):
+    with pytest.raises(ValueError, match="ascending officer ids below 10"):
+        draws_at(np.random.default_rng(0), "random", 10, np.array(ids))

@@ -31,6 +31,12 @@ def test_rows_that_are_not_contiguous_are_refused():
         give_back(np.ones(10_000)[::2])
 
 
+def test_rows_of_memory_the_array_does_not_own_are_refused():
+    buffer = bytearray(8 * mmap.PAGESIZE)
+    with pytest.raises(ValueError, match="owns its memory"):
+        give_back(np.frombuffer(buffer, dtype=np.int64)[10:900])
+
+
 def test_nothing_to_give_back_is_no_error():
     give_back(np.ones(0))
     give_back(np.ones(3))  # less than a page

@@ -112,16 +112,20 @@ class PriorLearning:
     @staticmethod
     def reach(uniforms: np.ndarray, completions: np.ndarray) -> np.ndarray:
         """float32: the officer holds a level when its `log_miss` is below this (-inf
-        without completions): log(1 - u) / n."""
+        without completions): log(1 - u) / n, from float32 `uniforms` (the log in
+        float32, the division in float64, as `(np.log1p(-u) / n).astype(np.float32)`)."""
         reach = np.negative(uniforms, dtype=np.float32)  # in place from here: no temporaries
         np.log1p(reach, out=reach)
-        np.divide(reach, np.maximum(completions, 1), out=reach, casting="same_kind")
+        np.divide(
+            reach, np.maximum(completions, 1), out=reach, dtype=np.float64, casting="same_kind"
+        )
         reach[completions <= 0] = -np.inf
         return reach
 
     def has(self, share: np.ndarray, completions: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
         """Whether at least one of `completions` had a property of per-completion chance
-        `share`."""
+        `share` (float64: 1 - (1 - share) ** completions, computed as
+        `-np.expm1(completions * np.log1p(-share))`)."""
         chance = np.minimum(share, 1.0 - 1e-12)  # in place from here: no temporaries
         np.negative(chance, out=chance)
         np.log1p(chance, out=chance)

@@ -6,7 +6,8 @@ array is 256 MB, drawn to keep a fraction, and on the machines this runs on fres
 cost more than the draws (docs/design.md, "Fresh memory"). `draws_at` draws the same n
 numbers a block at a time into one small buffer and keeps those at `ids`: the same
 values, and the generator left where the whole draw leaves it (numpy's generators
-draw each number from where the last one left off, whatever the size of each call).
+draw each float64 of these kinds from where the last one left off, whatever the size of
+each call; `tests/test_officer_draws.py` checks it).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ BLOCK = 1 << 16  # numbers drawn at a time: a 512 KB buffer, in a core's cache
 def draws_at(rng: np.random.Generator, kind: Kind, n: int, ids: np.ndarray) -> np.ndarray:
     """float64 [ids.size]: `getattr(rng, kind)(n)[ids]` for `ids` in ascending order, and
     `rng` advanced as that call advances it."""
+    if ids.size and (ids[0] < 0 or ids[-1] >= n or np.any(ids[1:] < ids[:-1])):
+        raise ValueError(f"draws_at: ids must be ascending officer ids below {n}")
     draw = getattr(rng, kind)
     kept = np.empty(ids.size)
     buffer = np.empty(min(BLOCK, n))

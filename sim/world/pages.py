@@ -17,14 +17,12 @@ import sys
 
 import numpy as np
 
-_MADV_DONTNEED = 4  # Linux (asm-generic/mman-common.h)
-
 
 def _madvise():
-    if not sys.platform.startswith("linux"):
+    if not sys.platform.startswith("linux") or not hasattr(mmap, "MADV_DONTNEED"):
         return None
     try:
-        madvise = ctypes.CDLL(None, use_errno=True).madvise
+        madvise = ctypes.CDLL(None).madvise
     except (OSError, AttributeError):
         return None
     madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
@@ -36,15 +34,21 @@ _MADVISE = _madvise()
 
 
 def give_back(rows: np.ndarray) -> None:
-    """Hands the whole pages under `rows` (a contiguous slice of an array that owns its
-    memory) back to the kernel: they read as zeros from now on. The partial pages at
-    either end are left alone (they may hold other rows, or the allocator's own
-    records). Does nothing where the C library offers no `madvise`."""
-    if _MADVISE is None or rows.nbytes == 0:
-        return
+    """Hands the whole pages under `rows` (a contiguous slice of an array that allocated
+    its own memory, and that nothing else shares) back to the kernel: they read as zeros
+    from now on. The partial pages at either end keep their values (they may hold other
+    rows, or the allocator's own records). A hint: where the C library offers no
+    `madvise`, or the kernel declines, the pages simply stay."""
     if not rows.flags.c_contiguous:
         raise ValueError("give_back: the rows must be contiguous")
+    root = rows
+    while isinstance(root.base, np.ndarray):
+        root = root.base
+    if not root.flags.owndata:  # a mapped file, shared memory, a buffer of another's
+        raise ValueError("give_back: the rows must be of an array that owns its memory")
+    if _MADVISE is None or rows.nbytes == 0:
+        return
     start = -(-rows.ctypes.data // mmap.PAGESIZE) * mmap.PAGESIZE  # first whole page
     stop = (rows.ctypes.data + rows.nbytes) // mmap.PAGESIZE * mmap.PAGESIZE
-    if stop > start and _MADVISE(start, stop - start, _MADV_DONTNEED) != 0:
-        raise OSError(ctypes.get_errno(), "madvise(MADV_DONTNEED) failed")
+    if stop > start:
+        _MADVISE(start, stop - start, mmap.MADV_DONTNEED)

@@ -55,7 +55,7 @@ def _hot(dtype: type, default: float, doc: str) -> Attribute:
 
 RECORD_BYTES = 64  # a cache line: a record never straddles two
 PACK_ROWS = 16_384  # records packed a block at a time: with their sources about 2 MB, a core's L2
-RELEASE_ROWS = 1 << 21  # sources given back every 2 MB of the narrowest (a huge page)
+RELEASE_ROWS = 1 << 21  # sources given back every 2 MB of the narrowest attribute
 
 
 OFFICER_ATTRIBUTES: dict[str, Attribute] = {
@@ -129,7 +129,8 @@ class Officers:
         population, fastest in arrays of their own; the simulation visits officers scattered
         over the population, fastest side by side. The arrays it replaces are handed back to
         the kernel as they are copied (`pages.give_back`): anything holding one from before
-        would read zeros, so a run packs once set-up is done."""
+        would read zeros (but for the partial pages at the ends of each part), so a run
+        packs once set-up is done, and no two `Officers` share an array."""
         if self._records is not None:
             return
         records = _zeroed_records(self.n)
@@ -149,7 +150,7 @@ class Officers:
         """A copy with its own arrays, packed if this one is (a plain deep copy would turn
         each view of the record into an array of its own)."""
         copied = _officers_from(
-            self.n, {name: getattr(self, name).copy() for name in OFFICER_ATTRIBUTES}, self.packed
+            self.n, {name: getattr(self, name) for name in OFFICER_ATTRIBUTES}, self.packed
         )
         memo[id(self)] = copied
         return copied
@@ -207,8 +208,8 @@ class Officers:
 def _officers_from(n: int, arrays: dict[str, np.ndarray], packed: bool) -> Officers:
     officers = Officers.__new__(Officers)
     officers.n, officers._records = n, None
-    for name, attribute in OFFICER_ATTRIBUTES.items():
-        setattr(officers, name, np.ascontiguousarray(arrays[name], dtype=attribute.dtype))
+    for name, attribute in OFFICER_ATTRIBUTES.items():  # copies: `pack` gives pages back
+        setattr(officers, name, np.array(arrays[name], dtype=attribute.dtype, order="C"))
     if packed:
         officers.pack()
     return officers
