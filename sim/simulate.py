@@ -31,8 +31,26 @@ def simulate(
     scenario: Scenario, engine: str = "fast", progress: ProgressCallback | None = None
 ) -> RunResult:
     check_engine(engine, scenario)
-    output = ENGINES[engine](scenario, progress=progress).run()
-    started = time.perf_counter()
-    result = summarise(output, engine)
+    try:
+        output = ENGINES[engine](scenario, progress=progress).run()
+        started = time.perf_counter()
+        result = summarise(output, engine)
+    except SystemError as error:
+        if interrupted(error):
+            raise KeyboardInterrupt from error
+        raise
     result.meta["timings"]["summarise_s"] = time.perf_counter() - started
     return result
+
+
+def interrupted(error: BaseException) -> bool:
+    """Whether Ctrl-C is at the root of `error`. A compiled kernel calls back into Python
+    to build some of its results (numba's `_numba_unpickle`); a KeyboardInterrupt raised
+    there comes back as a chain of SystemErrors ("returned a result with an exception
+    set"), which would otherwise read as a failed run, not an interrupted one."""
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, KeyboardInterrupt):
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return False

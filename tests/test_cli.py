@@ -326,3 +326,43 @@ def test_every_benchmark_case_names_a_config_that_runs(tmp_path):
     assert VS_REFERENCE["config"].is_file()
     row = measure_in(HERE, CASES["campaign"][0], "--agents", "2000", "--days", "30")
     assert row["agents"] > 0 and row["population_bytes_per_officer"] > 0
+
+
+def _engine_raising(error: BaseException):
+    class Failing:
+        def __init__(self, scenario, progress=None):
+            pass
+
+        def run(self):
+            raise error
+
+    return Failing
+
+
+def _kernel_error(root: BaseException) -> SystemError:
+    """What a numba kernel raises when its call back into Python (`_numba_unpickle`) meets
+    `root`: SystemErrors chained to it (as seen when Ctrl-C landed in `log_in_due`)."""
+    error: BaseException = root
+    for where in ("_numba_unpickle", "CPUDispatcher(log_in_due)"):
+        try:
+            raise SystemError(f"{where} returned a result with an exception set") from error
+        except SystemError as chained:
+            error = chained
+    assert isinstance(error, SystemError)
+    return error
+
+
+def test_ctrl_c_inside_a_compiled_kernel_reads_as_an_interruption(monkeypatch):
+    import sim.simulate as simulate_module
+    from sim.config import load_scenario
+
+    scenario = load_scenario(CONFIGS / "baseline.yaml").with_overrides(scale=1000)
+    monkeypatch.setitem(
+        simulate_module.ENGINES, "fast", _engine_raising(_kernel_error(KeyboardInterrupt()))
+    )
+    with pytest.raises(KeyboardInterrupt):
+        simulate_module.simulate(scenario)
+    other = _kernel_error(ValueError("a real failure"))
+    monkeypatch.setitem(simulate_module.ENGINES, "fast", _engine_raising(other))
+    with pytest.raises(SystemError):  # not an interruption: reported as it is
+        simulate_module.simulate(scenario)
