@@ -48,9 +48,14 @@ def interrupted(error: BaseException) -> bool:
     to build some of its results (numba's `_numba_unpickle`); a KeyboardInterrupt raised
     there comes back as a chain of SystemErrors ("returned a result with an exception
     set"), which would otherwise read as a failed run, not an interrupted one."""
-    cause: BaseException | None = error
-    while cause is not None:
-        if isinstance(cause, KeyboardInterrupt):
+    seen: set[int] = set()
+    chain: list[BaseException | None] = [error]  # both links, as `traceback` walks them
+    while chain:
+        link = chain.pop()
+        if link is None or id(link) in seen:  # a chain set by hand may loop
+            continue
+        if isinstance(link, KeyboardInterrupt):
             return True
-        cause = cause.__cause__ or cause.__context__
+        seen.add(id(link))
+        chain += [link.__cause__, link.__context__]
     return False

@@ -366,3 +366,20 @@ def test_ctrl_c_inside_a_compiled_kernel_reads_as_an_interruption(monkeypatch):
     monkeypatch.setitem(simulate_module.ENGINES, "fast", _engine_raising(other))
     with pytest.raises(SystemError):  # not an interruption: reported as it is
         simulate_module.simulate(scenario)
+
+
+def test_ctrl_c_is_found_by_either_link_and_a_looping_chain_ends():
+    from sim.simulate import interrupted
+
+    try:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            raise SystemError("with a cause of its own") from ValueError("other")
+    except SystemError as error:
+        assert interrupted(error)  # Ctrl-C in the context, another error as the cause
+    first, second = SystemError("a"), SystemError("b")
+    first.__cause__, second.__cause__ = second, first
+    assert not interrupted(first)  # ends, and finds nothing
+    second.__context__ = KeyboardInterrupt()
+    assert interrupted(first)

@@ -5,8 +5,6 @@ import datetime as dt
 import numpy as np
 import pytest
 from conftest import sampled, tagged_catalog
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from sim.config import CATEGORIES, SERVICE_GROUPS, CatalogConfig, PopulationConfig
 from sim.world.catalog import MINISTRY, ROLE_BASED
@@ -197,25 +195,3 @@ def test_officers_are_drawn_as_the_numpy_statements_draw_them():
     expected = np.minimum(rate, p.max_logins_per_working_day).astype(np.float32)
     np.testing.assert_array_equal(officers.routine_logins_per_day, expected)
     assert len(np.unique(by_sector[sector] * by_cadre[cadre])) > 1  # the multipliers matter
-
-
-@settings(max_examples=40, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1))
-def test_a_weighted_draw_is_the_numpy_searchsorted_it_compiles(seed):
-    """`WeightedGroups.draw` against the numpy statements it replaced: groups with and
-    without courses, uniforms at 0 and just below 1."""
-    from sim.world.catalog import WeightedGroups
-
-    rng = np.random.default_rng(seed)
-    n_courses, n_groups = int(rng.integers(1, 60)), int(rng.integers(1, 12))
-    course_groups = rng.integers(0, n_groups, n_courses)
-    weights = rng.choice([0.0, 1e-3, 1.0, 7.5], n_courses) * rng.random(n_courses)
-    table = WeightedGroups.build(np.arange(n_courses), course_groups, weights, n_groups)
-    groups = rng.integers(0, n_groups, 2_000)
-    uniforms = rng.random(2_000)
-    uniforms[:2] = [0.0, np.nextafter(1.0, 0.0)]
-    low, high = table.group_low[groups], table.group_high[groups]
-    position = np.searchsorted(table.cumulative, low + uniforms * (high - low), side="right")
-    position = np.minimum(position, len(table.order) - 1)
-    expected = np.where(high > low, table.order[position], -1)
-    np.testing.assert_array_equal(table.draw(groups, uniforms), expected)

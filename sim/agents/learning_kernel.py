@@ -19,8 +19,9 @@ from sim.agents.enrolment import Recommender, abandon_probability
 from sim.agents.learning import Credit, SessionOutcome, session_minutes_used
 from sim.agents.onboarding_suggestion import OnboardingSuggestion, suggest_onboarding
 from sim.config import BehaviourConfig
-from sim.world.catalog import MINISTRY, ROLE_BASED, Catalog, WeightedGroups, draw_one
+from sim.world.catalog import MINISTRY, ROLE_BASED, Catalog, WeightedGroups
 from sim.world.population import NO_COURSE, Officers
+from sim.world.search_guide import guided_search
 
 _NO_GROUPS = (
     np.zeros(1, np.int64), np.zeros(1), np.zeros(1), np.zeros(1), np.zeros(2, np.int64), 0.0
@@ -28,7 +29,23 @@ _NO_GROUPS = (
 
 
 def _groups(groups: WeightedGroups | None) -> tuple:
-    return _NO_GROUPS if groups is None else groups.tables
+    if groups is None:
+        return _NO_GROUPS
+    order = groups.order.astype(np.int64, copy=False)
+    guide = groups.guide
+    return (order, groups.cumulative, groups.group_low, groups.group_high, guide.starts,
+            guide.scale)  # fmt: skip
+
+
+@njit(cache=True, nogil=True)
+def _draw(groups, group: int, uniform: float) -> int:
+    """`WeightedGroups.draw` for one officer (its search started from the guide)."""
+    order, cumulative, group_low, group_high, starts, scale = groups
+    low, high = group_low[group], group_high[group]
+    if not high > low:
+        return -1
+    position = guided_search(cumulative, low + uniform * (high - low), starts, scale)
+    return order[min(position, order.size - 1)]
 
 
 @njit(cache=True, nogil=True, parallel=True)
@@ -91,11 +108,11 @@ def _study_step(
                 within = group_of_row[row]
             group = group_offsets[category] + within
             if has_campaign and mix_row[row] == 1:
-                chosen = draw_one(campaign_groups, group, u1)
+                chosen = _draw(campaign_groups, group, u1)
             else:
-                chosen = draw_one(by_group, group, u1)
+                chosen = _draw(by_group, group, u1)
             if chosen < 0:
-                chosen = draw_one(any_course, 0, u1)
+                chosen = _draw(any_course, 0, u1)
             if suggested[column] >= 0:
                 chosen = suggested[column]
             course[officer] = chosen

@@ -1,9 +1,8 @@
 """The course catalogue: categories, competencies, topics, nominal durations and popularity.
 
 Courses are a struct of arrays like officers. Choosing a course for a batch of officers is a
-weighted draw within a group (the officer's ministry for ACBP courses, their service group
-for role-based ones): a search of the cumulative weights, compiled and started from a
-guide (`WeightedGroups.draw`).
+vectorised weighted draw within a group (the officer's ministry for ACBP courses, their
+service group for role-based ones), done with one `searchsorted` over cumulative weights.
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
-from numba import njit, prange
 
 from sim.config import CATEGORIES, SERVICE_GROUPS, CatalogConfig
 from sim.config.competencies import CourseTagConfig
@@ -22,7 +20,7 @@ from sim.world.competency_dictionary import CompetencyDictionary
 from sim.world.course_tags import COMMON, MINISTRY, ROLE_BASED, SELF_SELECTED, tag_courses
 from sim.world.random_streams import RandomStreams
 from sim.world.roles import RoleTable
-from sim.world.search_guide import SearchGuide, guided_search
+from sim.world.search_guide import SearchGuide
 
 GUIDE_BUCKETS = 4  # per course, for the compiled draw's search
 
@@ -52,39 +50,14 @@ class WeightedGroups:
         guide = SearchGuide.of(cumulative, GUIDE_BUCKETS * len(order) + 1)
         return cls(course_ids[order], cumulative, padded[starts], padded[ends], guide)
 
-    @cached_property
-    def tables(self) -> tuple:
-        """What `draw_one` reads, for compiled code."""
-        order = self.order.astype(np.int64, copy=False)
-        guide = self.guide
-        return (order, self.cumulative, self.group_low, self.group_high, guide.starts,
-                guide.scale)  # fmt: skip
-
     def draw(self, groups: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
-        """One course per officer from their group, or -1 where the group has no course:
-        the course whose slice of the group's cumulative weight holds the officer's
-        uniform (`draw_one` for each officer; `tests/test_population_and_catalog.py`
-        checks it against the numpy statements, a `searchsorted` over all officers)."""
-        chosen = np.empty(len(groups), np.int64)
-        _draws(self.tables, np.asarray(groups, np.int64), np.asarray(uniforms, float), chosen)
-        return chosen
-
-
-@njit(cache=True, nogil=True)
-def draw_one(tables, group: int, uniform: float) -> int:
-    """`WeightedGroups.draw` for one officer (its search started from the guide)."""
-    order, cumulative, group_low, group_high, starts, scale = tables
-    low, high = group_low[group], group_high[group]
-    if not high > low:
-        return -1
-    position = guided_search(cumulative, low + uniform * (high - low), starts, scale)
-    return order[min(position, order.size - 1)]
-
-
-@njit(cache=True, nogil=True, parallel=True)
-def _draws(tables, groups, uniforms, chosen) -> None:
-    for i in prange(groups.size):
-        chosen[i] = draw_one(tables, groups[i], uniforms[i])
+        """One course per officer from their group, or -1 where the group has no course."""
+        low = self.group_low[groups]
+        high = self.group_high[groups]
+        target = low + uniforms * (high - low)
+        position = np.searchsorted(self.cumulative, target, side="right")
+        position = np.minimum(position, len(self.order) - 1)
+        return np.where(high > low, self.order[position], -1)
 
 
 @dataclass(frozen=True)
