@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.world import officer_draws
-from sim.world.officer_draws import draws_at
+from sim.world.officer_draws import draws_at, draws_at_each
 
 KINDS = ["random", "standard_exponential", "standard_normal"]
 
@@ -46,3 +46,15 @@ def test_all_officers_at_full_blocks_and_a_partial_one():
 def test_ids_out_of_order_or_range_are_refused(ids):
     with pytest.raises(ValueError, match="ascending officer ids below 10"):
         draws_at(np.random.default_rng(0), "random", 10, np.array(ids))
+
+
+def test_several_sets_from_one_pass_are_each_the_whole_draws():
+    n = 3 * (1 << 16) + 11
+    rng = np.random.default_rng(4)
+    sets = [np.flatnonzero(rng.random(n) < share) for share in (0.3, 0.0, 1.0)]
+    whole, once = np.random.default_rng(5), np.random.default_rng(5)
+    expected = whole.standard_exponential(n)
+    got = draws_at_each(once, "standard_exponential", n, sets)
+    for ids, numbers in zip(sets, got, strict=True):
+        np.testing.assert_array_equal(numbers, expected[ids])
+    assert once.bit_generator.state == whole.bit_generator.state

@@ -19,7 +19,7 @@ from sim.agents.sessions import OnboardingDrive, routine_rates
 from sim.config import SERVICE_GROUPS
 from sim.scenarios.campaign import CampaignPlan
 from sim.world.calendar import MINUTES_PER_DAY, NEVER
-from sim.world.officer_draws import draws_at
+from sim.world.officer_draws import draws_at, draws_at_each
 from sim.world.population import NOT_REGISTERED, ROUTINE, Officers
 from sim.world.random_streams import RandomStreams
 
@@ -194,23 +194,23 @@ class ActiveCampaign:
         self.engaged_clocks = [plan.engaged_clock(extended=True)]  # never staggered
         self.extended = True
 
-        def login_draws(ids: np.ndarray) -> np.ndarray:  # each officer's number of one stream
-            rng = streams.fresh(f"campaign.{plan.index}.extension.logins")
-            return draws_at(rng, "standard_exponential", officers.n, ids)
-
+        # Pending take-ups are cancelled; those that were an officer's next event are
+        # replaced by a fresh routine login. (The engaged have none pending: their new
+        # logins, drawn from the same stream, cannot change who had one.)
         engaged = engaged_officers(officers)
+        was_take_up = _cancel_take_ups(self.targeted, officers.engage_min, officers.next_login_min)
+        engaged_draws, take_up_draws = draws_at_each(
+            streams.fresh(f"campaign.{plan.index}.extension.logins"), "standard_exponential",
+            officers.n, [engaged, was_take_up],
+        )  # fmt: skip
         logins = self.engaged_next(
-            officers, engaged, np.full(engaged.size, now, np.int64), login_draws(engaged)
+            officers, engaged, np.full(engaged.size, now, np.int64), engaged_draws
         )
         officers.next_login_min[engaged] = logins
-
-        # pending take-ups are cancelled; those that were an officer's next event are
-        # replaced by a fresh routine login
-        was_take_up = _cancel_take_ups(self.targeted, officers.engage_min, officers.next_login_min)
         routine = routine_clock.next_event(
             np.full(was_take_up.size, now, np.int64),
             routine_rates(officers, was_take_up, self.drive),
-            login_draws(was_take_up),
+            take_up_draws,
         )
         officers.next_login_min[was_take_up] = routine
 

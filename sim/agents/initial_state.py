@@ -10,7 +10,7 @@ from sim.agents.sessions import OnboardingDrive, routine_rates
 from sim.config import Scenario
 from sim.world.calendar import MINUTES_PER_DAY, NEVER
 from sim.world.catalog import Catalog
-from sim.world.officer_draws import draws_at
+from sim.world.officer_draws import draws_at, draws_at_each
 from sim.world.population import NOT_REGISTERED, Officers
 from sim.world.random_streams import RandomStreams
 
@@ -81,18 +81,19 @@ def _first_logins(
     the platform, after their onboarding day starts for those who join later, NEVER for
     the rest."""
 
-    def draws(ids: np.ndarray) -> np.ndarray:  # each officer's number of one stream
-        rng = streams.fresh("initial.first_login")
-        return draws_at(rng, "standard_exponential", officers.n, ids)
-
-    officers.next_login_min[:] = NEVER
-    rate = officers.routine_logins_per_day[at_start].astype(float)
-    officers.next_login_min[at_start] = routine_clock.next_events_from(0, rate, draws(at_start))
-    del rate
     joining = officers.onboarded_day > 0  # onboard during the run (or not in it)
     later = np.flatnonzero(joining & (officers.onboarded_day != NOT_REGISTERED))
+    del joining
+    now_draws, later_draws = draws_at_each(
+        streams.fresh("initial.first_login"), "standard_exponential", officers.n,
+        [at_start, later],
+    )  # fmt: skip
+    officers.next_login_min[:] = NEVER
+    rate = officers.routine_logins_per_day[at_start].astype(float)
+    officers.next_login_min[at_start] = routine_clock.next_events_from(0, rate, now_draws)
+    del rate, now_draws
     if later.size:  # a joiner's first login comes after their onboarding day starts
         onboard = officers.onboarded_day[later].astype(np.int64) * MINUTES_PER_DAY
         officers.next_login_min[later] = routine_clock.next_event(
-            onboard, routine_rates(officers, later, drive), draws(later)
+            onboard, routine_rates(officers, later, drive), later_draws
         )

@@ -12,6 +12,7 @@ each call; `tests/test_officer_draws.py` checks it).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
@@ -23,14 +24,25 @@ BLOCK = 1 << 16  # numbers drawn at a time: a 512 KB buffer, in a core's cache
 def draws_at(rng: np.random.Generator, kind: Kind, n: int, ids: np.ndarray) -> np.ndarray:
     """float64 [ids.size]: `getattr(rng, kind)(n)[ids]` for `ids` in ascending order, and
     `rng` advanced as that call advances it."""
-    if ids.size and (ids[0] < 0 or ids[-1] >= n or np.any(ids[1:] < ids[:-1])):
-        raise ValueError(f"draws_at: ids must be ascending officer ids below {n}")
+    return draws_at_each(rng, kind, n, [ids])[0]
+
+
+def draws_at_each(
+    rng: np.random.Generator, kind: Kind, n: int, id_sets: Sequence[np.ndarray]
+) -> list[np.ndarray]:
+    """`draws_at` for several sets of officers from one pass over the stream (a stream
+    that serves two sets is drawn once)."""
+    for ids in id_sets:
+        if ids.size and (ids[0] < 0 or ids[-1] >= n or np.any(ids[1:] < ids[:-1])):
+            raise ValueError(f"draws_at: ids must be ascending officer ids below {n}")
     draw = getattr(rng, kind)
-    kept = np.empty(ids.size)
+    kept = [np.empty(ids.size) for ids in id_sets]
     buffer = np.empty(min(BLOCK, n))
-    bounds = np.searchsorted(ids, np.arange(0, n + BLOCK, BLOCK))  # ids of each block
+    starts = np.arange(0, n + BLOCK, BLOCK)
+    bounds = [np.searchsorted(ids, starts) for ids in id_sets]  # each set's ids per block
     for block, start in enumerate(range(0, n, BLOCK)):
         numbers = draw(out=buffer[: min(BLOCK, n - start)])
-        first, stop = bounds[block], bounds[block + 1]
-        kept[first:stop] = numbers[ids[first:stop] - start]
+        for ids, where, into in zip(id_sets, bounds, kept, strict=True):
+            first, stop = where[block], where[block + 1]
+            into[first:stop] = numbers[ids[first:stop] - start]
     return kept
