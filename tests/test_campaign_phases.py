@@ -12,7 +12,7 @@ from sim.agents.campaign_phases import (
     _count_outcome,
     _file_take_ups,
     _present_with_draws,
-    _waiting,
+    _waiting_with_draws,
 )
 from sim.config import SERVICE_GROUPS
 from sim.world.calendar import NEVER
@@ -96,15 +96,18 @@ def test_cancelling_take_ups(seed):
 @given(seed=st.integers(0, 2**16))
 def test_waiting(seed):
     officers, targeted = _officers(seed), _some(seed)
-    expected = targeted[
+    draws = np.random.default_rng(seed).standard_exponential(targeted.size)  # one per id
+    expected = (
         officers.present[targeted]
         & (officers.mode[targeted] == ROUTINE)
         & (officers.campaign_hours[targeted] < TARGET)
-    ]
-    waiting = _waiting(
-        targeted, officers.present, officers.mode, officers.campaign_hours, np.float32(TARGET)
     )
-    np.testing.assert_array_equal(waiting, expected)
+    waiting, drawn = _waiting_with_draws(
+        targeted, draws, officers.present, officers.mode, officers.campaign_hours,
+        np.float32(TARGET),
+    )  # fmt: skip
+    np.testing.assert_array_equal(waiting, targeted[expected])
+    np.testing.assert_array_equal(drawn, draws[expected])
 
 
 @settings(max_examples=40, deadline=None)

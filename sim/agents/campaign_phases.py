@@ -19,7 +19,7 @@ from sim.agents.sessions import OnboardingDrive, routine_rates
 from sim.config import SERVICE_GROUPS
 from sim.scenarios.campaign import CampaignPlan
 from sim.world.calendar import MINUTES_PER_DAY, NEVER
-from sim.world.officer_draws import draws_at, draws_at_each
+from sim.world.officer_draws import draws_at_each, draws_by_block
 from sim.world.population import NOT_REGISTERED, ROUTINE, Officers
 from sim.world.random_streams import RandomStreams
 
@@ -56,6 +56,8 @@ class ActiveCampaign:
         self.drive = drive  # newcomers going back to routine go back to their drive's rate
         self.config = plan.config
         self.median_rate = median_rate
+        self.engagement_scale = plan.engagement_scale()  # an officer of weight 1's rate
+        self._take_up_clocks: dict[tuple[bool, int], IntensityClock] = {}
         waves = range(plan.waves)
         self.engaged_clocks: list[IntensityClock] = [plan.engaged_clock(False, w) for w in waves]
         self.completions_at_start = officers.completions.copy()  # created at the start
@@ -132,12 +134,13 @@ class ActiveCampaign:
         """Campaign hours start from zero; targeted officers draw when they take it up."""
         officers.campaign_hours[:] = 0.0
         draws = streams.fresh(f"campaign.{self.plan.index}.engagement")
-        present, drawn = _present_with_draws(
-            self.targeted,
-            officers.present,
-            draws_at(draws, "standard_exponential", officers.n, self.targeted),
-        )
-        return self._draw_engagement(officers, False, drawn, self.plan.start_min, present)
+        moved, now = [], self.plan.start_min
+        for [(targeted, numbers)] in draws_by_block(
+            draws, "standard_exponential", officers.n, [self.targeted]
+        ):  # a block at a time: a block's temporaries, not the population's
+            present, drawn = _present_with_draws(targeted, officers.present, numbers)
+            moved.append(self._draw_engagement(officers, False, drawn, now, present))
+        return _joined(moved)
 
     def join(
         self, officers: Officers, streams: RandomStreams, ids: np.ndarray, day: int
@@ -165,10 +168,10 @@ class ActiveCampaign:
         `draws` (a standard exponential each); each wave from its own clock, which opens
         (with its launch surge) on the wave's first day."""
         rates = engagement_rates(
-            officers, ids, self.config.engagement, self.median_rate, self.plan.engagement_scale()
+            officers, ids, self.config.engagement, self.median_rate, self.engagement_scale
         )
         if self.plan.waves == 1:
-            clock = self.plan.engagement_clock(extended)
+            clock = self._take_up_clock(extended, 0)
             times = clock.next_events_from(now, rates, draws)
         else:
             times = np.full(ids.size, NEVER, dtype=np.int32)
@@ -176,9 +179,16 @@ class ActiveCampaign:
             for wave in range(self.plan.waves):
                 rows = np.flatnonzero(waves == wave)
                 if rows.size:
-                    clock = self.plan.engagement_clock(extended, wave)
+                    clock = self._take_up_clock(extended, wave)
                     times[rows] = clock.next_events_from(now, rates[rows], draws[rows])
         return _file_take_ups(ids, times, officers.engage_min, officers.next_login_min)
+
+    def _take_up_clock(self, extended: bool, wave: int) -> IntensityClock:
+        """The wave's take-up clock, built once (a phase asks for it block by block)."""
+        key = (extended, wave)
+        if key not in self._take_up_clocks:
+            self._take_up_clocks[key] = self.plan.engagement_clock(extended, wave)
+        return self._take_up_clocks[key]
 
     def announce_extension(
         self, officers: Officers, streams: RandomStreams, routine_clock: IntensityClock
@@ -215,19 +225,17 @@ class ActiveCampaign:
         officers.next_login_min[was_take_up] = routine
 
         # Officers who already met the target and stepped back do not take it up again.
-        waiting = _waiting(
-            self.targeted, officers.present, officers.mode, officers.campaign_hours,
-            np.float32(self.config.target_hours),
-        )  # fmt: skip
         draws = streams.fresh(f"campaign.{plan.index}.extension.engagement")
-        taking_up = self._draw_engagement(
-            officers, True, draws_at(draws, "standard_exponential", officers.n, waiting), now,
-            waiting,
-        )  # fmt: skip
-        return (
-            np.concatenate([engaged, was_take_up, taking_up[0]]),
-            np.concatenate([logins, routine, taking_up[1]]).astype(np.int32),
-        )
+        target = np.float32(self.config.target_hours)
+        taking_up = []
+        for [(targeted, numbers)] in draws_by_block(
+            draws, "standard_exponential", officers.n, [self.targeted]
+        ):  # a block at a time, as at the start
+            waiting, drawn = _waiting_with_draws(
+                targeted, numbers, officers.present, officers.mode, officers.campaign_hours, target
+            )
+            taking_up.append(self._draw_engagement(officers, True, drawn, now, waiting))
+        return _joined([(engaged, logins), (was_take_up, routine), *taking_up])
 
     def end_wave(
         self, officers: Officers, streams: RandomStreams, routine_clock: IntensityClock, wave: int
@@ -271,6 +279,16 @@ class ActiveCampaign:
             org_participants=by_org[0],
             org_meeting_target=by_org[1],
         )
+
+
+def _joined(moved: list[Moved]) -> Moved:
+    """Officers whose next event moved, part after part."""
+    if not moved:
+        return np.empty(0, np.int64), np.empty(0, np.int32)
+    return (
+        np.concatenate([ids for ids, _ in moved]),
+        np.concatenate([times for _, times in moved]).astype(np.int32),
+    )
 
 
 # ---- compiled passes over the targeted officers, or all (`tests/test_campaign_phases.py`
@@ -322,16 +340,18 @@ def _cancel_take_ups(targeted, engage_min, next_login_min) -> np.ndarray:
 
 
 @njit(cache=True, nogil=True, parallel=True)
-def _waiting(targeted, present, mode, campaign_hours, target) -> np.ndarray:
-    """The targeted officers on the platform, in routine and short of the float32
-    `target`."""
+def _waiting_with_draws(
+    targeted, draws, present, mode, campaign_hours, target
+) -> tuple[np.ndarray, np.ndarray]:
+    """Those of the `targeted` on the platform, in routine and short of the float32
+    `target`, with their draws (`draws[i]` is `targeted[i]`'s)."""
     waiting = np.empty(targeted.size, np.bool_)
     for i in prange(targeted.size):
         officer = targeted[i]
         waiting[i] = (
             present[officer] and mode[officer] == ROUTINE and campaign_hours[officer] < target
         )
-    return targeted[waiting]
+    return targeted[waiting], draws[waiting]
 
 
 @njit(cache=True, nogil=True)

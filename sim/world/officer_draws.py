@@ -12,7 +12,7 @@ each call; `tests/test_officer_draws.py` checks it).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Literal
 
 import numpy as np
@@ -32,17 +32,39 @@ def draws_at_each(
 ) -> list[np.ndarray]:
     """`draws_at` for several sets of officers from one pass over the stream (a stream
     that serves two sets is drawn once)."""
+    kept = [np.empty(ids.size) for ids in id_sets]
+    filled = [0] * len(id_sets)
+    for parts in draws_by_block(rng, kind, n, id_sets):
+        for k, (_, numbers) in enumerate(parts):
+            kept[k][filled[k] : filled[k] + numbers.size] = numbers
+            filled[k] += numbers.size
+    return kept
+
+
+def draws_by_block(
+    rng: np.random.Generator, kind: Kind, n: int, id_sets: Sequence[np.ndarray]
+) -> Iterator[list[tuple[np.ndarray, np.ndarray]]]:
+    """The stream a block of officers at a time: for each block of `BLOCK` ids in turn,
+    each set's ids in it and their numbers (`draws_at_each`, in parts). A phase that
+    works through its officers block by block holds a block's temporaries, not the
+    whole population's; the generator is where the whole draw leaves it once the last
+    block is out."""
     for ids in id_sets:
         if ids.size and (ids[0] < 0 or ids[-1] >= n or np.any(ids[1:] < ids[:-1])):
             raise ValueError(f"draws_at: ids must be ascending officer ids below {n}")
-    draw = getattr(rng, kind)
-    kept = [np.empty(ids.size) for ids in id_sets]
+    return _blocks(getattr(rng, kind), n, id_sets)
+
+
+def _blocks(
+    draw: Callable[..., np.ndarray], n: int, id_sets: Sequence[np.ndarray]
+) -> Iterator[list[tuple[np.ndarray, np.ndarray]]]:
     buffer = np.empty(min(BLOCK, n))
     starts = np.arange(0, n + BLOCK, BLOCK)
     bounds = [np.searchsorted(ids, starts) for ids in id_sets]  # each set's ids per block
     for block, start in enumerate(range(0, n, BLOCK)):
         numbers = draw(out=buffer[: min(BLOCK, n - start)])
-        for ids, where, into in zip(id_sets, bounds, kept, strict=True):
-            first, stop = where[block], where[block + 1]
-            into[first:stop] = numbers[ids[first:stop] - start]
-    return kept
+        parts = []
+        for ids, where in zip(id_sets, bounds, strict=True):
+            kept = ids[where[block] : where[block + 1]]
+            parts.append((kept, numbers[kept - start]))
+        yield parts
