@@ -1,6 +1,6 @@
-"""The compiled next login (`sessions_kernel.next_session_starts_compiled`, the fast
-engine's) against the numpy rule it compiles (`sessions.next_session_starts`, the
-reference engine's): the same officers and draws must give the same minutes, to the bit."""
+"""The compiled session rules (`sessions_kernel`, the fast engine's) against the numpy
+rules they compile (`sessions`, the reference engine's): the same officers and draws must
+give the same minutes, to the bit."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.agents.activity import routine_clock
-from sim.agents.sessions import OnboardingDrive, next_session_starts
-from sim.agents.sessions_kernel import next_session_starts_compiled
-from sim.config import CalendarConfig
+from sim.agents.sessions import OnboardingDrive, budgets_for, next_session_starts
+from sim.agents.sessions_kernel import budgets_compiled, next_session_starts_compiled
+from sim.config import BehaviourConfig, CalendarConfig, SessionConfig
 from sim.world.calendar import MINUTES_PER_DAY, NEVER, SimCalendar
 from sim.world.population import ENGAGED, Officers
 
@@ -77,3 +77,30 @@ def test_the_compiled_next_login_is_the_rule_to_the_bit(seed, n, engaged_share, 
     assert compiled.dtype == rule.dtype
     np.testing.assert_array_equal(compiled, rule)
     assert (rule[~officers.present[ids]] == NEVER).all()  # absent officers never log in
+
+
+@settings(deadline=None)  # the first example compiles the kernel
+@given(
+    seed=st.integers(0, 2**16),
+    n=st.integers(0, 400),
+    engaged_share=st.sampled_from([0.0, 0.3, 1.0]),
+    routine=st.tuples(st.floats(1.0, 90.0), st.floats(0.0, 3.0), st.integers(5, 720)),
+    engaged=st.tuples(st.floats(1.0, 90.0), st.floats(0.0, 3.0), st.integers(5, 720)),
+)
+def test_the_compiled_sittings_are_the_rule_to_the_bit(seed, n, engaged_share, routine, engaged):
+    """Kinds of sitting with different medians, spreads and caps (wide spreads reach both
+    the floor of one minute and the cap), in any order: the minutes and the generator
+    after are the rule's."""
+    behaviour = BehaviourConfig(
+        routine_session=SessionConfig(median_minutes=routine[0], sigma=routine[1],
+                                      max_minutes=routine[2]),
+        engaged_session=SessionConfig(median_minutes=engaged[0], sigma=engaged[1],
+                                      max_minutes=engaged[2]),
+    )  # fmt: skip
+    is_engaged = np.random.default_rng(seed + 1).random(n) < engaged_share
+    rule_rng, compiled_rng = np.random.default_rng(seed), np.random.default_rng(seed)
+    rule = budgets_for(is_engaged, behaviour, rule_rng)
+    compiled = budgets_compiled(is_engaged, behaviour, compiled_rng)
+    assert compiled.dtype == rule.dtype == np.int32
+    np.testing.assert_array_equal(compiled, rule)
+    assert compiled_rng.bit_generator.state == rule_rng.bit_generator.state
