@@ -1,4 +1,5 @@
-"""`pages.give_back`: whole pages under the rows read as zeros, nothing else changes."""
+"""`pages.filled` is `np.full`; `pages.give_back`: whole pages under the rows read as
+zeros, nothing else changes."""
 
 import mmap
 import sys
@@ -6,7 +7,7 @@ import sys
 import numpy as np
 import pytest
 
-from sim.world.pages import give_back
+from sim.world.pages import filled, give_back
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="madvise is Linux's here")
@@ -40,3 +41,15 @@ def test_rows_of_memory_the_array_does_not_own_are_refused():
 def test_nothing_to_give_back_is_no_error():
     give_back(np.ones(0))
     give_back(np.ones(3))  # less than a page
+
+
+@pytest.mark.parametrize(
+    ("dtype", "value"),
+    [(np.int32, np.iinfo(np.int32).max), (np.int16, -1), (np.float32, 1.0), (np.int8, 0)],
+)
+@pytest.mark.parametrize("n", [0, 1, 1001])
+def test_filled_is_np_full(dtype, value, n):
+    array = filled(n, dtype, value)
+    expected = np.full(n, value, dtype=dtype)
+    assert array.dtype == expected.dtype and array.shape == expected.shape
+    np.testing.assert_array_equal(array, expected)
