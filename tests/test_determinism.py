@@ -49,12 +49,29 @@ def test_same_bytes_on_one_core_and_on_two(tmp_path):
         assert (one / name).read_bytes() == (two / name).read_bytes(), name
 
 
-def test_the_same_bytes_whatever_the_officers_drawn_at_a_time(tmp_path, monkeypatch):
+def _scoped(scenario):
+    """The scenario with its campaign asking the groups B and C of central staff only (most
+    blocks of officers then hold few of those it targets)."""
+    campaigns = scenario.canonical()["campaigns"]
+    campaigns[0] |= {"target_sectors": ["central"], "target_groups": ["B", "C"]}
+    return scenario.with_overrides(campaigns=campaigns)
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        pytest.param(lambda: sampled("saptah_2024", agents=8_000), id="everyone"),
+        pytest.param(lambda: sampled("saptah_2024_staggered", agents=4_000), id="waves"),
+        pytest.param(lambda: _scoped(sampled("saptah_2024", agents=4_000)), id="scoped"),
+    ],
+)
+def test_the_same_bytes_whatever_the_officers_drawn_at_a_time(tmp_path, monkeypatch, scenario):
     """Set-up and the campaign's phases draw each officer's numbers a block of officers at
     a time (`officer_draws`) and work through a block before the next: blocks of a few
     officers give the run that blocks of more than the population give (a phase whose
-    result depends on where a block ends fails here)."""
-    scenario = sampled("saptah_2024", agents=8_000)
+    result depends on where a block ends fails here), with one wave or several, and with
+    everyone in the campaign's scope or a few."""
+    scenario = scenario()
     whole = ResultsStore(tmp_path / "whole").write(simulate(scenario))
     monkeypatch.setattr(officer_draws, "BLOCK", 97)
     blocks = ResultsStore(tmp_path / "blocks").write(simulate(scenario))

@@ -1,5 +1,5 @@
-"""`draws_at` gives each officer the number the whole draw gives them, and leaves the
-generator where the whole draw leaves it."""
+"""`draws_at` and `draws_by_block` give each officer the number the whole draw gives
+them, and leave the generator where the whole draw leaves it."""
 
 import numpy as np
 import pytest
@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.world import officer_draws
-from sim.world.officer_draws import draws_at, draws_at_each
+from sim.world.officer_draws import draws_at, draws_at_each, draws_by_block
 
 KINDS = ["random", "standard_exponential", "standard_normal"]
 
@@ -58,3 +58,28 @@ def test_several_sets_from_one_pass_are_each_the_whole_draws():
     for ids, numbers in zip(sets, got, strict=True):
         np.testing.assert_array_equal(numbers, expected[ids])
     assert once.bit_generator.state == whole.bit_generator.state
+
+
+def test_by_block_each_set_s_ids_in_the_block_with_their_numbers(monkeypatch):
+    monkeypatch.setattr(officer_draws, "BLOCK", 64)
+    n = 64 * 5 + 9
+    rng = np.random.default_rng(6)
+    sets = [np.flatnonzero(rng.random(n) < 0.4), np.empty(0, np.int64), np.arange(n)]
+    whole, blocks = np.random.default_rng(7), np.random.default_rng(7)
+    expected = whole.random(n)
+    yielded = list(draws_by_block(blocks, "random", n, sets))
+    assert len(yielded) == 6  # five whole blocks and a partial one
+    for block, parts in enumerate(yielded):
+        low, high = 64 * block, min(64 * (block + 1), n)
+        for ids, (block_ids, numbers) in zip(sets, parts, strict=True):
+            np.testing.assert_array_equal(block_ids, ids[(ids >= low) & (ids < high)])
+            np.testing.assert_array_equal(numbers, expected[block_ids])
+    assert blocks.bit_generator.state == whole.bit_generator.state
+
+
+def test_by_block_refuses_ids_out_of_order_before_drawing():
+    rng = np.random.default_rng(0)
+    before = rng.bit_generator.state
+    with pytest.raises(ValueError, match="ascending officer ids below 10"):
+        draws_by_block(rng, "random", 10, [np.array([3, 1])])
+    assert rng.bit_generator.state == before

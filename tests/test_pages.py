@@ -49,7 +49,7 @@ def test_nothing_to_give_back_is_no_error():
 )
 @pytest.mark.parametrize("n", [0, 1, 1001])
 def test_filled_is_np_full(dtype, value, n):
-    array = filled(n, dtype, value)
+    array = filled(n, value, dtype)
     expected = np.full(n, value, dtype=dtype)
     assert array.dtype == expected.dtype and array.shape == expected.shape
     np.testing.assert_array_equal(array, expected)

@@ -73,8 +73,8 @@ def test_course_choice_respects_groups():
 @pytest.mark.parametrize("cores", [1, 2])
 def test_packing_puts_per_session_attributes_in_one_record_per_officer(monkeypatch, cores):
     """Packed, the per-session arrays are fields of one aligned record per officer with
-    the values they had (copied on all the cores, their sources given back a few pages
-    at a time as they are copied): writing one leaves the others alone, and a copy (deep
+    the values they had (copied by as many threads as `cores`, their sources given back
+    a few pages at a time as they are copied): writing one leaves the others alone, and a copy (deep
     or pickled) keeps the layout."""
     import copy
     import pickle
@@ -86,8 +86,6 @@ def test_packing_puts_per_session_attributes_in_one_record_per_officer(monkeypat
 
     if cores > numba.config.NUMBA_NUM_THREADS:
         pytest.skip(f"needs {cores} cores")
-    before = numba.get_num_threads()
-    numba.set_num_threads(cores)
     monkeypatch.setattr(population, "RELEASE_ROWS", 4096)  # 5 parts: 16 KB of an int32
     n = PACK_ROWS + 1000  # more than one block
     officers = Officers(n)
@@ -98,6 +96,8 @@ def test_packing_puts_per_session_attributes_in_one_record_per_officer(monkeypat
     values = {name: getattr(officers, name).copy() for name in OFFICER_ATTRIBUTES}
     assert not officers.packed and officers.course.flags.c_contiguous
     held = officers.next_login_min  # a source: its pages are given back once copied
+    before = numba.get_num_threads()
+    numba.set_num_threads(cores)
     try:
         officers.pack()
         officers.pack()  # a second call changes nothing

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from sim.agents.activity import routine_clock
 from sim.agents.sessions import OnboardingDrive, budgets_for, next_session_starts
-from sim.agents.sessions_kernel import budgets_compiled, next_session_starts_compiled
+from sim.agents.sessions_kernel import budgets_for_compiled, next_session_starts_compiled
 from sim.config import BehaviourConfig, CalendarConfig, SessionConfig
 from sim.world.calendar import MINUTES_PER_DAY, NEVER, SimCalendar
 from sim.world.population import ENGAGED, Officers
@@ -100,7 +100,7 @@ def test_the_compiled_sittings_are_the_rule_to_the_bit(seed, n, engaged_share, r
     is_engaged = np.random.default_rng(seed + 1).random(n) < engaged_share
     rule_rng, compiled_rng = np.random.default_rng(seed), np.random.default_rng(seed)
     rule = budgets_for(is_engaged, behaviour, rule_rng)
-    compiled = budgets_compiled(is_engaged, behaviour, compiled_rng)
+    compiled = budgets_for_compiled(is_engaged, behaviour, compiled_rng)
     assert compiled.dtype == rule.dtype == np.int32
     np.testing.assert_array_equal(compiled, rule)
     assert compiled_rng.bit_generator.state == rule_rng.bit_generator.state

@@ -8,6 +8,7 @@ calendar queue; the reference engine interrupts their SimPy processes).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -134,13 +135,12 @@ class ActiveCampaign:
         """Campaign hours start from zero; targeted officers draw when they take it up."""
         officers.campaign_hours[:] = 0.0
         draws = streams.fresh(f"campaign.{self.plan.index}.engagement")
-        moved, now = [], self.plan.start_min
-        for [(targeted, numbers)] in draws_by_block(
-            draws, "standard_exponential", officers.n, [self.targeted]
-        ):  # a block at a time: a block's temporaries, not the population's
-            present, drawn = _present_with_draws(targeted, officers.present, numbers)
-            moved.append(self._draw_engagement(officers, False, drawn, now, present))
-        return _joined(moved)
+        return _joined(
+            self._take_ups_by_block(
+                officers, draws, False, self.plan.start_min,
+                lambda ids, numbers: _present_with_draws(ids, officers.present, numbers),
+            )
+        )  # fmt: skip
 
     def join(
         self, officers: Officers, streams: RandomStreams, ids: np.ndarray, day: int
@@ -155,6 +155,25 @@ class ActiveCampaign:
             ids, draws = ids[self.scope[ids]], draws[self.scope[ids]]
         now = day * MINUTES_PER_DAY
         return self._draw_engagement(officers, self.extended, draws, now, ids)[0]
+
+    def _take_ups_by_block(
+        self,
+        officers: Officers,
+        draws: np.random.Generator,
+        extended: bool,
+        now: int,
+        keep: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]],
+    ) -> list[Moved]:
+        """When the targeted officers that `keep` keeps (with their draws) take the
+        campaign up, a block of officers at a time: a block's temporaries, not the
+        population's (each officer's draw is the whole draw's, `draws_by_block`)."""
+        moved = []
+        for [(block_ids, block_draws)] in draws_by_block(
+            draws, "standard_exponential", officers.n, [self.targeted]
+        ):
+            ids, drawn = keep(block_ids, block_draws)
+            moved.append(self._draw_engagement(officers, extended, drawn, now, ids))
+        return moved
 
     def _draw_engagement(
         self,
@@ -227,14 +246,12 @@ class ActiveCampaign:
         # Officers who already met the target and stepped back do not take it up again.
         draws = streams.fresh(f"campaign.{plan.index}.extension.engagement")
         target = np.float32(self.config.target_hours)
-        taking_up = []
-        for [(targeted, numbers)] in draws_by_block(
-            draws, "standard_exponential", officers.n, [self.targeted]
-        ):  # a block at a time, as at the start
-            waiting, drawn = _waiting_with_draws(
-                targeted, numbers, officers.present, officers.mode, officers.campaign_hours, target
-            )
-            taking_up.append(self._draw_engagement(officers, True, drawn, now, waiting))
+        taking_up = self._take_ups_by_block(
+            officers, draws, True, now,
+            lambda ids, numbers: _waiting_with_draws(
+                ids, numbers, officers.present, officers.mode, officers.campaign_hours, target
+            ),
+        )  # fmt: skip
         return _joined([(engaged, logins), (was_take_up, routine), *taking_up])
 
     def end_wave(

@@ -3,19 +3,19 @@ officers sit (`sessions.budgets_for`) and when they log in next
 (`sessions.next_session_starts`).
 
 A batch's sittings took some twenty numpy calls (masks, their sums and gathers, and a
-lognormal's six steps for each kind of sitting); `budgets_compiled` draws both kinds'
+lognormal's six steps for each kind of sitting); `budgets_for_compiled` draws both kinds'
 normals at once (numpy's normals are the same however many are drawn per call), scales
-them in place and rounds, clips and places them in one compiled pass. The exponential
-stays numpy's, so the minutes are the rule's to the bit.
+them in place and rounds, clips and places them in one compiled pass. `np.exp` stays
+numpy's, so the minutes are the rule's to the bit.
 
-The numpy rule takes about ten passes over a batch: the mode, the routine rate and the
-onboarding drive's, the clock, the pending take-up and presence, each a gather from
-the population. Here one loop gathers the batch's attributes and another computes, for
-routine officers on the routine clock and for engaged officers on the campaign's clock
-(at the engaged rate, a float64 as in `ActiveCampaign.engaged_next`). Only while a
-campaign's waves have clocks of their own are the engaged left to the numpy rule. The
-reference engine runs the numpy rule, and `tests/test_sessions_kernel.py` checks that
-both agree to the bit.
+For the next login, the numpy rule takes about ten passes over a batch: the mode, the
+routine rate and the onboarding drive's, the clock, the pending take-up and presence,
+each a gather from the population. Here one loop gathers the batch's attributes and
+another computes, for routine officers on the routine clock and for engaged officers on
+the campaign's clock (at the engaged rate, a float64 as in
+`ActiveCampaign.engaged_next`). Only while a campaign's waves have clocks of their own
+are the engaged left to the numpy rule. The reference engine runs the numpy rules, and
+`tests/test_sessions_kernel.py` checks that both agree to the bit.
 """
 
 from __future__ import annotations
@@ -27,15 +27,15 @@ from numba import njit, prange
 
 from sim.agents.activity import IntensityClock, next_events
 from sim.agents.sessions import OnboardingDrive, next_session_starts
-from sim.config import BehaviourConfig
 from sim.world.calendar import NEVER
 from sim.world.population import ENGAGED, Officers
 
 if TYPE_CHECKING:
     from sim.agents.campaign_phases import ActiveCampaign
+    from sim.config import BehaviourConfig
 
 
-def budgets_compiled(
+def budgets_for_compiled(
     engaged: np.ndarray, behaviour: BehaviourConfig, rng: np.random.Generator
 ) -> np.ndarray:
     """`sessions.budgets_for`: the same arguments, the same minutes and the generator left
@@ -60,14 +60,14 @@ def _place_sittings(minutes, engaged, n_routine: int, routine_max: int, engaged_
     """Each officer's sitting, in whole minutes between 1 and their kind's maximum: the
     routine ones from the first `n_routine` of `minutes`, the engaged from the rest, each
     in order."""
-    routine, engaged_row = 0, n_routine
+    routine_row, engaged_row = 0, n_routine
     for i in range(engaged.size):
         if engaged[i]:
             x, most = minutes[engaged_row], engaged_max
             engaged_row += 1
         else:
-            x, most = minutes[routine], routine_max
-            routine += 1
+            x, most = minutes[routine_row], routine_max
+            routine_row += 1
         budget[i] = min(max(np.rint(x), 1.0), float(most))
 
 

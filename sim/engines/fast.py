@@ -29,7 +29,7 @@ from numba import njit, prange
 from sim.agents.campaign_response import engaged_officers
 from sim.agents.learning import SessionOutcome
 from sim.agents.learning_kernel import learn_compiled
-from sim.agents.sessions_kernel import budgets_compiled, next_session_starts_compiled
+from sim.agents.sessions_kernel import budgets_for_compiled, next_session_starts_compiled
 from sim.config import Scenario
 from sim.engines.campaign_driver import drive_campaign, drive_webinars
 from sim.engines.event_queue import EventQueue
@@ -191,7 +191,7 @@ class FastEngine:
 
     def _budgets(self, batch: Batch) -> bool:
         state = self.state
-        batch.budget = budgets_compiled(
+        batch.budget = budgets_for_compiled(
             batch.engaged, state.scenario.behaviour, self.rng("session.length", batch.day)
         )
         return True

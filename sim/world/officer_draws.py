@@ -7,7 +7,9 @@ cost more than the draws (docs/design.md, "Fresh memory"). `draws_at` draws the 
 numbers a block at a time into one small buffer and keeps those at `ids`: the same
 values, and the generator left where the whole draw leaves it (numpy's generators
 draw each float64 of these kinds from where the last one left off, whatever the size of
-each call; `tests/test_officer_draws.py` checks it).
+each call; `tests/test_officer_draws.py` checks it). `draws_by_block` hands the numbers
+over a block of officers at a time, for a phase that works through its officers block
+by block and so holds a block's temporaries, not the population's.
 """
 
 from __future__ import annotations
@@ -33,11 +35,11 @@ def draws_at_each(
     """`draws_at` for several sets of officers from one pass over the stream (a stream
     that serves two sets is drawn once)."""
     kept = [np.empty(ids.size) for ids in id_sets]
-    filled = [0] * len(id_sets)
+    written = [0] * len(id_sets)
     for parts in draws_by_block(rng, kind, n, id_sets):
         for k, (_, numbers) in enumerate(parts):
-            kept[k][filled[k] : filled[k] + numbers.size] = numbers
-            filled[k] += numbers.size
+            kept[k][written[k] : written[k] + numbers.size] = numbers
+            written[k] += numbers.size
     return kept
 
 
@@ -51,7 +53,7 @@ def draws_by_block(
     block is out."""
     for ids in id_sets:
         if ids.size and (ids[0] < 0 or ids[-1] >= n or np.any(ids[1:] < ids[:-1])):
-            raise ValueError(f"draws_at: ids must be ascending officer ids below {n}")
+            raise ValueError(f"ids must be ascending officer ids below {n}")
     return _blocks(getattr(rng, kind), n, id_sets)
 
 
@@ -65,6 +67,6 @@ def _blocks(
         numbers = draw(out=buffer[: min(BLOCK, n - start)])
         parts = []
         for ids, where in zip(id_sets, bounds, strict=True):
-            kept = ids[where[block] : where[block + 1]]
-            parts.append((kept, numbers[kept - start]))
+            block_ids = ids[where[block] : where[block + 1]]
+            parts.append((block_ids, numbers[block_ids - start]))
         yield parts

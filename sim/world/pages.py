@@ -1,19 +1,17 @@
 """Fresh memory: pages first touched on all the cores, and handed back page by page
-while a large array is consumed.
+while a large array is consumed. A page the process has not touched before costs far
+more to fault in than the arithmetic done on it (docs/design.md, "Fresh memory").
 
-A page the process has not touched before costs far more to fault in than the
-arithmetic done on it (docs/design.md, "Fresh memory"), and a core faults pages in one
-at a time. `filled` writes a new array's values on all the cores: at 3.2 crore officers
-their default values (about 700 MB) took 0.42-1.66 s with `np.full` and 0.09-0.30 s so,
-in fresh processes.
+A core faults pages in one at a time. `filled` writes a new array's values on all the
+cores: at 3.2 crore officers their default values (about 700 MB) took 0.42-1.66 s with
+`np.full` and 0.09-0.30 s so, in fresh processes.
 
 Packing the officers copies each per-session attribute into the records block by block
 (`Officers.pack`); a block's sources are never read again. Telling the kernel so
 (`madvise(MADV_DONTNEED)`) lets it give those pages to the records' next blocks at
-once, instead of finding fresh ones: at 3.2 crore officers the sources hold 1.8 GB,
-the records 2 GB, and a page the process has not touched before costs far more to
-fault in than one just given back (on a virtual machine the host may have to back it
-too, docs/design.md, "Fresh memory"). The peak falls by the sources' size as well.
+once, instead of finding fresh ones (at 3.2 crore officers the sources hold 1.8 GB,
+the records 2 GB; on a virtual machine the host may have to back a fresh page too).
+The peak falls by the sources' size as well.
 """
 
 from __future__ import annotations
@@ -62,7 +60,7 @@ def give_back(rows: np.ndarray) -> None:
         _MADVISE(start, stop - start, mmap.MADV_DONTNEED)
 
 
-def filled(n: int, dtype: type, value: float) -> np.ndarray:
+def filled(n: int, value: float, dtype: type) -> np.ndarray:
     """`np.full(n, value, dtype)`, its pages first touched on all the cores."""
     array = np.empty(n, dtype=dtype)
     _fill(array, array.dtype.type(value))

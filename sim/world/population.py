@@ -119,7 +119,7 @@ class Officers:
             if attribute.default == 0:  # calloc'd: pages are only touched when written
                 array = np.zeros(n, dtype=attribute.dtype)
             else:
-                array = filled(n, attribute.dtype, attribute.default)
+                array = filled(n, attribute.default, attribute.dtype)
             setattr(self, name, array)
 
     @property
