@@ -49,6 +49,7 @@ def assert_same_session(compiled: tuple, rule: tuple) -> None:
         np.testing.assert_array_equal(
             getattr(outcome, field), getattr(rule_outcome, field), err_msg=field
         )
+        assert getattr(outcome, field).dtype == getattr(rule_outcome, field).dtype, field
     assert len(credits) == len(rule_credits)
     for (ids, courses), (rule_ids, rule_courses) in zip(credits, rule_credits, strict=True):
         np.testing.assert_array_equal(ids, rule_ids)

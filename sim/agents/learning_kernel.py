@@ -16,7 +16,7 @@ import numpy as np
 from numba import njit, prange
 
 from sim.agents.enrolment import Recommender, abandon_probability
-from sim.agents.learning import Credit, SessionOutcome, session_minutes_used
+from sim.agents.learning import Credit, SessionOutcome
 from sim.agents.onboarding_suggestion import OnboardingSuggestion, suggest_onboarding
 from sim.config import BehaviourConfig
 from sim.world.catalog import MINISTRY, ROLE_BASED, Catalog, WeightedGroups
@@ -271,8 +271,19 @@ def learn_compiled(
             officers, ids, remaining, mix_row, rng, behaviour.max_courses_per_session, shared,
             recommend, credit,
         )  # fmt: skip
-    outcome.minutes_used = session_minutes_used(budget_minutes - remaining)
+    outcome.minutes_used = np.empty(n, np.int32)
+    _minutes_used(budget_minutes, remaining, outcome.minutes_used)
     return outcome
+
+
+@njit(cache=True, nogil=True)
+def _minutes_used(budget_minutes, remaining, minutes_used) -> None:
+    """`learning.session_minutes_used(budget_minutes - remaining)` in one pass: the
+    whole minutes the study took (the difference in float64, as numpy takes it between
+    whole minutes and float32), and at least one."""
+    for i in range(budget_minutes.size):
+        studied = np.float64(budget_minutes[i]) - np.float64(remaining[i])
+        minutes_used[i] = max(np.ceil(studied), 1.0)
 
 
 def _steps_with_recommender(
