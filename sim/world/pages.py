@@ -3,8 +3,8 @@ while a large array is consumed. A page the process has not touched before costs
 more to fault in than the arithmetic done on it (docs/design.md, "Fresh memory").
 
 A core faults pages in one at a time. `filled` writes a new array's values on all the
-cores: at 3.2 crore officers their default values (about 700 MB) took 0.42-1.66 s with
-`np.full` and 0.09-0.30 s so, in fresh processes.
+cores (the officers' default values, about 700 MB at 3.2 crore officers; docs/design.md,
+"Fresh memory", has the figures).
 
 Packing the officers copies each per-session attribute into the records block by block
 (`Officers.pack`); a block's sources are never read again. Telling the kernel so

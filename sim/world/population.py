@@ -131,8 +131,9 @@ class Officers:
         views of its fields, with the same values. Set-up fills each attribute for the whole
         population, fastest in arrays of their own; the simulation visits officers scattered
         over the population, fastest side by side. The copy is shared among the cores,
-        which fault the records' pages in side by side (at 3.2 crore officers, 2 GB: 2.7
-        -> 1.9 s, medians of four fresh processes each). The arrays it replaces are handed
+        which fault the records' pages in side by side (at 3.2 crore officers, 2 GB of
+        records: 3.76 -> 2.64 s, side by side; docs/design.md). The arrays it replaces
+        are handed
         back to the kernel as they are copied (`pages.give_back`): anything holding one
         from before would read zeros (but for the partial pages at the ends of each part),
         so a run packs once set-up is done, and no two `Officers` share an array."""
