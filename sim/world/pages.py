@@ -17,11 +17,13 @@ The peak falls by the sources' size as well.
 from __future__ import annotations
 
 import ctypes
+import itertools
 import mmap
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
+import numba
 import numpy as np
-from numba import njit, prange
 
 
 def _madvise():
@@ -61,13 +63,14 @@ def give_back(rows: np.ndarray) -> None:
 
 
 def filled(n: int, value: float, dtype: type) -> np.ndarray:
-    """`np.full(n, value, dtype)`, its pages first touched on all the cores."""
+    """`np.full(n, value, dtype)`, its pages first touched on all the cores: numpy's fill
+    of each core's share runs on a thread of its own (numpy lets go of the GIL while it
+    fills). Threads rather than a compiled loop: a kernel compiled for each dtype by
+    several processes at once (a test suite's workers) can corrupt numba's cache."""
     array = np.empty(n, dtype=dtype)
-    _fill(array, array.dtype.type(value))
+    cores = numba.get_num_threads()
+    cuts = [n * k // cores for k in range(cores + 1)]
+    with ThreadPoolExecutor(cores) as pool:
+        for fill in [pool.submit(array[a:b].fill, value) for a, b in itertools.pairwise(cuts)]:
+            fill.result()
     return array
-
-
-@njit(cache=True, nogil=True, parallel=True)
-def _fill(array, value) -> None:
-    for i in prange(array.size):
-        array[i] = value
