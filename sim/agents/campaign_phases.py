@@ -304,7 +304,7 @@ def _joined(moved: list[Moved]) -> Moved:
         return np.empty(0, np.int64), np.empty(0, np.int32)
     return (
         np.concatenate([ids for ids, _ in moved]),
-        np.concatenate([times for _, times in moved]).astype(np.int32),
+        np.concatenate([times for _, times in moved]).astype(np.int32, copy=False),
     )
 
 

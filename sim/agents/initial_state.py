@@ -30,26 +30,30 @@ def seed_initial_state(
     # login from minute 0: the others (who register later, or not in the run) are left
     # out of both computations, though every officer's draw is taken, so that each keeps
     # their own number in the stream. The two draw from streams of their own and write
-    # attributes of their own; each lets its temporaries go before the other starts.
+    # attributes of their own; each lets its draws go before the other starts. Both read
+    # the officers' login rates, gathered once (the courses turn them into chances).
     at_start = np.flatnonzero(officers.onboarded_day <= 0)
-    _first_logins(officers, at_start, routine_clock, streams, drive)
-    return _courses_in_progress(officers, at_start, catalog, scenario, mix_table, streams)
+    rate = officers.routine_logins_per_day[at_start].astype(float)
+    _first_logins(officers, at_start, rate, routine_clock, streams, drive)
+    return _courses_in_progress(officers, at_start, rate, catalog, scenario, mix_table, streams)
 
 
 def _courses_in_progress(
     officers: Officers,
     at_start: np.ndarray,
+    rate: np.ndarray,
     catalog: Catalog,
     scenario: Scenario,
     mix_table: np.ndarray,
     streams: RandomStreams,
 ) -> int:
     """Officers active in the last `initial_in_progress_days` days have a course in
-    progress, part-way through; returns how many."""
+    progress, part-way through (float64 login `rate` of each of `at_start`, which this
+    consumes); returns how many."""
     rng = streams.fresh("initial.in_progress")
     uniforms = draws_at(rng, "random", officers.n, at_start)
-    chance = officers.routine_logins_per_day[at_start].astype(float)  # the rate, then
-    np.negative(chance, out=chance)  # 1 - exp(-rate * days), in place (no temporaries)
+    chance = rate  # 1 - exp(-rate * days), in place (no temporaries)
+    np.negative(chance, out=chance)
     chance *= scenario.population.initial_in_progress_days
     np.exp(chance, out=chance)
     np.subtract(1.0, chance, out=chance)
@@ -73,13 +77,14 @@ def _courses_in_progress(
 def _first_logins(
     officers: Officers,
     at_start: np.ndarray,
+    rate: np.ndarray,
     routine_clock: IntensityClock,
     streams: RandomStreams,
     drive: OnboardingDrive | None,
 ) -> None:
     """Everyone's first login into `officers.next_login_min`: from minute 0 for those on
-    the platform, after their onboarding day starts for those who join later, NEVER for
-    the rest."""
+    the platform (at their float64 login `rate`), after their onboarding day starts for
+    those who join later, NEVER for the rest."""
 
     joining = officers.onboarded_day > 0  # onboard during the run (or not in it)
     later = np.flatnonzero(joining & (officers.onboarded_day != NOT_REGISTERED))
@@ -89,9 +94,8 @@ def _first_logins(
         [at_start, later],
     )  # fmt: skip
     officers.next_login_min[:] = NEVER
-    rate = officers.routine_logins_per_day[at_start].astype(float)
     officers.next_login_min[at_start] = routine_clock.next_events_from(0, rate, now_draws)
-    del rate, now_draws
+    del now_draws
     if later.size:  # a joiner's first login comes after their onboarding day starts
         onboard = officers.onboarded_day[later].astype(np.int64) * MINUTES_PER_DAY
         officers.next_login_min[later] = routine_clock.next_event(

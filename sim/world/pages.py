@@ -20,6 +20,7 @@ import ctypes
 import itertools
 import mmap
 import sys
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import numba
@@ -62,15 +63,23 @@ def give_back(rows: np.ndarray) -> None:
         _MADVISE(start, stop - start, mmap.MADV_DONTNEED)
 
 
-def filled(n: int, value: float, dtype: type) -> np.ndarray:
-    """`np.full(n, value, dtype)`, its pages first touched on all the cores: numpy's fill
-    of each core's share runs on a thread of its own (numpy lets go of the GIL while it
-    fills). Threads rather than a compiled loop: a kernel compiled for each dtype by
-    several processes at once (a test suite's workers) can corrupt numba's cache."""
-    array = np.empty(n, dtype=dtype)
+def on_all_cores(work: Callable[[int, int], object], first: int, end: int) -> None:
+    """Runs `work(a, b)` for each core's share [a, b) of the rows [first, end), each on a
+    thread of its own, and waits for all: for work that lets go of the GIL (numpy's
+    fills, nogil kernels), so that the cores fault their shares' pages in side by side.
+    An error in a share is raised here."""
     cores = numba.get_num_threads()
-    cuts = [n * k // cores for k in range(cores + 1)]
+    cuts = [first + (end - first) * k // cores for k in range(cores + 1)]
     with ThreadPoolExecutor(cores) as pool:
-        for fill in [pool.submit(array[a:b].fill, value) for a, b in itertools.pairwise(cuts)]:
-            fill.result()
+        for share in [pool.submit(work, a, b) for a, b in itertools.pairwise(cuts)]:
+            share.result()
+
+
+def filled(n: int, value: float, dtype: type) -> np.ndarray:
+    """`np.full(n, value, dtype)`, its pages first touched on all the cores (numpy lets go
+    of the GIL while it fills). Threads rather than a compiled loop: a kernel compiled
+    for each dtype by several processes at once (a test suite's workers) can corrupt
+    numba's cache."""
+    array = np.empty(n, dtype=dtype)
+    on_all_cores(lambda a, b: array[a:b].fill(value), 0, n)
     return array

@@ -23,11 +23,8 @@ webinars and campaign phases scan it for the whole population.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-import numba
 import numpy as np
 from numba import literal_unroll, njit, prange
 
@@ -35,7 +32,7 @@ from sim.config import CADRES, SECTORS, SERVICE_GROUPS, PopulationConfig, Scenar
 from sim.world.calendar import NEVER
 from sim.world.categorical import categories
 from sim.world.organisations import Organisations, build_organisations
-from sim.world.pages import filled, give_back
+from sim.world.pages import filled, give_back, on_all_cores
 from sim.world.random_streams import RandomStreams
 
 ROUTINE, ENGAGED = 0, 1  # officers.mode
@@ -133,29 +130,21 @@ class Officers:
         over the population, fastest side by side. The copy is shared among the cores,
         which fault the records' pages in side by side (at 3.2 crore officers, 2 GB of
         records: 3.76 -> 2.64 s, side by side; docs/design.md). The arrays it replaces
-        are handed
-        back to the kernel as they are copied (`pages.give_back`): anything holding one
-        from before would read zeros (but for the partial pages at the ends of each part),
-        so a run packs once set-up is done, and no two `Officers` share an array."""
+        are handed back to the kernel as they are copied (`pages.give_back`): anything
+        holding one from before would read zeros (but for the partial pages at the ends
+        of each part), so a run packs once set-up is done, and no two `Officers` share
+        an array."""
         if self._records is not None:
             return
         records = _zeroed_records(self.n)
         names = _per_session_names()
         pairs = tuple((records[name], getattr(self, name)) for name in names)
-        cores = numba.get_num_threads()
-        with ThreadPoolExecutor(cores) as pool:  # the records' pages faulted in on all cores
-            for start in range(0, self.n, RELEASE_ROWS):
-                stop = min(start + RELEASE_ROWS, self.n)
-                cuts = [start + (stop - start) * k // cores for k in range(cores + 1)]
-                copies = [
-                    pool.submit(_copy_in_blocks, pairs, PACK_ROWS, first, end)
-                    for first, end in itertools.pairwise(cuts)
-                ]
-                for copy in copies:
-                    copy.result()
-                for _, source in pairs:  # read no more: their pages go to the next records
-                    if source.flags.owndata:
-                        give_back(source[start:stop])
+        for start in range(0, self.n, RELEASE_ROWS):
+            stop = min(start + RELEASE_ROWS, self.n)
+            on_all_cores(lambda a, b: _copy_in_blocks(pairs, PACK_ROWS, a, b), start, stop)
+            for _, source in pairs:  # read no more: their pages go to the next records
+                if source.flags.owndata:
+                    give_back(source[start:stop])
         self._records = records
         for name in names:
             setattr(self, name, records[name])
