@@ -1131,8 +1131,8 @@ def bench(
         list[str] | None,
         typer.Option(
             "--only",
-            help="run only these cases: campaign, year (the default two), national_week, "
-            "national_year",
+            help="run only these cases: campaign, year (the default two), registered_week, "
+            "national_week, national_year",
         ),
     ] = None,
     repeat: Annotated[int, typer.Option("--repeat", min=1, help="runs per case")] = 1,

@@ -30,8 +30,10 @@ CONFIGS = REPOSITORY / "configs"
 CASES = {
     "campaign": (CONFIGS / "saptah_2024.yaml", None, "<= 5 s wall, <= 3 s simulate"),
     "year": (CONFIGS / "year_2024.yaml", None, "<= 60 s, <= 3 GB"),
-    # the 2026 week at 1 agent = 1 officer (1.45 crore registered), 50 days
-    "national_week": (CONFIGS / "national_week.yaml", None, "<= 15 s"),
+    # the 2026 week with the 1.45 crore registered officers alone, 50 days
+    "registered_week": (CONFIGS / "registered_week.yaml", None, "<= 15 s"),
+    # the same 50 days over the whole workforce: 3.2 crore officers, 1.45 crore registered
+    "national_week": (CONFIGS / "national_week.yaml", None, "no target (110 s in issue 15)"),
     # 3.2 crore officers for a year (May 2025 - Apr 2026), two campaigns
     "national_year": (CONFIGS / "national_year.yaml", None, "<= 150 s, <= 8 GB"),
 }
