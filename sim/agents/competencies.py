@@ -113,9 +113,11 @@ class CompetencyModel:
         officers.competency_profile[:] = profile
         prior = PriorLearning.build(catalog, dictionary, routine_mix, config.pass_probability)
         with_history = np.flatnonzero(officers.prior_completions > 0)
-        completed = officers.prior_completions[with_history].astype(np.int64)
-        unit = officers.ministry_id[with_history].astype(np.int64)
-        group = officers.service_group[with_history].astype(np.int64)
+        # in their own small dtypes: exact wherever they are read (widened to float64 in
+        # the chances, indices in the tables), a quarter of int64's bytes
+        completed = officers.prior_completions[with_history]
+        unit = officers.ministry_id[with_history]
+        group = officers.service_group[with_history]
         rng = streams.fresh("competencies.history")
         # column-major: each slot's levels are contiguous, for the scans of `snapshot`
         levels = np.full((officers.n, roles.slots), config.experience_level, np.uint8, "F")

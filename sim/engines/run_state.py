@@ -44,6 +44,7 @@ from sim.platform.runtime import PlatformRuntime
 from sim.scenarios.campaign import CampaignPlan
 from sim.world.calendar import MINUTES_PER_DAY, SimCalendar
 from sim.world.catalog import Catalog, build_catalog, offer_factor
+from sim.world.cores import side_by_side
 from sim.world.population import ENGAGED, NO_DAY, Officers, Population, population_for
 from sim.world.random_streams import RandomStreams
 from sim.world.roles import competency_world
@@ -393,17 +394,43 @@ def build_run(scenario: Scenario, timer: StepTimer | None = None) -> RunState:
             builtin_dictionary().course_tags,
         )
     mix_table = course_mix_table(scenario.behaviour)
-    with timer.step("setup.competencies"):
-        competencies = CompetencyModel.build(
-            scenario.competencies,
-            dictionary,
-            roles,
-            catalog,
-            population.officers,
-            population.organisations.n,
-            np.diff(mix_table[0], prepend=0.0),
-            streams,
-        )
+    plans = campaign_plans(scenario, calendar, population)
+    for plan in plans:
+        if plan.config.first_time_share > 0:
+            register_first_timers(
+                population.officers,
+                plan.targeted(population.officers),
+                plan.start_day,
+                plan.calendar.day_index(plan.config.planned_end),
+                plan.config.first_time_share,
+                streams.fresh(f"campaign.{plan.index}.first_time"),
+            )
+    clock = routine_clock(calendar, offer_factor(scenario.catalog, calendar.dates))
+    drive = onboarding_drive(scenario)
+
+    def initial_state() -> int:
+        with timer.step("setup.initial_state"):
+            return seed_initial_state(
+                population.officers, catalog, scenario, mix_table, clock, streams, drive
+            )
+
+    def competencies() -> CompetencyModel:
+        with timer.step("setup.competencies"):
+            return CompetencyModel.build(
+                scenario.competencies,
+                dictionary,
+                roles,
+                catalog,
+                population.officers,
+                population.organisations.n,
+                np.diff(mix_table[0], prepend=0.0),
+                streams,
+            )
+
+    # Side by side (sim/world/cores.py): neither reads what the other writes (the initial
+    # state writes the officers' logins and courses; the competency model reads who they
+    # are and their history), and each draws its own streams.
+    initial_in_progress, model = side_by_side(initial_state, competencies)
     state = RunState(
         scenario=scenario,
         calendar=calendar,
@@ -411,32 +438,19 @@ def build_run(scenario: Scenario, timer: StepTimer | None = None) -> RunState:
         population=population,
         catalog=catalog,
         mix_table=mix_table,
-        competencies=competencies,
-        routine_clock=routine_clock(calendar, offer_factor(scenario.catalog, calendar.dates)),
+        competencies=model,
+        routine_clock=clock,
         recorder=Recorder(calendar.n_days, population.organisations.n_ministries),
         platform=PlatformRuntime(scenario.platform, scenario.scale, calendar.horizon_minutes),
-        plans=campaign_plans(scenario, calendar, population),
+        plans=plans,
         timer=timer,
+        drive=drive,
+        initial_in_progress=initial_in_progress,
     )
-    for plan in state.plans:
-        if plan.config.first_time_share > 0:
-            register_first_timers(
-                state.officers,
-                plan.targeted(state.officers),
-                plan.start_day,
-                plan.calendar.day_index(plan.config.planned_end),
-                plan.config.first_time_share,
-                streams.fresh(f"campaign.{plan.index}.first_time"),
-            )
     with timer.step("setup.policies"):
         state.policies = PolicySet.for_scenario(state)
         state.recommend = state.policies.recommender()
         state.compiled_recommend = state.policies.compiled_recommender()
-    state.drive = onboarding_drive(scenario)
-    with timer.step("setup.initial_state"):
-        state.initial_in_progress = seed_initial_state(
-            state.officers, catalog, scenario, mix_table, state.routine_clock, streams, state.drive
-        )
     with timer.step("setup.pack"):
         state.officers.pack()  # set-up is done: the simulation visits officers side by side
     return state

@@ -17,14 +17,12 @@ The peak falls by the sources' size as well.
 from __future__ import annotations
 
 import ctypes
-import itertools
 import mmap
 import sys
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
-import numba
 import numpy as np
+
+from sim.world.cores import on_all_cores
 
 
 def _madvise():
@@ -61,18 +59,6 @@ def give_back(rows: np.ndarray) -> None:
     stop = (rows.ctypes.data + rows.nbytes) // mmap.PAGESIZE * mmap.PAGESIZE
     if stop > start:
         _MADVISE(start, stop - start, mmap.MADV_DONTNEED)
-
-
-def on_all_cores(work: Callable[[int, int], object], first: int, end: int) -> None:
-    """Runs `work(a, b)` for each core's share [a, b) of the rows [first, end), each on a
-    thread of its own, and waits for all: for work that lets go of the GIL (numpy's
-    fills, nogil kernels), so that the cores fault their shares' pages in side by side.
-    An error in a share is raised here."""
-    cores = numba.get_num_threads()
-    cuts = [first + (end - first) * k // cores for k in range(cores + 1)]
-    with ThreadPoolExecutor(cores) as pool:
-        for share in [pool.submit(work, a, b) for a, b in itertools.pairwise(cuts)]:
-            share.result()
 
 
 def filled(n: int, value: float, dtype: type) -> np.ndarray:

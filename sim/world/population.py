@@ -29,10 +29,12 @@ import numpy as np
 from numba import literal_unroll, njit, prange
 
 from sim.config import CADRES, SECTORS, SERVICE_GROUPS, PopulationConfig, Scenario
+from sim.config.population import PropensityConfig
 from sim.world.calendar import NEVER
 from sim.world.categorical import categories
+from sim.world.cores import on_all_cores, side_by_side
 from sim.world.organisations import Organisations, build_organisations
-from sim.world.pages import filled, give_back, on_all_cores
+from sim.world.pages import filled, give_back
 from sim.world.random_streams import RandomStreams
 
 ROUTINE, ENGAGED = 0, 1  # officers.mode
@@ -392,38 +394,50 @@ def _draw_officers(
     )
     assert counts.sum() == n_agents  # the fill writes exactly the rows'
     sector_codes = np.array([SECTORS.index(s) for s in organisations.column("sector")])
-    _fill_organisations(
-        counts, organisations.column("org_id"), organisations.column("ministry_id"),
-        sector_codes, officers.org_id[rows], officers.ministry_id[rows], officers.sector[rows],
-    )  # fmt: skip
+    group_shares = np.array([config.service_groups.get(g, 0.0) for g in SERVICE_GROUPS])
+    # Designations: Zipf-skewed within each service group (a few cadres are very large).
+    role_weights = 1.0 / np.arange(1, config.roles_per_group + 1) ** config.size_skew
+    # Independent streams, drawn side by side (sim/world/cores.py): the same numbers.
+    _, cadre_draws, group, rank, rate = side_by_side(
+        lambda: _fill_organisations(
+            counts,
+            organisations.column("org_id"),
+            organisations.column("ministry_id"),
+            sector_codes,
+            officers.org_id[rows],
+            officers.ministry_id[rows],
+            officers.sector[rows],
+        ),
+        lambda: streams.fresh(f"{prefix}.cadre").random(n_agents, dtype=np.float32),
+        lambda: _categorical(group_shares, n_agents, streams.fresh(f"{prefix}.service_group")),
+        lambda: _categorical(role_weights, n_agents, streams.fresh(f"{prefix}.role")),
+        lambda: _lognormal(config.propensity, n_agents, streams.fresh(f"{prefix}.propensity")),
+    )
 
     sector = officers.sector[rows]
-    cadre_draws = streams.fresh(f"{prefix}.cadre").random(n_agents, dtype=np.float32)
     shares = np.array([[config.cadres[name].get(c, 0.0) for c in CADRES] for name in SECTORS])
     cadre = categories(np.cumsum(shares, axis=1).astype(np.float32), cadre_draws, sector)
     officers.cadre[rows] = cadre
-
-    group_shares = np.array([config.service_groups.get(g, 0.0) for g in SERVICE_GROUPS])
-    group = _categorical(group_shares, n_agents, streams.fresh(f"{prefix}.service_group"))
     officers.service_group[rows] = group
-
-    # Designations: Zipf-skewed within each service group (a few cadres are very large).
-    role_weights = 1.0 / np.arange(1, config.roles_per_group + 1) ** config.size_skew
-    rank = _categorical(role_weights, n_agents, streams.fresh(f"{prefix}.role"))
     officers.role_id[rows] = group.astype(np.int16) * config.roles_per_group + rank
 
-    propensity = config.propensity
-    rate = streams.fresh(f"{prefix}.propensity").standard_normal(n_agents)
-    rate *= propensity.sigma  # median * exp(sigma * draw), in place (no temporaries)
-    np.exp(rate, out=rate)
-    rate *= propensity.median_logins_per_working_day
     by_group = np.array([config.group_propensity_multiplier.get(g, 1.0) for g in SERVICE_GROUPS])
     by_sector = np.array([config.sector_propensity_multiplier.get(s, 1.0) for s in SECTORS])
     by_cadre = np.array([config.cadre_propensity_multiplier.get(c, 1.0) for c in CADRES])
     _scale_rates(
         rate, group, sector, cadre, by_group, by_sector, by_cadre,
-        propensity.max_logins_per_working_day, officers.routine_logins_per_day[rows],
+        config.propensity.max_logins_per_working_day, officers.routine_logins_per_day[rows],
     )  # fmt: skip
+
+
+def _lognormal(propensity: PropensityConfig, n: int, rng: np.random.Generator) -> np.ndarray:
+    """n routine login rates before the group's, sector's and cadre's multipliers:
+    median * exp(sigma * draw), in place (no temporaries)."""
+    rate = rng.standard_normal(n)
+    rate *= propensity.sigma
+    np.exp(rate, out=rate)
+    rate *= propensity.median_logins_per_working_day
+    return rate
 
 
 @njit(cache=True, nogil=True)
