@@ -492,8 +492,12 @@ def build_population(
     (common random numbers)."""
     organisations = build_organisations(config, streams.fresh("population.organisations"))
     officers = Officers(n_agents + joining)
-    _draw_officers(config, organisations, officers, slice(0, n_agents), streams, "population")
+
+    def draw() -> None:
+        _draw_officers(config, organisations, officers, slice(0, n_agents), streams, "population")
+
     if config.adoption is not None:
+        draw()
         officers.onboarded_day[:] = _adoption_days(
             config, officers, organisations, start, n_days, streams
         )
@@ -504,10 +508,14 @@ def build_population(
         )
         draws = streams.fresh("population.adoption.drive").random(officers.n)
         officers.recruit[:] = during & (draws < drive_share[officers.sector])
-    else:
-        officers.onboarded_day[:n_agents] = _onboarding_days(
-            config, start, n_agents, streams.fresh("population.onboarding")
+    else:  # the curve's days read no attribute: drawn beside the others (own stream)
+        _, days = side_by_side(
+            draw,
+            lambda: _onboarding_days(
+                config, start, n_agents, streams.fresh("population.onboarding")
+            ),
         )
+        officers.onboarded_day[:n_agents] = days
     if joining:
         rows = slice(n_agents, n_agents + joining)
         _draw_officers(config, organisations, officers, rows, streams, "population.joiners")
