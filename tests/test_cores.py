@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import textwrap
 import threading
 import time
 
@@ -9,7 +13,7 @@ import numba
 import numpy as np
 import pytest
 
-from sim.world.cores import on_all_cores, side_by_side
+from sim.world.cores import concurrently, on_all_cores
 
 
 @pytest.fixture(params=[1, 2], ids=["one core", "two cores"])
@@ -22,7 +26,7 @@ def threads(request):
         numba.set_num_threads(before)
 
 
-def test_side_by_side_gives_each_task_its_own_result_in_order(threads):
+def test_each_task_gets_its_own_result_in_order(threads):
     def draw(name: int):
         def task():
             time.sleep(0.02 * (5 - name))  # the first tasks end last
@@ -30,34 +34,74 @@ def test_side_by_side_gives_each_task_its_own_result_in_order(threads):
 
         return task
 
-    results = side_by_side(*[draw(k) for k in range(5)])
+    results = concurrently(*[draw(k) for k in range(5)])
     for k, result in enumerate(results):
         assert np.array_equal(result, np.random.default_rng(k).standard_normal(50_000))
+    assert concurrently() == []
 
 
-def test_side_by_side_runs_tasks_at_once_on_two_cores(threads):
+def test_tasks_run_at_once_on_two_cores(threads):
     if threads < 2:
         pytest.skip("one core: the tasks run one after the other")
     both_started = threading.Barrier(2, timeout=10)  # a lone task would time out
-    assert side_by_side(both_started.wait, both_started.wait) is not None
+    assert concurrently(both_started.wait, both_started.wait) is not None
 
 
-def test_side_by_side_raises_the_first_error_after_every_task_ended(threads):
+def test_the_first_error_is_raised_after_every_task_ended(threads):
     ended = []
 
-    def fails(message: str):
+    def fails(message: str, after: float):
         def task():
+            time.sleep(after)
             ended.append(message)
             raise ValueError(message)
 
         return task
 
+    def slow():
+        time.sleep(0.2)
+        ended.append("ok")
+
     with pytest.raises(ValueError, match="first"):
-        side_by_side(fails("first"), lambda: ended.append("ok"), fails("second"))
+        concurrently(fails("first", 0.1), slow, fails("second", 0.0))
     assert sorted(ended) == ["first", "ok", "second"]
+
+
+def test_tasks_run_with_the_callers_number_of_numba_threads(threads):
+    assert concurrently(numba.get_num_threads, numba.get_num_threads) == [threads, threads]
+
+
+def test_a_worker_thread_gets_the_callers_threads_not_numbas_launch_count():
+    """A thread numba has not seen runs its launch count: the pool must pass the
+    caller's on (here 3 of 4 launched)."""
+    script = textwrap.dedent(
+        """
+        import numba
+        from sim.world.cores import concurrently
+        numba.set_num_threads(3)
+        print(concurrently(numba.get_num_threads, numba.get_num_threads))
+        """
+    )
+    environment = os.environ | {"NUMBA_NUM_THREADS": "4"}
+    run = subprocess.run(
+        [sys.executable, "-c", script], env=environment, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[3, 3]"
+
+
+def test_with_numbas_workqueue_layer_the_tasks_run_on_the_calling_thread(threads, monkeypatch):
+    """workqueue ends the process when two threads call a parallel kernel at once."""
+    if threads < 2:
+        pytest.skip("one core: the tasks run on the calling thread anyway")
+    monkeypatch.setattr(numba.config, "THREADING_LAYER", "workqueue")
+    caller = threading.get_ident()
+    assert concurrently(threading.get_ident, threading.get_ident) == [caller, caller]
 
 
 def test_on_all_cores_covers_every_row_once(threads):
     seen = np.zeros(1001, np.int64)
     on_all_cores(lambda a, b: np.add.at(seen, np.arange(a, b), 1), 3, 1001)
     assert seen[:3].sum() == 0 and np.all(seen[3:] == 1)
+    with pytest.raises(ValueError, match="a share"):
+        on_all_cores(lambda a, b: (_ for _ in ()).throw(ValueError("a share")), 0, 10)

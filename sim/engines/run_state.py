@@ -44,7 +44,7 @@ from sim.platform.runtime import PlatformRuntime
 from sim.scenarios.campaign import CampaignPlan
 from sim.world.calendar import MINUTES_PER_DAY, SimCalendar
 from sim.world.catalog import Catalog, build_catalog, offer_factor
-from sim.world.cores import side_by_side
+from sim.world.cores import concurrently
 from sim.world.population import ENGAGED, NO_DAY, Officers, Population, population_for
 from sim.world.random_streams import RandomStreams
 from sim.world.roles import competency_world
@@ -70,7 +70,9 @@ class Scheduler(Protocol):
 class StepTimer:
     """Wall time per named step of a run (set-up, the tick's steps, summarising). Not CPU
     time: compiled kernels share a step's work among the cores (and OpenMP's idle threads
-    spin between kernels), so a process's CPU time says little of what a step costs."""
+    spin between kernels), so a process's CPU time says little of what a step costs.
+    Steps run concurrently (set-up's competency model and initial state) each count
+    their own wall time, so the steps may add up to more than the whole."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
@@ -427,10 +429,10 @@ def build_run(scenario: Scenario, timer: StepTimer | None = None) -> RunState:
                 streams,
             )
 
-    # Side by side (sim/world/cores.py): neither reads what the other writes (the initial
+    # Concurrently (sim/world/cores.py): neither reads what the other writes (the initial
     # state writes the officers' logins and courses; the competency model reads who they
     # are and their history), and each draws its own streams.
-    initial_in_progress, model = side_by_side(initial_state, competencies)
+    initial_in_progress, model = concurrently(initial_state, competencies)
     state = RunState(
         scenario=scenario,
         calendar=calendar,

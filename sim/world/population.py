@@ -32,7 +32,7 @@ from sim.config import CADRES, SECTORS, SERVICE_GROUPS, PopulationConfig, Scenar
 from sim.config.population import PropensityConfig
 from sim.world.calendar import NEVER
 from sim.world.categorical import categories
-from sim.world.cores import on_all_cores, side_by_side
+from sim.world.cores import concurrently, on_all_cores
 from sim.world.organisations import Organisations, build_organisations
 from sim.world.pages import filled, give_back
 from sim.world.random_streams import RandomStreams
@@ -397,8 +397,9 @@ def _draw_officers(
     group_shares = np.array([config.service_groups.get(g, 0.0) for g in SERVICE_GROUPS])
     # Designations: Zipf-skewed within each service group (a few cadres are very large).
     role_weights = 1.0 / np.arange(1, config.roles_per_group + 1) ** config.size_skew
-    # Independent streams, drawn side by side (sim/world/cores.py): the same numbers.
-    _, cadre_draws, group, rank, rate = side_by_side(
+    # Independent work, run concurrently (sim/world/cores.py): the organisation fill, and
+    # draws each from a stream of its own (the same numbers as one after the other).
+    _, cadre_draws, group, rank, rate = concurrently(
         lambda: _fill_organisations(
             counts,
             organisations.column("org_id"),
@@ -411,7 +412,9 @@ def _draw_officers(
         lambda: streams.fresh(f"{prefix}.cadre").random(n_agents, dtype=np.float32),
         lambda: _categorical(group_shares, n_agents, streams.fresh(f"{prefix}.service_group")),
         lambda: _categorical(role_weights, n_agents, streams.fresh(f"{prefix}.role")),
-        lambda: _lognormal(config.propensity, n_agents, streams.fresh(f"{prefix}.propensity")),
+        lambda: _unscaled_login_rates(
+            config.propensity, n_agents, streams.fresh(f"{prefix}.propensity")
+        ),
     )
 
     sector = officers.sector[rows]
@@ -430,7 +433,9 @@ def _draw_officers(
     )  # fmt: skip
 
 
-def _lognormal(propensity: PropensityConfig, n: int, rng: np.random.Generator) -> np.ndarray:
+def _unscaled_login_rates(
+    propensity: PropensityConfig, n: int, rng: np.random.Generator
+) -> np.ndarray:
     """n routine login rates before the group's, sector's and cadre's multipliers:
     median * exp(sigma * draw), in place (no temporaries)."""
     rate = rng.standard_normal(n)
@@ -509,7 +514,7 @@ def build_population(
         draws = streams.fresh("population.adoption.drive").random(officers.n)
         officers.recruit[:] = during & (draws < drive_share[officers.sector])
     else:  # the curve's days read no attribute: drawn beside the others (own stream)
-        _, days = side_by_side(
+        _, days = concurrently(
             draw,
             lambda: _onboarding_days(
                 config, start, n_agents, streams.fresh("population.onboarding")
