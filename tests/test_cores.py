@@ -67,6 +67,43 @@ def test_the_first_error_is_raised_after_every_task_ended(threads):
     assert sorted(ended) == ["first", "ok", "second"]
 
 
+def test_an_interruption_is_raised_at_once_and_no_task_starts_after_it(threads):
+    ran = []
+
+    def interrupted_on_the_calling_thread(name: str):
+        def task():
+            if threading.current_thread() is threading.main_thread():
+                raise KeyboardInterrupt
+            time.sleep(0.1)  # the helper: still running when the caller is interrupted
+            ran.append(name)
+
+        return task
+
+    def later(name: str):
+        return lambda: ran.append(name)
+
+    with pytest.raises(KeyboardInterrupt):
+        concurrently(
+            interrupted_on_the_calling_thread("a"), interrupted_on_the_calling_thread("b"),
+            later("c"), later("d"),
+        )  # fmt: skip
+    time.sleep(0.3)  # the helper ends its task, and starts no other
+    assert ran in ([], ["a"], ["b"])
+
+
+def test_what_a_helper_raises_beyond_errors_is_raised_too(threads):
+    if threads < 2:
+        pytest.skip("one core: no helper")
+
+    def task():
+        if threading.current_thread() is not threading.main_thread():
+            raise SystemExit(3)
+        time.sleep(0.1)
+
+    with pytest.raises(SystemExit):
+        concurrently(task, task)
+
+
 def test_tasks_run_with_the_callers_number_of_numba_threads(threads):
     assert concurrently(numba.get_num_threads, numba.get_num_threads) == [threads, threads]
 

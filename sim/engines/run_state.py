@@ -431,8 +431,9 @@ def build_run(scenario: Scenario, timer: StepTimer | None = None) -> RunState:
 
     # Concurrently (sim/world/cores.py): neither reads what the other writes (the initial
     # state writes the officers' logins and courses; the competency model reads who they
-    # are and their history), and each draws its own streams.
-    initial_in_progress, model = concurrently(initial_state, competencies)
+    # are and their history), and each draws its own streams. The competency model first:
+    # the calling thread starts on it, and its temporaries are the most to free.
+    model, initial_in_progress = concurrently(competencies, initial_state)
     state = RunState(
         scenario=scenario,
         calendar=calendar,

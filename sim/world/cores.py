@@ -16,8 +16,9 @@ two threads call a parallel kernel at once, the work runs on the calling thread 
 from __future__ import annotations
 
 import itertools
+import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor, wait
 from typing import Any
 
 import numba
@@ -41,38 +42,46 @@ def on_all_cores(work: Callable[[int, int], object], first: int, end: int) -> No
 
 def concurrently(*tasks: Callable[[], Any]) -> list[Any]:
     """Runs independent `tasks` (none reads what another writes) on as many threads as
-    there are cores, and returns their results in the tasks' order. Once every task has
-    ended, the first error in the tasks' order is raised. Interrupted (Ctrl-C), tasks
-    not yet started are cancelled and the interruption is raised at once (those running
-    end on their own: a thread cannot be stopped)."""
-    if not tasks:
-        return []
+    there are cores, the calling thread one of them, and returns their results in the
+    tasks' order. Once every task has ended, the first error in the tasks' order is
+    raised. Interrupted (Ctrl-C), no task starts after and the interruption is raised at
+    once (the tasks running on other threads end on their own: a thread cannot be
+    stopped).
+
+    The calling thread takes its share of the tasks rather than wait: the C library
+    gives each thread its own pool of memory (glibc's arenas), and what a task frees in
+    the calling thread's pool serves the rest of the run there; freed in a helper's, it
+    does not (docs/design.md, "Set-up on both cores")."""
     cores = n_cores()
-    if cores == 1 or numba.config.THREADING_LAYER == "workqueue":
-        return _one_after_another(tasks)
-    pool = ThreadPoolExecutor(
-        min(cores, len(tasks)), initializer=numba.set_num_threads, initargs=(cores,)
-    )
-    try:
-        running: list[Future] = [pool.submit(task) for task in tasks]
-        wait(running)
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown()
-    return [future.result() for future in running]
+    helpers = 0 if numba.config.THREADING_LAYER == "workqueue" else min(cores, len(tasks)) - 1
+    outcomes: list[tuple[Any, Exception | None]] = [(None, None)] * len(tasks)
+    queue = iter(range(len(tasks)))  # shared: each thread takes the next task in turn
+    stop = threading.Event()
 
+    def work() -> None:
+        for k in queue:
+            if stop.is_set():
+                return
+            try:
+                outcomes[k] = (tasks[k](), None)
+            except Exception as error:  # noqa: BLE001 (raised below, after the other tasks)
+                outcomes[k] = (None, error)
 
-def _one_after_another(tasks: tuple[Callable[[], Any], ...]) -> list[Any]:
-    """`concurrently` on the calling thread: every task runs, then the first error is
-    raised (as when the tasks run on threads)."""
-    results, errors = [], []
-    for task in tasks:
+    if helpers < 1:
+        work()
+    else:
+        pool = ThreadPoolExecutor(helpers, initializer=numba.set_num_threads, initargs=(cores,))
         try:
-            results.append(task())
-        except Exception as error:  # noqa: BLE001 (raised below, after the other tasks)
-            results.append(None)
-            errors.append(error)
-    if errors:
-        raise errors[0]
-    return results
+            running = [pool.submit(work) for _ in range(helpers)]
+            work()
+            for helper in wait(running).done:
+                helper.result()  # what `work` does not catch (not an Exception) is raised
+        except BaseException:
+            stop.set()
+            pool.shutdown(wait=False)
+            raise
+        pool.shutdown()
+    for _, error in outcomes:
+        if error is not None:
+            raise error
+    return [result for result, _ in outcomes]
