@@ -67,45 +67,62 @@ def test_the_first_error_is_raised_after_every_task_ended(threads):
     assert sorted(ended) == ["first", "ok", "second"]
 
 
+def test_the_calling_thread_runs_the_first_task():
+    """What the first task frees stays in the caller's memory arena (sim/world/cores.py)."""
+    caller = threading.get_ident()
+    for _ in range(20):
+        assert concurrently(threading.get_ident, lambda: time.sleep(0.01))[0] == caller
+
+
 def test_an_interruption_is_raised_at_once_and_no_task_starts_after_it(threads):
-    ran = []
+    if threads < 2:
+        pytest.skip("one core: no helper")
+    started, release = threading.Event(), threading.Event()
+    ran, helper = [], []
 
-    def interrupted_on_the_calling_thread(name: str):
-        def task():
-            if threading.current_thread() is threading.main_thread():
-                raise KeyboardInterrupt
-            time.sleep(0.1)  # the helper: still running when the caller is interrupted
-            ran.append(name)
+    def interrupted():  # the first task: the calling thread's
+        started.wait(10)
+        raise KeyboardInterrupt
 
-        return task
-
-    def later(name: str):
-        return lambda: ran.append(name)
+    def blocked():  # a helper's, running when the caller is interrupted
+        helper.append(threading.current_thread())
+        started.set()
+        release.wait(10)
+        ran.append("b")
 
     with pytest.raises(KeyboardInterrupt):
-        concurrently(
-            interrupted_on_the_calling_thread("a"), interrupted_on_the_calling_thread("b"),
-            later("c"), later("d"),
-        )  # fmt: skip
-    time.sleep(0.3)  # the helper ends its task, and starts no other
-    assert ran in ([], ["a"], ["b"])
+        concurrently(interrupted, blocked, lambda: ran.append("c"), lambda: ran.append("d"))
+    assert ran == []  # raised at once: the helper's task is still running
+    release.set()
+    helper[0].join(10)  # the helper ends its task, starts no other, and leaves
+    assert ran == ["b"]
 
 
 def test_what_a_helper_raises_beyond_errors_is_raised_too(threads):
     if threads < 2:
         pytest.skip("one core: no helper")
+    raised = threading.Event()
 
-    def task():
-        if threading.current_thread() is not threading.main_thread():
-            raise SystemExit(3)
-        time.sleep(0.1)
+    def exits():  # a helper's
+        raised.set()
+        raise SystemExit(3)
 
-    with pytest.raises(SystemExit):
-        concurrently(task, task)
+    with pytest.raises(SystemExit) as exited:
+        concurrently(lambda: raised.wait(10), exits)
+    assert exited.value.code == 3
 
 
 def test_tasks_run_with_the_callers_number_of_numba_threads(threads):
-    assert concurrently(numba.get_num_threads, numba.get_num_threads) == [threads, threads]
+    if threads < 2:
+        assert concurrently(numba.get_num_threads, numba.get_num_threads) == [1, 1]
+        return
+    both = threading.Barrier(2, timeout=10)  # one task on each thread
+
+    def count():
+        both.wait()
+        return numba.get_num_threads(), concurrently(numba.get_num_threads)[0]
+
+    assert concurrently(count, count) == [(threads, threads)] * 2
 
 
 def test_a_worker_thread_gets_the_callers_threads_not_numbas_launch_count():
@@ -131,9 +148,14 @@ def test_with_numbas_workqueue_layer_the_tasks_run_on_the_calling_thread(threads
     """workqueue ends the process when two threads call a parallel kernel at once."""
     if threads < 2:
         pytest.skip("one core: the tasks run on the calling thread anyway")
-    monkeypatch.setattr(numba.config, "THREADING_LAYER", "workqueue")
+    monkeypatch.setattr(numba, "threading_layer", lambda: "workqueue")
     caller = threading.get_ident()
-    assert concurrently(threading.get_ident, threading.get_ident) == [caller, caller]
+
+    def slow():  # a helper, if there were one, would take the second task meanwhile
+        time.sleep(0.1)
+        return threading.get_ident()
+
+    assert concurrently(slow, threading.get_ident) == [caller, caller]
 
 
 def test_on_all_cores_covers_every_row_once(threads):

@@ -31,10 +31,10 @@ def n_cores() -> int:
 
 
 def on_all_cores(work: Callable[[int, int], object], first: int, end: int) -> None:
-    """Runs `work(a, b)` for each core's share [a, b) of the rows [first, end), each on a
-    thread of its own, and waits for all: for work that lets go of the GIL (numpy's
-    fills, nogil kernels), so that the cores fault their shares' pages in side by side.
-    An error in a share is raised here."""
+    """Runs `work(a, b)` for each core's share [a, b) of the rows [first, end),
+    concurrently, and waits for all: for work that lets go of the GIL (numpy's fills,
+    nogil kernels), so that the cores fault their shares' pages in side by side. An error
+    in a share is raised here."""
     n = n_cores()
     cuts = [first + (end - first) * k // n for k in range(n + 1)]
     concurrently(*[lambda a=a, b=b: work(a, b) for a, b in itertools.pairwise(cuts)])
@@ -42,24 +42,28 @@ def on_all_cores(work: Callable[[int, int], object], first: int, end: int) -> No
 
 def concurrently(*tasks: Callable[[], Any]) -> list[Any]:
     """Runs independent `tasks` (none reads what another writes) on as many threads as
-    there are cores, the calling thread one of them, and returns their results in the
-    tasks' order. Once every task has ended, the first error in the tasks' order is
-    raised. Interrupted (Ctrl-C), no task starts after and the interruption is raised at
-    once (the tasks running on other threads end on their own: a thread cannot be
-    stopped).
+    there are cores, and returns their results in the tasks' order. The calling thread
+    runs the first task, and takes further ones in turn with the helper threads. Once
+    every task has ended, the first error in the tasks' order is raised. Interrupted
+    (Ctrl-C, seen when the calling thread next runs Python), the interruption is raised
+    at once and the helpers start no further task (those running end on their own: a
+    thread cannot be stopped).
 
-    The calling thread takes its share of the tasks rather than wait: the C library
-    gives each thread its own pool of memory (glibc's arenas), and what a task frees in
-    the calling thread's pool serves the rest of the run there; freed in a helper's, it
-    does not (docs/design.md, "Set-up on both cores")."""
-    cores = n_cores()
-    helpers = 0 if numba.config.THREADING_LAYER == "workqueue" else min(cores, len(tasks)) - 1
+    The calling thread works rather than wait, on the first task: the C library gives
+    each thread its own pool of memory (glibc's arenas) for blocks below its mmap
+    threshold (up to 32 MB), and what a task frees in the calling thread's pool serves
+    the rest of the run there; freed in a helper's, it does not (docs/design.md, "Set-up
+    on both cores")."""
+    cores = n_cores()  # launches numba's threads: its threading layer is known from here
+    on_one_thread = numba.threading_layer() == "workqueue"
+    helpers = 0 if on_one_thread else min(cores, len(tasks)) - 1
     outcomes: list[tuple[Any, Exception | None]] = [(None, None)] * len(tasks)
     queue = iter(range(len(tasks)))  # shared: each thread takes the next task in turn
+    mine = tuple(itertools.islice(queue, 1))  # the first task, before any helper starts
     stop = threading.Event()
 
-    def work() -> None:
-        for k in queue:
+    def work(first: tuple[int, ...] = ()) -> None:
+        for k in itertools.chain(first, queue):
             if stop.is_set():
                 return
             try:
@@ -68,12 +72,12 @@ def concurrently(*tasks: Callable[[], Any]) -> list[Any]:
                 outcomes[k] = (None, error)
 
     if helpers < 1:
-        work()
+        work(mine)
     else:
         pool = ThreadPoolExecutor(helpers, initializer=numba.set_num_threads, initargs=(cores,))
         try:
             running = [pool.submit(work) for _ in range(helpers)]
-            work()
+            work(mine)
             for helper in wait(running).done:
                 helper.result()  # what `work` does not catch (not an Exception) is raised
         except BaseException:
