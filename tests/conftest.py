@@ -35,6 +35,16 @@ WORKERS = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
 numba.set_num_threads(max(1, numba.config.NUMBA_NUM_THREADS // WORKERS))
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
+
+@pytest.fixture
+def numba_threads():
+    """`use(n)` runs the test's kernels (and set-up's threads) on `n` of numba's threads
+    from there on; the worker's own count comes back after the test."""
+    before = numba.get_num_threads()
+    yield numba.set_num_threads
+    numba.set_num_threads(before)
+
+
 ROOT = Path(__file__).resolve().parents[1]
 CONFIGS = ROOT / "configs"
 

@@ -17,13 +17,9 @@ from sim.world.cores import concurrently, on_all_cores
 
 
 @pytest.fixture(params=[1, 2], ids=["one core", "two cores"])
-def threads(request):
-    before = numba.get_num_threads()
-    numba.set_num_threads(min(request.param, numba.config.NUMBA_NUM_THREADS))
-    try:
-        yield numba.get_num_threads()
-    finally:
-        numba.set_num_threads(before)
+def threads(request, numba_threads):
+    numba_threads(min(request.param, numba.config.NUMBA_NUM_THREADS))
+    return numba.get_num_threads()
 
 
 def test_each_task_gets_its_own_result_in_order(threads):

@@ -33,18 +33,14 @@ def test_same_seed_same_bytes(tmp_path):
 
 
 @pytest.mark.skipif(numba.config.NUMBA_NUM_THREADS < 2, reason="needs two cores")
-def test_same_bytes_on_one_core_and_on_two(tmp_path):
+def test_same_bytes_on_one_core_and_on_two(tmp_path, numba_threads):
     """The kernels that share their loops among cores give each officer's result from that
     officer's own inputs, whatever the share: a race or an order-dependent sum fails here."""
     scenario = sampled("saptah_2024", agents=20_000)
-    before = numba.get_num_threads()
-    try:
-        numba.set_num_threads(1)
-        one = ResultsStore(tmp_path / "one").write(simulate(scenario))
-        numba.set_num_threads(2)
-        two = ResultsStore(tmp_path / "two").write(simulate(scenario))
-    finally:
-        numba.set_num_threads(before)
+    numba_threads(1)
+    one = ResultsStore(tmp_path / "one").write(simulate(scenario))
+    numba_threads(2)
+    two = ResultsStore(tmp_path / "two").write(simulate(scenario))
     for name in FILES:
         assert (one / name).read_bytes() == (two / name).read_bytes(), name
 

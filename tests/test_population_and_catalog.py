@@ -71,7 +71,9 @@ def test_course_choice_respects_groups():
 
 
 @pytest.mark.parametrize("cores", [1, 2])
-def test_packing_puts_per_session_attributes_in_one_record_per_officer(monkeypatch, cores):
+def test_packing_puts_per_session_attributes_in_one_record_per_officer(
+    monkeypatch, numba_threads, cores
+):
     """Packed, the per-session arrays are fields of one aligned record per officer with
     the values they had (copied by as many threads as `cores`, their sources given back
     a few pages at a time as they are copied): writing one leaves the others alone, and a copy (deep
@@ -96,13 +98,9 @@ def test_packing_puts_per_session_attributes_in_one_record_per_officer(monkeypat
     values = {name: getattr(officers, name).copy() for name in OFFICER_ATTRIBUTES}
     assert not officers.packed and officers.course.flags.c_contiguous
     held = officers.next_login_min  # a source: its pages are given back once copied
-    before = numba.get_num_threads()
-    numba.set_num_threads(cores)
-    try:
-        officers.pack()
-        officers.pack()  # a second call changes nothing
-    finally:
-        numba.set_num_threads(before)
+    numba_threads(cores)
+    officers.pack()
+    officers.pack()  # a second call changes nothing
     assert (held == 0).mean() > 0.5  # whole pages read zeros (values were 0-99: 1% zeros)
     per_session = [n for n, a in OFFICER_ATTRIBUTES.items() if a.per_session]
     assert len(per_session) >= 18

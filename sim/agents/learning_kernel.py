@@ -271,8 +271,7 @@ def learn_compiled(
             officers, ids, remaining, mix_row, rng, behaviour.max_courses_per_session, shared,
             recommend, credit,
         )  # fmt: skip
-    outcome.minutes_used = np.empty(n, np.int32)
-    _minutes_used(budget_minutes, remaining, outcome.minutes_used)
+    _minutes_used(budget_minutes, remaining, outcome.minutes_used)  # int32, written over
     return outcome
 
 

@@ -105,7 +105,7 @@ class PriorLearning:
         `completions` before the run (0: none)."""
         reach = self.reach(uniforms, completions)
         n_groups, n_comp = self.log_miss.shape[1], self.log_miss.shape[2]
-        rows = (unit.astype(np.int64) * n_groups + group) * n_comp + competency  # no overflow
+        rows = (unit.astype(np.int64, copy=False) * n_groups + group) * n_comp + competency
         log_miss = self.log_miss.reshape(-1, LEVELS)[rows]  # [officers, LEVELS]
         return (log_miss < reach[:, None]).sum(axis=1, dtype=np.uint8)
 

@@ -28,8 +28,14 @@ from dataclasses import dataclass
 import numpy as np
 from numba import literal_unroll, njit, prange
 
-from sim.config import CADRES, SECTORS, SERVICE_GROUPS, PopulationConfig, Scenario
-from sim.config.population import PropensityConfig
+from sim.config import (
+    CADRES,
+    SECTORS,
+    SERVICE_GROUPS,
+    PopulationConfig,
+    PropensityConfig,
+    Scenario,
+)
 from sim.world.calendar import NEVER
 from sim.world.categorical import categories
 from sim.world.cores import concurrently, on_all_cores
