@@ -31,6 +31,7 @@ from sim.engines.run_state import build_run
 from sim.results.competency_tables import breakdown, competency_kpis, gaps
 from sim.scenarios.karma import KARMA_REWARDED_PER_MONTH
 from sim.simulate import simulate
+from sim.world import blocks
 from sim.world.competency_dictionary import BEHAVIOURAL, DOMAIN, FUNCTIONAL, build_dictionary
 from sim.world.course_tags import COMMON, MINISTRY, ROLE_BASED, SELF_SELECTED
 from sim.world.population import Officers
@@ -530,7 +531,10 @@ def test_a_sessions_credit_at_once_is_its_steps_credited_in_turn():
     assert (at_once.officers.karma_rewarded == KARMA_REWARDED_PER_MONTH).any()
 
 
-def test_compiled_starting_levels_are_the_numpy_rule_to_the_bit():
+@pytest.mark.parametrize("block", [None, 1000])  # the chances at once, or a block at a time
+def test_compiled_starting_levels_are_the_numpy_rule_to_the_bit(monkeypatch, block):
+    if block:
+        monkeypatch.setattr(blocks, "BLOCK", block)
     state = build_run(sampled("saptah_2024", agents=6000))
     model, officers, config = state.competencies, state.officers, state.scenario.competencies
     routine_mix = np.diff(state.mix_table[0], prepend=0.0)

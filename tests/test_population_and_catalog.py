@@ -203,3 +203,52 @@ def test_officers_are_drawn_as_the_numpy_statements_draw_them():
     expected = np.minimum(rate, p.max_logins_per_working_day).astype(np.float32)
     np.testing.assert_array_equal(officers.routine_logins_per_day, expected)
     assert len(np.unique(by_sector[sector] * by_cadre[cadre])) > 1  # the multipliers matter
+
+
+def test_the_history_before_the_run_is_the_numpy_statements():
+    """Completions before the run, for those registered before it alone (the joiners have
+    none), from the compiled means and cap against the numpy statements, to the bit."""
+    config = PopulationConfig()
+    population = build_population(
+        config, 5_000, dt.date(2024, 10, 1), RandomStreams(7), n_days=30, joining=800
+    )
+    officers, streams, n = population.officers, RandomStreams(7), population.officers.n
+    before = np.flatnonzero(officers.onboarded_day < 0)
+    assert 0 < before.size < n  # some registered before the run, some not
+    means = np.negative(officers.onboarded_day[before], dtype=float)
+    means *= 5
+    means /= 7
+    means *= (
+        config.history_completions_per_login
+        * config.history_activity_factor
+        * officers.routine_logins_per_day[before]
+    )
+    prior = streams.fresh("population.history").poisson(means)
+    history = np.zeros(n, np.int16)
+    history[before] = np.minimum(prior, np.iinfo(np.int16).max)
+    np.testing.assert_array_equal(officers.prior_completions, history)
+    assert history.max() > 1
+
+
+def test_history_means_and_cap_are_the_numpy_statements():
+    """The compiled history against the numpy statements: every day registered before a
+    run that int16 holds (the day before it to 32,768 days before), rates from the lowest
+    to the highest, and a count past int16."""
+    from sim.world.population import _history_means, _store_history
+
+    day = -np.arange(1, 32_769).astype(np.int16)
+    rate = np.geomspace(1e-6, 12.5, day.size).astype(np.float32)[::-1].copy()
+    before = np.arange(0, day.size, 2)  # every other one
+    per_login = 0.05 * 1.7
+    means = np.negative(day[before], dtype=float)
+    means *= 5
+    means /= 7
+    means *= per_login * rate[before]
+    found = _history_means(before, day, rate, np.float32(per_login))
+    np.testing.assert_array_equal(found, means)
+    assert found.dtype == np.float64
+    day = np.zeros(6, np.int16)
+    before = np.array([0, 2, 3, 5, 1], np.int64)
+    stored = np.zeros(day.size, np.int16)
+    _store_history(before, np.array([3, 40_000, 0, 32_767, 12]), stored)
+    np.testing.assert_array_equal(stored, [3, 12, 32_767, 0, 0, 32_767])

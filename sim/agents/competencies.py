@@ -20,6 +20,7 @@ import pandas as pd
 
 from sim.agents.competency_kernels import (
     mark_learned,
+    mark_type,
     met_counts,
     raise_levels,
     snapshot_sums,
@@ -27,6 +28,7 @@ from sim.agents.competency_kernels import (
 )
 from sim.agents.prior_learning import PriorLearning
 from sim.config import CADRES, COMPETENCY_AREAS, SECTORS, SERVICE_GROUPS, CompetencyConfig
+from sim.world.blocks import in_blocks
 from sim.world.catalog import Catalog
 from sim.world.competency_dictionary import NONE, CompetencyDictionary
 from sim.world.population import NO_DAY, Officers
@@ -127,15 +129,17 @@ class CompetencyModel:
             uniforms = rng.random(with_history.size, dtype=np.float32)
             starting_levels(
                 levels, learned, slot, with_history, profile, unit, group,
-                prior.reach(uniforms, completed), roles.required, dictionary.kind,
+                in_blocks(prior.reach, uniforms, completed), roles.required, dictionary.kind,
                 prior.log_miss, config.experience_level, NONE,
             )  # fmt: skip
         focus = dictionary.topics.index(config.focus_topic)
         for bit in range(N_TYPES + 1):  # each type's share, then the focus topic's
             table, column = (prior.type_share, bit) if bit < N_TYPES else (prior.topic_share, focus)
-            share = table[unit, group, column]
-            had = prior.has(share, completed, rng.random(with_history.size, dtype=np.float32))
-            learned[with_history[had]] |= np.uint8(1 << bit)
+            had = in_blocks(
+                lambda u, g, n, draw, shares=table[:, :, column]: prior.has(shares[u, g], n, draw),
+                unit, group, completed, rng.random(with_history.size, dtype=np.float32),
+            )  # fmt: skip
+            mark_type(learned, with_history, had, bit)
         model = cls(
             roles=roles,
             dictionary=dictionary,

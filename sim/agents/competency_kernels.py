@@ -79,6 +79,15 @@ def starting_levels(
 
 
 @njit(cache=True, nogil=True, parallel=True)
+def mark_type(learned, rows, had, bit: int) -> None:
+    """`learned[rows[had]] |= 1 << bit` on all the cores (`rows` are distinct officers)."""
+    flag = np.uint8(1 << bit)
+    for i in prange(rows.size):
+        if had[i]:
+            learned[rows[i]] |= flag
+
+
+@njit(cache=True, nogil=True, parallel=True)
 def met_counts(profile, levels, need, count):
     """Each officer's requirements met now (`CompetencyModel.met_count`)."""
     for officer in prange(profile.size):

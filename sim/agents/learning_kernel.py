@@ -19,33 +19,9 @@ from sim.agents.enrolment import Recommender, abandon_probability
 from sim.agents.learning import Credit, SessionOutcome
 from sim.agents.onboarding_suggestion import OnboardingSuggestion, suggest_onboarding
 from sim.config import BehaviourConfig
-from sim.world.catalog import MINISTRY, ROLE_BASED, Catalog, WeightedGroups
+from sim.world.catalog import Catalog
+from sim.world.catalog_kernel import choice_group, draw_course, weighted_tables
 from sim.world.population import NO_COURSE, Officers
-from sim.world.search_guide import guided_search
-
-_NO_GROUPS = (
-    np.zeros(1, np.int64), np.zeros(1), np.zeros(1), np.zeros(1), np.zeros(2, np.int64), 0.0
-)  # fmt: skip
-
-
-def _groups(groups: WeightedGroups | None) -> tuple:
-    if groups is None:
-        return _NO_GROUPS
-    order = groups.order.astype(np.int64, copy=False)
-    guide = groups.guide
-    return (order, groups.cumulative, groups.group_low, groups.group_high, guide.starts,
-            guide.scale)  # fmt: skip
-
-
-@njit(cache=True, nogil=True)
-def _draw(groups, group: int, uniform: float) -> int:
-    """`WeightedGroups.draw` for one officer (its search started from the guide)."""
-    order, cumulative, group_low, group_high, starts, scale = groups
-    low, high = group_low[group], group_high[group]
-    if not high > low:
-        return -1
-    position = guided_search(cumulative, low + uniform * (high - low), starts, scale)
-    return order[min(position, order.size - 1)]
 
 
 @njit(cache=True, nogil=True, parallel=True)
@@ -101,18 +77,13 @@ def _study_step(
             category = 0
             for k in range(n_thresholds):
                 category += u0 > mix_table[mix_row[row], k]
-            within = 0
-            if category == MINISTRY:
-                within = ministry_of_row[row]
-            elif category == ROLE_BASED:
-                within = group_of_row[row]
-            group = group_offsets[category] + within
+            group = choice_group(group_offsets, category, ministry_of_row[row], group_of_row[row])
             if has_campaign and mix_row[row] == 1:
-                chosen = _draw(campaign_groups, group, u1)
+                chosen = draw_course(campaign_groups, group, u1)
             else:
-                chosen = _draw(by_group, group, u1)
+                chosen = draw_course(by_group, group, u1)
             if chosen < 0:
-                chosen = _draw(any_course, 0, u1)
+                chosen = draw_course(any_course, 0, u1)
             if suggested[column] >= 0:
                 chosen = suggested[column]
             course[officer] = chosen
@@ -227,10 +198,10 @@ def learn_compiled(
     outcome = SessionOutcome.zeros(n)
     tables = (
         catalog.group_offsets,
-        _groups(catalog.by_group),
-        _groups(catalog.campaign_groups),
+        weighted_tables(catalog.by_group),
+        weighted_tables(catalog.campaign_groups),
         catalog.campaign_groups is not None,
-        _groups(catalog.any_course),
+        weighted_tables(catalog.any_course),
         catalog.duration_minutes,
         abandon_probability(behaviour.drop_hazard_per_hour, catalog.duration_hours),
         np.float32(behaviour.min_minutes_to_start_course),

@@ -16,6 +16,7 @@ import pandas as pd
 
 from sim.config import CATEGORIES, SERVICE_GROUPS, CatalogConfig
 from sim.config.competencies import CourseTagConfig
+from sim.world.catalog_kernel import choose_compiled
 from sim.world.competency_dictionary import CompetencyDictionary
 from sim.world.course_tags import COMMON, MINISTRY, ROLE_BASED, SELF_SELECTED, tag_courses
 from sim.world.random_streams import RandomStreams
@@ -23,6 +24,9 @@ from sim.world.roles import RoleTable
 from sim.world.search_guide import SearchGuide
 
 GUIDE_BUCKETS = 4  # per course, for the compiled draw's search
+# Batches of this many officers or more choose in the compiled form: below it, launching
+# threads costs more than the numpy passes (the reference engine chooses one at a time).
+COMPILED_FROM = 4096
 
 __all__ = ["COMMON", "MINISTRY", "ROLE_BASED", "SELF_SELECTED", "Catalog", "build_catalog"]
 
@@ -115,7 +119,13 @@ class Catalog:
         engaged: np.ndarray | None = None,
     ) -> np.ndarray:
         """Courses for officers who have picked a category; any course where it has none.
-        `engaged` officers choose with the running campaign's topic emphasis, if any."""
+        `engaged` officers choose with the running campaign's topic emphasis, if any.
+        From COMPILED_FROM officers on, the compiled form (`catalog_kernel.py`, the same
+        courses) chooses: a few passes less, on all the cores."""
+        if categories.size >= COMPILED_FROM:
+            return choose_compiled(
+                self, categories, ministry_ids, service_groups, uniforms, engaged
+            )
         groups = self.choice_group(categories, ministry_ids, service_groups)
         chosen = self.by_group.draw(groups, uniforms)
         if self.campaign_groups is not None and engaged is not None and engaged.any():
