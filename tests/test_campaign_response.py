@@ -55,7 +55,7 @@ def test_compiled_campaign_hours_are_the_numpy_rules_to_the_bit(target, continue
         compiled_side.mode,
         target,  # a Python float, as the run passes it
         continue_probability,
-        kernel_draws,
+        kernel_draws.random(ids.size),
     )
     assert compiled == (reached, leaving.size)
     np.testing.assert_array_equal(compiled_side.campaign_hours, numpy_side.campaign_hours)

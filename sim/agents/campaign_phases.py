@@ -20,6 +20,7 @@ from sim.agents.sessions import OnboardingDrive, routine_rates
 from sim.config import SERVICE_GROUPS
 from sim.scenarios.campaign import CampaignPlan
 from sim.world.calendar import MINUTES_PER_DAY, NEVER
+from sim.world.listing import listed
 from sim.world.officer_draws import draws_at_each, draws_by_block
 from sim.world.population import NOT_REGISTERED, ROUTINE, Officers
 from sim.world.random_streams import RandomStreams
@@ -63,7 +64,7 @@ class ActiveCampaign:
         self.engaged_clocks: list[IntensityClock] = [plan.engaged_clock(False, w) for w in waves]
         self.completions_at_start = officers.completions.copy()  # created at the start
         in_scope = plan.targeted(officers)
-        self.targeted = np.flatnonzero(in_scope)
+        self.targeted = listed(in_scope)
         self.scope = None if in_scope.all() else in_scope  # None: everyone is in scope
         self.extended = False  # whether the extension has been announced
         # None with a single wave: everyone is in wave 0 (no pass over the population)

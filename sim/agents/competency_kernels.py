@@ -22,22 +22,27 @@ def mark_learned(
 ):  # fmt: skip
     """Marks each completion's type and focus topic in `learned`, and writes the slot of
     the officer's profile the course's competency fills (-1: none). Returns how many fill
-    one."""
-    rows = np.empty(ids.size, profile.dtype)
-    for i in prange(ids.size):  # gathered first (on all cores), so that cache misses overlap
-        rows[i] = profile[ids[i]]
-    relevant = 0
-    for i in range(ids.size):
+    one.
+
+    Each completion is looked at on all the cores (its row of the role table, its slot,
+    and the officer's marks so far with its own), then the marks are written in order: an
+    officer may complete two courses in a session, so the writes cannot be shared out, but
+    the looks have brought their officers' bytes near."""
+    marked = np.empty(ids.size, learned.dtype)
+    for i in prange(ids.size):
         officer, course = ids[i], courses[i]
+        row = profile[officer]
         topic = (topics[course] >> focus_topic) & 1
-        learned[officer] |= np.uint8((1 << area[course]) | (topic << n_types))
+        marked[i] = learned[officer] | np.uint8((1 << area[course]) | (topic << n_types))
         slot_out[i] = -1
-        row = rows[i]
         for slot in range(required.shape[1]):
             if required[row, slot] == competency[course]:
                 slot_out[i] = slot
-                relevant += 1
                 break
+    relevant = 0
+    for i in range(ids.size):
+        learned[ids[i]] |= marked[i]  # with what an earlier completion of theirs marked
+        relevant += slot_out[i] >= 0
     return relevant
 
 

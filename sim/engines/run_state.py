@@ -298,7 +298,7 @@ class RunState:
             self.officers.mode,
             float(config.target_hours),
             float(config.engagement.continue_after_target),
-            self.rng("campaign.leave_after_target", day),
+            self.rng("campaign.leave_after_target", day).random(ids.size),
         )
         self.recorder.add("new_reached_target", day, reached)
         self.n_engaged -= leaving

@@ -39,6 +39,7 @@ from sim.config import (
 from sim.world.calendar import NEVER
 from sim.world.categorical import categories
 from sim.world.cores import concurrently, on_all_cores
+from sim.world.listing import listed
 from sim.world.organisations import Organisations, build_organisations
 from sim.world.pages import filled, give_back
 from sim.world.random_streams import RandomStreams
@@ -565,7 +566,7 @@ def build_population(
     # officer is and how long they have been on the platform (about 5 working days a week).
     # Only those registered before the start have one: a Poisson draw of mean 0 takes no
     # number from the stream, so drawing for them alone gives everyone the same history.
-    before = np.flatnonzero(officers.onboarded_day < 0)
+    before = listed(officers.onboarded_day < 0)
     per_login = config.history_completions_per_login * config.history_activity_factor
     expected = _history_means(
         before, officers.onboarded_day, officers.routine_logins_per_day, np.float32(per_login)
