@@ -6,7 +6,7 @@ import numba
 import numpy as np
 import pytest
 
-from sim.world.listing import listed
+from sim.world.listing import _listed, listed
 
 
 @pytest.mark.parametrize("cores", [1, 2])
@@ -26,3 +26,12 @@ def test_listed_is_flatnonzero(numba_threads, cores, n, share):
 def test_listed_takes_a_flat_boolean_mask(mask):
     with pytest.raises(ValueError, match="boolean mask"):
         listed(mask)
+
+
+@pytest.mark.parametrize("parts", [1, 3, 8, 64])
+def test_each_part_writes_only_its_own_slots(parts):
+    """The listing run as plain Python, where writing past a part's slots or the list's
+    end is an error: parts with false flags after their last true one stop writing."""
+    mask = np.zeros(200, bool)
+    mask[[3, 4, 50, 51, 52, 120]] = True  # every part ends on false flags
+    np.testing.assert_array_equal(_listed.py_func(mask, parts), np.flatnonzero(mask))

@@ -205,6 +205,15 @@ def test_officers_are_drawn_as_the_numpy_statements_draw_them():
     assert len(np.unique(by_sector[sector] * by_cadre[cadre])) > 1  # the multipliers matter
 
 
+def history_means_numpy(days: np.ndarray, rates: np.ndarray, per_login: float) -> np.ndarray:
+    """The numpy statements of the history's means, the compiled form's oracle."""
+    means = np.negative(days, dtype=float)  # working days on the platform, 5 a week
+    means *= 5
+    means /= 7
+    means *= per_login * rates  # a Python float times float32: a float32 product
+    return means
+
+
 def test_the_history_before_the_run_is_the_numpy_statements():
     """Completions before the run, for those registered before it alone (the joiners have
     none), from the compiled means and cap against the numpy statements, to the bit."""
@@ -215,13 +224,9 @@ def test_the_history_before_the_run_is_the_numpy_statements():
     officers, streams, n = population.officers, RandomStreams(7), population.officers.n
     before = np.flatnonzero(officers.onboarded_day < 0)
     assert 0 < before.size < n  # some registered before the run, some not
-    means = np.negative(officers.onboarded_day[before], dtype=float)
-    means *= 5
-    means /= 7
-    means *= (
-        config.history_completions_per_login
-        * config.history_activity_factor
-        * officers.routine_logins_per_day[before]
+    per_login = config.history_completions_per_login * config.history_activity_factor
+    means = history_means_numpy(
+        officers.onboarded_day[before], officers.routine_logins_per_day[before], per_login
     )
     prior = streams.fresh("population.history").poisson(means)
     history = np.zeros(n, np.int16)
@@ -236,14 +241,11 @@ def test_history_means_and_cap_are_the_numpy_statements():
     to the highest, and a count past int16."""
     from sim.world.population import _history_means, _store_history
 
-    day = -np.arange(1, 32_769).astype(np.int16)
+    day = np.arange(-1, -32_769, -1).astype(np.int16)
     rate = np.geomspace(1e-6, 12.5, day.size).astype(np.float32)[::-1].copy()
-    before = np.arange(0, day.size, 2)  # every other one
+    before = np.arange(day.size)
     per_login = 0.05 * 1.7
-    means = np.negative(day[before], dtype=float)
-    means *= 5
-    means /= 7
-    means *= per_login * rate[before]
+    means = history_means_numpy(day[before], rate[before], per_login)
     found = _history_means(before, day, rate, np.float32(per_login))
     np.testing.assert_array_equal(found, means)
     assert found.dtype == np.float64

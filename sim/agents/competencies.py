@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 
 from sim.agents.competency_kernels import (
+    mark_bit,
     mark_learned,
-    mark_type,
     met_counts,
     raise_levels,
     snapshot_sums,
@@ -135,11 +135,12 @@ class CompetencyModel:
         focus = dictionary.topics.index(config.focus_topic)
         for bit in range(N_TYPES + 1):  # each type's share, then the focus topic's
             table, column = (prior.type_share, bit) if bit < N_TYPES else (prior.topic_share, focus)
+            shares = table[:, :, column]  # per (unit, group): a block's chances gather theirs
             had = in_blocks(
-                lambda u, g, n, draw, shares=table[:, :, column]: prior.has(shares[u, g], n, draw),
+                lambda u, g, n, draw, shares=shares: prior.has(shares[u, g], n, draw),
                 unit, group, completed, rng.random(with_history.size, dtype=np.float32),
             )  # fmt: skip
-            mark_type(learned, with_history, had, bit)
+            mark_bit(learned, with_history, had, bit)
         model = cls(
             roles=roles,
             dictionary=dictionary,

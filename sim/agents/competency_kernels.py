@@ -24,16 +24,16 @@ def mark_learned(
     the officer's profile the course's competency fills (-1: none). Returns how many fill
     one.
 
-    Each completion is looked at on all the cores (its row of the role table, its slot,
-    and the officer's marks so far with its own), then the marks are written in order: an
-    officer may complete two courses in a session, so the writes cannot be shared out, but
-    the looks have brought their officers' bytes near."""
-    marked = np.empty(ids.size, learned.dtype)
+    Each completion is looked at on all the cores (its row of the role table, which
+    shares the officer's record with their marks once packed, and its slot), then the
+    marks are written in order: an officer may complete two courses in a session, so the
+    writes cannot be shared out."""
+    bits = np.empty(ids.size, learned.dtype)
     for i in prange(ids.size):
         officer, course = ids[i], courses[i]
         row = profile[officer]
         topic = (topics[course] >> focus_topic) & 1
-        marked[i] = learned[officer] | np.uint8((1 << area[course]) | (topic << n_types))
+        bits[i] = np.uint8((1 << area[course]) | (topic << n_types))
         slot_out[i] = -1
         for slot in range(required.shape[1]):
             if required[row, slot] == competency[course]:
@@ -41,7 +41,7 @@ def mark_learned(
                 break
     relevant = 0
     for i in range(ids.size):
-        learned[ids[i]] |= marked[i]  # with what an earlier completion of theirs marked
+        learned[ids[i]] |= bits[i]  # |=: keeps what an earlier completion of theirs marked
         relevant += slot_out[i] >= 0
     return relevant
 
@@ -84,8 +84,9 @@ def starting_levels(
 
 
 @njit(cache=True, nogil=True, parallel=True)
-def mark_type(learned, rows, had, bit: int) -> None:
-    """`learned[rows[had]] |= 1 << bit` on all the cores (`rows` are distinct officers)."""
+def mark_bit(learned, rows, had, bit: int) -> None:
+    """`learned[rows[had]] |= 1 << bit` (a type's bit, or the focus topic's) on all the
+    cores (`rows` are distinct officers)."""
     flag = np.uint8(1 << bit)
     for i in prange(rows.size):
         if had[i]:

@@ -5,7 +5,7 @@ pass with a temporary of its own: hundreds of megabytes, freshly faulted in ever
 (numpy returns arrays that large to the system when it frees them). Taken a block at a
 time, the chain's temporaries stay in a core's cache and are reused, and the values are
 the same, element by element. Set-up's prior-learning chances take half the time this
-way at 1.45 crore officers (docs/design.md, "Set-up on both cores").
+way at 1.45 crore officers (docs/design.md, "Fewer serial passes").
 """
 
 from __future__ import annotations

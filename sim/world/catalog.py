@@ -2,7 +2,8 @@
 
 Courses are a struct of arrays like officers. Choosing a course for a batch of officers is a
 vectorised weighted draw within a group (the officer's ministry for ACBP courses, their
-service group for role-based ones), done with one `searchsorted` over cumulative weights.
+service group for role-based ones), done with one `searchsorted` over cumulative weights
+(compiled for large batches, `catalog_kernel.py`).
 """
 
 from __future__ import annotations

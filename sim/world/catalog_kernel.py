@@ -87,6 +87,9 @@ def choose_compiled(
     engaged: np.ndarray | None = None,
 ) -> np.ndarray:
     """`Catalog.choose`: the same arguments, the same int64 courses."""
+    given = [ministry_ids, service_groups, uniforms] + ([] if engaged is None else [engaged])
+    if any(len(a) != len(categories) for a in given):  # a kernel would read past their ends
+        raise ValueError("a course choice takes one of each argument per officer")
     has_campaign = catalog.campaign_groups is not None and engaged is not None
     return _choose(
         categories, ministry_ids, service_groups, uniforms,
