@@ -9,9 +9,10 @@ same (ascending) order.
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 from numba import njit, prange
+
+from sim.world.cores import n_cores
 
 PARTS_PER_CORE = 4  # parts of the mask per core: uneven parts even out
 
@@ -20,7 +21,7 @@ def listed(mask: np.ndarray) -> np.ndarray:
     """int64: the positions of `mask`'s true entries, ascending (`np.flatnonzero`)."""
     if mask.dtype != np.bool_ or mask.ndim != 1:
         raise ValueError("listed takes a one-dimensional boolean mask")
-    return _listed(mask, PARTS_PER_CORE * numba.get_num_threads())
+    return _listed(mask, PARTS_PER_CORE * n_cores())
 
 
 @njit(cache=True, nogil=True, parallel=True)
