@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numba
@@ -13,6 +15,7 @@ from sim.config import CatalogConfig, CompetencyConfig, Scenario, load_scenario
 from sim.config.competencies import builtin_dictionary
 from sim.results.tables import RunResult
 from sim.simulate import simulate
+from sim.world import small_batches
 from sim.world.catalog import Catalog, build_catalog
 from sim.world.random_streams import RandomStreams
 from sim.world.roles import competency_world
@@ -43,6 +46,22 @@ def numba_threads():
     before = numba.get_num_threads()
     yield numba.set_num_threads
     numba.set_num_threads(before)
+
+
+# The forms a batch's kernels take (`sim/world/small_batches.py`): the kernel tests' batches
+# are small, and would otherwise test the calling core's form alone.
+BATCH_FORMS = ("all cores", "calling core")
+
+
+@contextmanager
+def batches_on(form: str) -> Iterator[None]:
+    """Every batch, whatever its size, runs the kernels' `form` (one of BATCH_FORMS)."""
+    before = small_batches.ONE_CORE_BELOW
+    small_batches.ONE_CORE_BELOW = {"all cores": 0, "calling core": 2**62}[form]
+    try:
+        yield
+    finally:
+        small_batches.ONE_CORE_BELOW = before
 
 
 ROOT = Path(__file__).resolve().parents[1]

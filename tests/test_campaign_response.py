@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from sim.agents.campaign_response import (
     add_campaign_hours,
     count_session_hours_compiled,
+    count_session_hours_here,
     engaged_officers,
     engagement_rates,
     leave_after_target,
@@ -37,9 +38,10 @@ def _officers(n: int, target: float, rng: np.random.Generator) -> Officers:
     continue_probability=st.sampled_from([0.0, 0.3, 1.0]),
     seed=st.integers(0, 2**16),
     cores=st.sampled_from([1, 2]),
+    kernel=st.sampled_from([count_session_hours_compiled, count_session_hours_here]),
 )
 def test_compiled_campaign_hours_are_the_numpy_rules_to_the_bit(
-    numba_threads, target, continue_probability, seed, cores
+    numba_threads, target, continue_probability, seed, cores, kernel
 ):
     """On one thread and two (the counts are sums over the cores' shares). The run draws
     the uniforms with `rng.random(n)`, the numbers the rule draws: the golden back-test
@@ -58,7 +60,7 @@ def test_compiled_campaign_hours_are_the_numpy_rules_to_the_bit(
     leaving = leave_after_target(numpy_side, ids, target, continue_probability, draws)
 
     kernel_draws = np.random.default_rng(seed + 1)
-    compiled = count_session_hours_compiled(
+    compiled = kernel(
         ids,
         hours,
         compiled_side.campaign_hours,

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import sampled, tagged_catalog
+from conftest import BATCH_FORMS, batches_on, sampled, tagged_catalog
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
@@ -461,7 +461,8 @@ def credit_as_numpy(model: CompetencyModel, ids, courses, catalog, rng) -> None:
     np.maximum.at(model.levels, (who, slot), catalog.level[courses[passed]].astype(np.uint8))
 
 
-def test_compiled_credit_is_the_numpy_rule_to_the_bit():
+@pytest.mark.parametrize("form", BATCH_FORMS)
+def test_compiled_credit_is_the_numpy_rule_to_the_bit(form):
     state = build_run(sampled("saptah_2024", agents=4000))
     model, catalog = state.competencies, state.catalog
     before = model.levels.copy()
@@ -476,7 +477,8 @@ def test_compiled_credit_is_the_numpy_rule_to_the_bit():
         courses = np.where((rng.random(ids.size) < 0.5) & (matching >= 0), matching, courses)
         oracle = copy.deepcopy(model)
         credit_as_numpy(oracle, ids, courses, catalog, np.random.default_rng(7))
-        model.credit(ids, courses, catalog, np.random.default_rng(7))
+        with batches_on(form):
+            model.credit(ids, courses, catalog, np.random.default_rng(7))
         np.testing.assert_array_equal(model.levels, oracle.levels)
         np.testing.assert_array_equal(model.learned, oracle.learned)
     assert (model.levels != before).sum() > 100  # the completions did raise levels

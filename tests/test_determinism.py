@@ -12,7 +12,7 @@ from sim.results.store import ResultsStore
 from sim.simulate import simulate
 from sim.world import officer_draws
 from sim.world.calendar import MINUTES_PER_DAY
-from tests.conftest import CONFIGS, sampled
+from tests.conftest import BATCH_FORMS, CONFIGS, batches_on, sampled
 
 FILES = (
     "kpis.json",
@@ -43,6 +43,22 @@ def test_same_bytes_on_one_core_and_on_two(tmp_path, numba_threads):
     two = ResultsStore(tmp_path / "two").write(simulate(scenario))
     for name in FILES:
         assert (one / name).read_bytes() == (two / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("name", ["saptah_2024", "saptah_2024_staggered"])
+def test_the_same_bytes_whatever_the_batches_kernels_run_on(tmp_path, name):
+    """Every batch on all the cores, then every batch on the calling core
+    (`small_batches`): the two forms of each kernel give the same run, with one campaign
+    clock and with waves (whose engaged officers take the numpy rule)."""
+    scenario = sampled(name, agents=8_000)
+    runs = {}
+    for form in BATCH_FORMS:
+        with batches_on(form):
+            runs[form] = ResultsStore(tmp_path / form).write(simulate(scenario))
+    for name in FILES:
+        assert (runs["all cores"] / name).read_bytes() == (
+            runs["calling core"] / name
+        ).read_bytes(), name
 
 
 def _scoped(scenario):

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from conftest import tagged_catalog
+from conftest import BATCH_FORMS, batches_on, tagged_catalog
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -72,9 +72,10 @@ class Credits:
     recommends=st.booleans(),
     max_courses=st.integers(1, 8),
     hazard=st.sampled_from([0.0, 0.242, 2.0]),
+    form=st.sampled_from(BATCH_FORMS),
 )
 def test_the_compiled_session_is_the_rule_to_the_bit(
-    seed, n, emphasis, recommends, max_courses, hazard
+    seed, n, emphasis, recommends, max_courses, hazard, form
 ):
     rng = np.random.default_rng(seed)
     catalog = EMPHASISED if emphasis else CATALOG
@@ -92,18 +93,19 @@ def test_the_compiled_session_is_the_rule_to_the_bit(
     results = []
     for session in (learn, learn_compiled):
         officers, credits = copy.deepcopy(population), Credits()
-        outcome = session(
-            officers,
-            catalog,
-            ids,
-            budget,
-            engaged,
-            mix_table,
-            behaviour,
-            np.random.default_rng(seed + 1),
-            recommend if recommends else None,
-            credits,
-        )
+        with batches_on(form):
+            outcome = session(
+                officers,
+                catalog,
+                ids,
+                budget,
+                engaged,
+                mix_table,
+                behaviour,
+                np.random.default_rng(seed + 1),
+                recommend if recommends else None,
+                credits,
+            )
         results.append((officers, outcome, credits.calls))
     assert_same_session(results[1], results[0])
 
@@ -115,9 +117,10 @@ def test_the_compiled_session_is_the_rule_to_the_bit(
     count=st.integers(0, 4),
     compliance=st.sampled_from([0.0, 0.6, 1.0]),
     max_courses=st.integers(1, 6),
+    form=st.sampled_from(BATCH_FORMS),
 )
 def test_the_kernels_onboarding_suggestion_is_the_policys_to_the_bit(
-    seed, n, count, compliance, max_courses
+    seed, n, count, compliance, max_courses, form
 ):
     """A session with the recruits' onboarding made by the kernel itself against the numpy
     rule with the policy's own `suggest` (Python, called per step): the same courses,
@@ -140,10 +143,11 @@ def test_the_kernels_onboarding_suggestion_is_the_policys_to_the_bit(
         )
         draws = np.random.default_rng(seed + 1)
         if compiled:
-            outcome = learn_compiled(
-                officers, CATALOG, ids, budget, engaged, mix_table, behaviour, draws,
-                None, credits, policy.compiled_suggestion(),
-            )  # fmt: skip
+            with batches_on(form):
+                outcome = learn_compiled(
+                    officers, CATALOG, ids, budget, engaged, mix_table, behaviour, draws,
+                    None, credits, policy.compiled_suggestion(),
+                )  # fmt: skip
         else:
             outcome = learn(
                 officers, CATALOG, ids, budget, engaged, mix_table, behaviour, draws,

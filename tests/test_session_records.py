@@ -7,13 +7,15 @@ from __future__ import annotations
 import copy
 
 import numpy as np
-from conftest import sampled
+import pytest
+from conftest import BATCH_FORMS, batches_on, sampled
 
 from sim.engines.run_state import build_run
 from sim.world.population import OFFICER_ATTRIBUTES
 
 
-def test_compiled_session_records_are_the_numpy_rules_to_the_bit():
+@pytest.mark.parametrize("form", BATCH_FORMS)
+def test_compiled_session_records_are_the_numpy_rules_to_the_bit(form):
     state = build_run(sampled("saptah_2024", agents=3000))
     rng = np.random.default_rng(4)
     rule, compiled = copy.deepcopy(state), copy.deepcopy(state)
@@ -29,7 +31,8 @@ def test_compiled_session_records_are_the_numpy_rules_to_the_bit():
         officers.last_active_day[ids] = day
         rule.mark_participants(day, ids)
         # the compiled form
-        compiled.record_sessions(day, ids, completions)
+        with batches_on(form):
+            compiled.record_sessions(day, ids, completions)
     for name in OFFICER_ATTRIBUTES:
         np.testing.assert_array_equal(
             getattr(compiled.officers, name), getattr(rule.officers, name), err_msg=name

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+from conftest import BATCH_FORMS, batches_on
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -51,8 +52,9 @@ class CampaignClock:
     engaged_share=st.sampled_from([0.0, 0.3, 1.0]),
     drive=st.sampled_from([None, OnboardingDrive(2, 1.5), OnboardingDrive(0, 1.5)]),
     waves=st.sampled_from([1, 2]),
+    form=st.sampled_from(BATCH_FORMS),
 )
-def test_the_compiled_next_login_is_the_rule_to_the_bit(seed, n, engaged_share, drive, waves):
+def test_the_compiled_next_login_is_the_rule_to_the_bit(seed, n, engaged_share, drive, waves, form):
     rng = np.random.default_rng(seed)
     officers = Officers(2 * n + 3)
     size = officers.n
@@ -73,7 +75,8 @@ def test_the_compiled_next_login_is_the_rule_to_the_bit(seed, n, engaged_share, 
     draws = rng.standard_exponential(n)
     campaign = CampaignClock(waves)
     rule = next_session_starts(officers, ids, after, draws, CLOCK, campaign, drive)
-    compiled = next_session_starts_compiled(officers, ids, after, draws, CLOCK, campaign, drive)
+    with batches_on(form):
+        compiled = next_session_starts_compiled(officers, ids, after, draws, CLOCK, campaign, drive)
     assert compiled.dtype == rule.dtype
     np.testing.assert_array_equal(compiled, rule)
     assert (rule[~officers.present[ids]] == NEVER).all()  # absent officers never log in

@@ -16,6 +16,7 @@ from numba import njit, prange
 
 from sim.world.calendar import MINUTES_PER_DAY, NEVER, SimCalendar
 from sim.world.search_guide import SearchGuide, guided_search
+from sim.world.small_batches import on_calling_core
 
 SHAPE_GUIDE_BUCKETS = 512  # a day's shape: a few minutes of activity per bucket
 
@@ -123,6 +124,9 @@ def next_events(after_min, rate, exp_draws, tables, times):
         found = guided_search(shapes[kind], fraction, shape_starts[kind], shape_scales[kind])
         minute = day * MINUTES_PER_DAY + min(found - 1, MINUTES_PER_DAY - 1)
         times[i] = max(minute, after)
+
+
+next_events_here = on_calling_core(next_events)
 
 
 @njit(cache=True, nogil=True, error_model="numpy", parallel=True)

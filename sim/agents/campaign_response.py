@@ -14,6 +14,7 @@ from numba import njit, prange
 from sim.config import SERVICE_GROUPS, EngagementConfig
 from sim.world.listing import listed
 from sim.world.population import ENGAGED, ROUTINE, Officers
+from sim.world.small_batches import on_calling_core
 
 FIRST_TIME_MEAN_DAYS = 2.0  # ASSUMPTION: first-time learners register soon after the launch
 
@@ -124,6 +125,9 @@ def count_session_hours_compiled(
             mode[officer] = ROUTINE
             leaving += 1
     return reached, leaving
+
+
+count_session_hours_here = on_calling_core(count_session_hours_compiled)
 
 
 def register_first_timers(

@@ -21,6 +21,7 @@ import pandas as pd
 from sim.agents.competency_kernels import (
     mark_bit,
     mark_learned,
+    mark_learned_here,
     met_counts,
     raise_levels,
     snapshot_sums,
@@ -28,6 +29,7 @@ from sim.agents.competency_kernels import (
 )
 from sim.agents.prior_learning import PriorLearning
 from sim.config import CADRES, COMPETENCY_AREAS, SECTORS, SERVICE_GROUPS, CompetencyConfig
+from sim.world import small_batches
 from sim.world.blocks import in_blocks
 from sim.world.catalog import Catalog
 from sim.world.competency_dictionary import NONE, CompetencyDictionary
@@ -164,7 +166,8 @@ class CompetencyModel:
         topics; those who pass the assessment rise to the course's level in its
         competency, where their post requires it."""
         slots = np.empty(ids.size, np.int64)
-        relevant = mark_learned(
+        mark = mark_learned_here if small_batches.one_core(ids.size) else mark_learned
+        relevant = mark(
             self.learned, ids, courses, catalog.area, catalog.topics, self.focus_topic,
             N_TYPES, self.roles.required, self.profile, catalog.competency, slots,
         )  # fmt: skip

@@ -14,6 +14,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+from sim.world.small_batches import on_calling_core
+
 
 @njit(cache=True, nogil=True, parallel=True)
 def mark_learned(
@@ -44,6 +46,9 @@ def mark_learned(
         learned[ids[i]] |= bits[i]  # |=: keeps what an earlier completion of theirs marked
         relevant += slot_out[i] >= 0
     return relevant
+
+
+mark_learned_here = on_calling_core(mark_learned)
 
 
 @njit(cache=True, nogil=True)

@@ -19,9 +19,11 @@ from sim.agents.enrolment import Recommender, abandon_probability
 from sim.agents.learning import Credit, SessionOutcome
 from sim.agents.onboarding_suggestion import OnboardingSuggestion, suggest_onboarding
 from sim.config import BehaviourConfig
+from sim.world import small_batches
 from sim.world.catalog import Catalog
 from sim.world.catalog_kernel import choice_group, draw_course, weighted_tables
 from sim.world.population import NO_COURSE, Officers
+from sim.world.small_batches import on_calling_core
 
 
 @njit(cache=True, nogil=True, parallel=True)
@@ -32,6 +34,9 @@ def _gathered(ids, ministry_id, service_group) -> tuple[np.ndarray, np.ndarray]:
     for i in prange(ids.size):
         ministry[i], group[i] = ministry_id[ids[i]], service_group[ids[i]]
     return ministry, group
+
+
+_gathered_here = on_calling_core(_gathered)
 
 
 @njit(cache=True, nogil=True, parallel=True)
@@ -115,17 +120,23 @@ def _study_step(
         keep[j] = finished and remaining[row] >= min_minutes
 
 
+_without_course_here = on_calling_core(_without_course)
+_study_step_here = on_calling_core(_study_step)
+
+
 @njit(cache=True, nogil=True)
 def _session(
     ids, remaining, mix_row, rng, max_courses: int, shared, onboarding, credited_ids,
-    credited_courses, step_ends,
+    credited_courses, step_ends, one_core_below: int,
 ):  # fmt: skip
     """All of a session's study steps in one call, for sessions without a recommender or
     with the onboarding suggestion (nothing outside the kernel is consulted between steps).
     `shared` is what every step reads and writes besides the batch (`_study_step`'s
     officers, choice tables and outcome). Each step draws its `random((4, enrolling))` from
     `rng`, then the suggestion's, in the same order as `_steps_with_recommender`; the
-    completions are listed step by step for the caller to credit. Returns the steps run."""
+    completions are listed step by step for the caller to credit. A step of fewer than
+    `one_core_below` active officers runs on the calling core (`small_batches`). Returns
+    the steps run."""
     course, completions = shared[0], shared[4]
     n = ids.size
     active = np.arange(n)
@@ -137,7 +148,10 @@ def _session(
     columns = np.empty(n, np.int64)
     credited = 0
     for step in range(max_courses):
-        if step == 0:
+        small = active.size < one_core_below
+        if step == 0 and small:
+            enrolling = _without_course_here(course, ids, active, who, columns)
+        elif step == 0:
             enrolling = _without_course(course, ids, active, who, columns)
         else:  # still active: finished a course in the step before, so all of them enrol
             enrolling = active.size
@@ -149,10 +163,16 @@ def _session(
             for column in range(enrolling):
                 draws[row, column] = rng.random()
         suggest_onboarding(who, enrolling, completions, onboarding, rng, suggested)
-        _study_step(
-            ids, active, remaining, mix_row, draws, suggested, *shared, completed, studied, keep,
-            columns,
-        )  # fmt: skip
+        if small:
+            _study_step_here(
+                ids, active, remaining, mix_row, draws, suggested, *shared, completed, studied,
+                keep, columns,
+            )  # fmt: skip
+        else:
+            _study_step(
+                ids, active, remaining, mix_row, draws, suggested, *shared, completed, studied,
+                keep, columns,
+            )  # fmt: skip
         kept = 0
         for j in range(active.size):
             if completed[j]:
@@ -213,7 +233,10 @@ def learn_compiled(
     shared = (  # `_study_step`'s arguments between the batch's and the step's own
         officers.course, officers.progress, officers.stop_at, officers.enrolments,
         officers.completions, officers.drops, officers.learning_hours,
-        *_gathered(ids, officers.ministry_id, officers.service_group), mix_table, *tables,
+        *(_gathered_here if small_batches.one_core(n) else _gathered)(
+            ids, officers.ministry_id, officers.service_group
+        ),
+        mix_table, *tables,
         outcome.hours, outcome.enrolments, outcome.completions, outcome.drops,
     )  # fmt: skip
     if recommend is None:
@@ -229,7 +252,7 @@ def learn_compiled(
             suggestion = (officers.recruit, courses, float(onboarding.compliance))
         steps = _session(
             ids, remaining, mix_row, rng, behaviour.max_courses_per_session, shared,
-            suggestion, credited_ids, credited_courses, step_ends,
+            suggestion, credited_ids, credited_courses, step_ends, small_batches.ONE_CORE_BELOW,
         )  # fmt: skip
         if credit is not None:
             start = 0
@@ -265,7 +288,10 @@ def _steps_with_recommender(
     who = np.empty(ids.size, dtype=ids.dtype)  # scratch: those enrolling in a step
     columns = np.empty(ids.size, np.int64)  # scratch: each active officer's column of draws
     for _ in range(max_courses):
-        enrolling = _without_course(officers.course, ids, active, who, columns)
+        small = small_batches.one_core(active.size)
+        enrolling = (_without_course_here if small else _without_course)(
+            officers.course, ids, active, who, columns
+        )
         draws = rng.random((4, enrolling))
         suggested = np.full(enrolling, -1, np.int64)
         if enrolling:
@@ -275,7 +301,7 @@ def _steps_with_recommender(
         completed = np.empty(active.size, np.bool_)
         studied = np.empty(active.size, officers.course.dtype)
         keep = np.empty(active.size, np.bool_)
-        _study_step(
+        (_study_step_here if small else _study_step)(
             ids, active, remaining, mix_row, draws, suggested, *shared, completed, studied, keep,
             columns,
         )  # fmt: skip

@@ -25,10 +25,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit, prange
 
-from sim.agents.activity import IntensityClock, next_events
+from sim.agents.activity import IntensityClock, next_events, next_events_here
 from sim.agents.sessions import OnboardingDrive, next_session_starts
+from sim.world import small_batches
 from sim.world.calendar import NEVER
 from sim.world.population import ENGAGED, Officers
+from sim.world.small_batches import on_calling_core
 
 if TYPE_CHECKING:
     from sim.agents.campaign_phases import ActiveCampaign
@@ -76,11 +78,14 @@ def _next_starts(
     ids, after, exp_draws, clock,  # the batch, the routine clock's tables
     mode, routine_rate, recruit, completions, engage_min, present,  # officers
     drive_courses: int, drive_rate, engaged_clock, engaged_rate: float, times, engaged_rows,
+    one_core_below: int,
 ):  # fmt: skip
     """Next logins of the batch into `times`: routine officers on `clock` (the onboarding
     drive's rate for newcomers short of `drive_courses` completions; 0: no drive), engaged
     officers on `engaged_clock` at `engaged_rate`. With `engaged_rate` 0 (no single
     campaign clock) the engaged are listed in `engaged_rows` instead; returns how many.
+    A batch of fewer than `one_core_below` samples its clocks on the calling core
+    (`small_batches`).
 
     The officers' attributes are gathered first, in a loop of loads alone: the processor
     then overlaps their cache misses, which it cannot do across the clock's long
@@ -116,21 +121,36 @@ def _next_starts(
             routine_rows[n_routine] = i
             n_routine += 1
     routine_rows = routine_rows[:n_routine]
-    _sample(routine_rows, rate[routine_rows], after, exp_draws, pending, clock, times)
     campaign_rows = campaign_rows[:n_campaign]
     engaged_rates = np.full(n_campaign, engaged_rate)  # a float64, as the numpy rule has it
-    _sample(campaign_rows, engaged_rates, after, exp_draws, pending, engaged_clock, times)
+    routine = (routine_rows, rate[routine_rows], after, exp_draws, pending, clock, times)
+    campaign = (campaign_rows, engaged_rates, after, exp_draws, pending, engaged_clock, times)
+    if n < one_core_below:
+        _sample_here(*routine, one_core_below)
+        _sample_here(*campaign, one_core_below)
+    else:
+        _sample(*routine, one_core_below)
+        _sample(*campaign, one_core_below)
     return n_engaged
 
 
 @njit(cache=True, nogil=True, parallel=True)
-def _sample(rows, rates, after, exp_draws, pending, clock, times):
+def _sample(rows, rates, after, exp_draws, pending, clock, times, one_core_below: int):
     """The next login of each of `rows` (at `rates`, one per row) on `clock`, or their
     pending take-up if sooner: one batch for the clock (`activity.next_events`)."""
     found = np.empty(rows.size, times.dtype)
-    next_events(after[rows], rates, exp_draws[rows], clock, found)
+    if rows.size < one_core_below:
+        next_events_here(after[rows], rates, exp_draws[rows], clock, found)
+    else:
+        next_events(after[rows], rates, exp_draws[rows], clock, found)
     for k in prange(rows.size):
         times[rows[k]] = min(found[k], pending[rows[k]])
+
+
+_sample_here = on_calling_core(_sample)
+
+
+_next_starts_here = on_calling_core(_next_starts)
 
 
 def next_session_starts_compiled(
@@ -150,14 +170,15 @@ def next_session_starts_compiled(
     times = np.empty(ids.size, dtype=np.int32)
     engaged_rows = np.empty(ids.size, dtype=np.int64)
     engaged_clock = campaign.engaged_clock if campaign is not None else None
-    n_engaged = _next_starts(
+    next_starts = _next_starts_here if small_batches.one_core(ids.size) else _next_starts
+    n_engaged = next_starts(
         ids, after, exp_draws, routine_clock.tables,
         officers.mode, officers.routine_logins_per_day, officers.recruit, officers.completions,
         officers.engage_min, officers.present,
         drive.courses if drive else 0, np.float32(drive.logins_per_day if drive else 0.0),
         (engaged_clock or routine_clock).tables,
         float(campaign.engaged_logins_per_day) if engaged_clock else 0.0,
-        times, engaged_rows,
+        times, engaged_rows, small_batches.ONE_CORE_BELOW,
     )  # fmt: skip
     if n_engaged:  # on their waves' clocks (or with no campaign): the numpy rule, for them
         rows = engaged_rows[:n_engaged]

@@ -36,8 +36,10 @@ from sim.engines.event_queue import EventQueue
 from sim.engines.output import EngineOutput
 from sim.engines.run_state import ProgressCallback, StepTimer, build_run
 from sim.scenarios.campaign import CampaignPlan
+from sim.world import small_batches
 from sim.world.calendar import MINUTES_PER_DAY, NEVER
 from sim.world.population import ENGAGED
+from sim.world.small_batches import on_calling_core
 
 
 @njit(cache=True, nogil=True, parallel=True)
@@ -69,6 +71,9 @@ def log_in_due(
             engage_min[officer] = NEVER
         is_engaged[i] = due[i] and mode[officer] == ENGAGED
     return candidates[due], minutes[due], is_engaged[due], took_up.sum()
+
+
+log_in_due_here = on_calling_core(log_in_due)
 
 
 @dataclass
@@ -177,7 +182,8 @@ class FastEngine:
             if candidates.size == 0:
                 return None
             # ascending ids: this gather and the steps' gathers and scatters walk memory in order
-            ids, when, engaged, engaging = log_in_due(
+            log_in = log_in_due_here if small_batches.one_core(candidates.size) else log_in_due
+            ids, when, engaged, engaging = log_in(
                 np.sort(candidates), officers.next_login_min, officers.engage_min,
                 officers.mode, t0, t0 + self.tick,
             )  # fmt: skip

@@ -26,6 +26,7 @@ from sim.agents.campaign_phases import ActiveCampaign, CampaignOutcome
 from sim.agents.campaign_response import (
     add_campaign_hours,
     count_session_hours_compiled,
+    count_session_hours_here,
     leave_after_target,
     register_first_timers,
 )
@@ -39,9 +40,10 @@ from sim.agents.sessions import OnboardingDrive, next_session_starts, take_up
 from sim.config import CADRES, COMPETENCY_AREAS, SERVICE_GROUPS, Scenario
 from sim.config.competencies import builtin_dictionary
 from sim.engines.recorder import Recorder, group_index
-from sim.engines.session_records import record_sessions
+from sim.engines.session_records import record_sessions, record_sessions_here
 from sim.platform.runtime import PlatformRuntime
 from sim.scenarios.campaign import CampaignPlan
+from sim.world import small_batches
 from sim.world.calendar import MINUTES_PER_DAY, SimCalendar
 from sim.world.catalog import Catalog, build_catalog, offer_factor
 from sim.world.cores import concurrently
@@ -223,7 +225,8 @@ class RunState:
         per officer (the fast engine's)."""
         officers, record = self.officers, self.recorder
         record.add("new_completions", day, int(completions.sum()))
-        first_today, first_ever = record_sessions(
+        visit = record_sessions_here if small_batches.one_core(ids.size) else record_sessions
+        first_today, first_ever = visit(
             ids, completions, day, officers.sessions, officers.last_active_day,
             officers.first_active_day, officers.first_completion_day, officers.sector,
             officers.cadre, officers.ministry_id, len(CADRES), record.completions_by_group[day],
@@ -291,7 +294,12 @@ class RunState:
         campaign = self.campaign
         assert campaign is not None
         config = campaign.config
-        reached, leaving = count_session_hours_compiled(
+        count = (
+            count_session_hours_here
+            if small_batches.one_core(ids.size)
+            else count_session_hours_compiled
+        )
+        reached, leaving = count(
             ids,
             np.asarray(hours, dtype=np.float32),
             self.officers.campaign_hours,

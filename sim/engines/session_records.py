@@ -14,6 +14,7 @@ import numpy as np
 from numba import njit, prange
 
 from sim.world.population import NO_DAY
+from sim.world.small_batches import on_calling_core
 
 
 @njit(cache=True, nogil=True, parallel=True)
@@ -58,3 +59,6 @@ def record_sessions(
         first_today += today[i]
         first_ever += ever[i]
     return first_today, first_ever
+
+
+record_sessions_here = on_calling_core(record_sessions)
