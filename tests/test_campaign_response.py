@@ -10,8 +10,7 @@ from hypothesis import strategies as st
 
 from sim.agents.campaign_response import (
     add_campaign_hours,
-    count_session_hours_compiled,
-    count_session_hours_here,
+    count_session_hours_by_size,
     engaged_officers,
     engagement_rates,
     leave_after_target,
@@ -38,10 +37,10 @@ def _officers(n: int, target: float, rng: np.random.Generator) -> Officers:
     continue_probability=st.sampled_from([0.0, 0.3, 1.0]),
     seed=st.integers(0, 2**16),
     cores=st.sampled_from([1, 2]),
-    kernel=st.sampled_from([count_session_hours_compiled, count_session_hours_here]),
+    below=st.sampled_from([0, 2**62]),  # on all the cores, on the calling core
 )
 def test_compiled_campaign_hours_are_the_numpy_rules_to_the_bit(
-    numba_threads, target, continue_probability, seed, cores, kernel
+    numba_threads, target, continue_probability, seed, cores, below
 ):
     """On one thread and two (the counts are sums over the cores' shares). The run draws
     the uniforms with `rng.random(n)`, the numbers the rule draws: the golden back-test
@@ -60,7 +59,7 @@ def test_compiled_campaign_hours_are_the_numpy_rules_to_the_bit(
     leaving = leave_after_target(numpy_side, ids, target, continue_probability, draws)
 
     kernel_draws = np.random.default_rng(seed + 1)
-    compiled = kernel(
+    compiled = count_session_hours_by_size(
         ids,
         hours,
         compiled_side.campaign_hours,
@@ -68,6 +67,7 @@ def test_compiled_campaign_hours_are_the_numpy_rules_to_the_bit(
         target,  # a Python float, as the run passes it
         continue_probability,
         kernel_draws.random(ids.size),
+        below,
     )
     assert compiled == (reached, leaving.size)
     np.testing.assert_array_equal(compiled_side.campaign_hours, numpy_side.campaign_hours)

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from sim.agents.sessions import take_up
 from sim.engines.event_queue import EventQueue, _by_bucket, _split_by_day
-from sim.engines.fast import log_in_due, log_in_due_here
+from sim.engines.fast import log_in_due_by_size
 from sim.world.calendar import MINUTES_PER_DAY, NEVER
 from sim.world.population import ENGAGED, ROUTINE, Officers
 
@@ -112,9 +112,9 @@ def test_splitting_by_day_is_the_masks_it_replaced(minutes, today):
 @given(
     filed=st.lists(st.integers(0, 49), max_size=120),
     seed=st.integers(0, 2**16),
-    kernel=st.sampled_from([log_in_due, log_in_due_here]),
+    below=st.sampled_from([0, 2**62]),  # on all the cores, on the calling core
 )
-def test_the_due_officers_log_in_as_the_statements_they_replaced(filed, seed, kernel):
+def test_the_due_officers_log_in_as_the_statements_they_replaced(filed, seed, below):
     """Sorted candidates (repeats included) against the statements: keep those whose next
     login falls in the tick, drop repeats, take the campaign up (`sessions.take_up`), and
     read whether each is engaged, as the budgets did."""
@@ -131,8 +131,8 @@ def test_the_due_officers_log_in_as_the_statements_they_replaced(filed, seed, ke
         side.next_login_min[:], side.mode[:], side.engage_min[:] = next_login, mode, engage_min
         side.pack()  # as a run simulates them
     candidates = np.sort(np.array(filed + list(range(8)), dtype=np.int64))
-    ids, when, engaged, engaging = kernel(
-        candidates, officers.next_login_min, officers.engage_min, officers.mode, start, end
+    ids, when, engaged, engaging = log_in_due_by_size(
+        candidates, officers.next_login_min, officers.engage_min, officers.mode, start, end, below
     )
     gathered = expected_officers.next_login_min[candidates]
     due = (gathered >= start) & (gathered < end)

@@ -127,7 +127,19 @@ def count_session_hours_compiled(
     return reached, leaving
 
 
-count_session_hours_here = on_calling_core(count_session_hours_compiled)
+_count_session_hours_here = on_calling_core(count_session_hours_compiled)
+
+
+@njit(cache=True, nogil=True)
+def count_session_hours_by_size(
+    ids, hours, campaign_hours, mode, target_hours: float, continue_probability: float,
+    uniforms, below: int,
+) -> tuple[int, int]:  # fmt: skip
+    """`count_session_hours_compiled`, on the calling core for fewer than `below` officers."""
+    arguments = (ids, hours, campaign_hours, mode, target_hours, continue_probability, uniforms)
+    if ids.size < below:
+        return _count_session_hours_here(*arguments)
+    return count_session_hours_compiled(*arguments)
 
 
 def register_first_timers(

@@ -20,8 +20,7 @@ import pandas as pd
 
 from sim.agents.competency_kernels import (
     mark_bit,
-    mark_learned,
-    mark_learned_here,
+    mark_learned_by_size,
     met_counts,
     raise_levels,
     snapshot_sums,
@@ -166,10 +165,10 @@ class CompetencyModel:
         topics; those who pass the assessment rise to the course's level in its
         competency, where their post requires it."""
         slots = np.empty(ids.size, np.int64)
-        mark = mark_learned_here if small_batches.one_core(ids.size) else mark_learned
-        relevant = mark(
+        relevant = mark_learned_by_size(
             self.learned, ids, courses, catalog.area, catalog.topics, self.focus_topic,
             N_TYPES, self.roles.required, self.profile, catalog.competency, slots,
+            small_batches.ONE_CORE_BELOW,
         )  # fmt: skip
         if relevant:
             uniforms = rng.random(relevant)

@@ -48,7 +48,22 @@ def mark_learned(
     return relevant
 
 
-mark_learned_here = on_calling_core(mark_learned)
+_mark_learned_here = on_calling_core(mark_learned)
+
+
+@njit(cache=True, nogil=True)
+def mark_learned_by_size(
+    learned, ids, courses, area, topics, focus_topic: int, n_types: int, required, profile,
+    competency, slot_out, below: int,
+):  # fmt: skip
+    """`mark_learned`, on the calling core for fewer than `below` completions."""
+    arguments = (
+        learned, ids, courses, area, topics, focus_topic, n_types, required, profile,
+        competency, slot_out,
+    )  # fmt: skip
+    if ids.size < below:
+        return _mark_learned_here(*arguments)
+    return mark_learned(*arguments)
 
 
 @njit(cache=True, nogil=True)

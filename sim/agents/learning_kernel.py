@@ -39,6 +39,14 @@ def _gathered(ids, ministry_id, service_group) -> tuple[np.ndarray, np.ndarray]:
 _gathered_here = on_calling_core(_gathered)
 
 
+@njit(cache=True, nogil=True)
+def _gathered_by_size(ids, ministry_id, service_group, below: int):
+    """`_gathered`, on the calling core for fewer than `below` officers."""
+    if ids.size < below:
+        return _gathered_here(ids, ministry_id, service_group)
+    return _gathered(ids, ministry_id, service_group)
+
+
 @njit(cache=True, nogil=True, parallel=True)
 def _without_course(course, ids, active, found, column) -> int:
     """The active officers without a course (they enrol in this step), written to the
@@ -233,8 +241,8 @@ def learn_compiled(
     shared = (  # `_study_step`'s arguments between the batch's and the step's own
         officers.course, officers.progress, officers.stop_at, officers.enrolments,
         officers.completions, officers.drops, officers.learning_hours,
-        *(_gathered_here if small_batches.one_core(n) else _gathered)(
-            ids, officers.ministry_id, officers.service_group
+        *_gathered_by_size(
+            ids, officers.ministry_id, officers.service_group, small_batches.ONE_CORE_BELOW
         ),
         mix_table, *tables,
         outcome.hours, outcome.enrolments, outcome.completions, outcome.drops,
@@ -288,10 +296,7 @@ def _steps_with_recommender(
     who = np.empty(ids.size, dtype=ids.dtype)  # scratch: those enrolling in a step
     columns = np.empty(ids.size, np.int64)  # scratch: each active officer's column of draws
     for _ in range(max_courses):
-        small = small_batches.one_core(active.size)
-        enrolling = (_without_course_here if small else _without_course)(
-            officers.course, ids, active, who, columns
-        )
+        enrolling = _without_course(officers.course, ids, active, who, columns)
         draws = rng.random((4, enrolling))
         suggested = np.full(enrolling, -1, np.int64)
         if enrolling:
@@ -301,7 +306,7 @@ def _steps_with_recommender(
         completed = np.empty(active.size, np.bool_)
         studied = np.empty(active.size, officers.course.dtype)
         keep = np.empty(active.size, np.bool_)
-        (_study_step_here if small else _study_step)(
+        _study_step(
             ids, active, remaining, mix_row, draws, suggested, *shared, completed, studied, keep,
             columns,
         )  # fmt: skip

@@ -153,6 +153,23 @@ _sample_here = on_calling_core(_sample)
 _next_starts_here = on_calling_core(_next_starts)
 
 
+@njit(cache=True, nogil=True)
+def _next_starts_by_size(
+    ids, after, exp_draws, clock, mode, routine_rate, recruit, completions, engage_min,
+    present, drive_courses: int, drive_rate, engaged_clock, engaged_rate: float, times,
+    engaged_rows, below: int,
+):  # fmt: skip
+    """`_next_starts`, on the calling core for fewer than `below` officers."""
+    arguments = (
+        ids, after, exp_draws, clock, mode, routine_rate, recruit, completions, engage_min,
+        present, drive_courses, drive_rate, engaged_clock, engaged_rate, times, engaged_rows,
+        below,
+    )  # fmt: skip
+    if ids.size < below:
+        return _next_starts_here(*arguments)
+    return _next_starts(*arguments)
+
+
 def next_session_starts_compiled(
     officers: Officers,
     ids: np.ndarray,
@@ -170,8 +187,7 @@ def next_session_starts_compiled(
     times = np.empty(ids.size, dtype=np.int32)
     engaged_rows = np.empty(ids.size, dtype=np.int64)
     engaged_clock = campaign.engaged_clock if campaign is not None else None
-    next_starts = _next_starts_here if small_batches.one_core(ids.size) else _next_starts
-    n_engaged = next_starts(
+    n_engaged = _next_starts_by_size(
         ids, after, exp_draws, routine_clock.tables,
         officers.mode, officers.routine_logins_per_day, officers.recruit, officers.completions,
         officers.engage_min, officers.present,

@@ -73,7 +73,15 @@ def log_in_due(
     return candidates[due], minutes[due], is_engaged[due], took_up.sum()
 
 
-log_in_due_here = on_calling_core(log_in_due)
+_log_in_due_here = on_calling_core(log_in_due)
+
+
+@njit(cache=True, nogil=True)
+def log_in_due_by_size(candidates, next_login, engage_min, mode, start: int, end: int, below: int):
+    """`log_in_due`, on the calling core for fewer than `below` candidates (`small_batches`)."""
+    if candidates.size < below:
+        return _log_in_due_here(candidates, next_login, engage_min, mode, start, end)
+    return log_in_due(candidates, next_login, engage_min, mode, start, end)
 
 
 @dataclass
@@ -182,10 +190,9 @@ class FastEngine:
             if candidates.size == 0:
                 return None
             # ascending ids: this gather and the steps' gathers and scatters walk memory in order
-            log_in = log_in_due_here if small_batches.one_core(candidates.size) else log_in_due
-            ids, when, engaged, engaging = log_in(
+            ids, when, engaged, engaging = log_in_due_by_size(
                 np.sort(candidates), officers.next_login_min, officers.engage_min,
-                officers.mode, t0, t0 + self.tick,
+                officers.mode, t0, t0 + self.tick, small_batches.ONE_CORE_BELOW,
             )  # fmt: skip
             if ids.size:
                 return Batch(day, ids, when, engaged, engaging)

@@ -25,8 +25,7 @@ from sim.agents.activity import IntensityClock, routine_clock
 from sim.agents.campaign_phases import ActiveCampaign, CampaignOutcome
 from sim.agents.campaign_response import (
     add_campaign_hours,
-    count_session_hours_compiled,
-    count_session_hours_here,
+    count_session_hours_by_size,
     leave_after_target,
     register_first_timers,
 )
@@ -40,7 +39,7 @@ from sim.agents.sessions import OnboardingDrive, next_session_starts, take_up
 from sim.config import CADRES, COMPETENCY_AREAS, SERVICE_GROUPS, Scenario
 from sim.config.competencies import builtin_dictionary
 from sim.engines.recorder import Recorder, group_index
-from sim.engines.session_records import record_sessions, record_sessions_here
+from sim.engines.session_records import record_sessions_by_size
 from sim.platform.runtime import PlatformRuntime
 from sim.scenarios.campaign import CampaignPlan
 from sim.world import small_batches
@@ -225,12 +224,11 @@ class RunState:
         per officer (the fast engine's)."""
         officers, record = self.officers, self.recorder
         record.add("new_completions", day, int(completions.sum()))
-        visit = record_sessions_here if small_batches.one_core(ids.size) else record_sessions
-        first_today, first_ever = visit(
+        first_today, first_ever = record_sessions_by_size(
             ids, completions, day, officers.sessions, officers.last_active_day,
             officers.first_active_day, officers.first_completion_day, officers.sector,
             officers.cadre, officers.ministry_id, len(CADRES), record.completions_by_group[day],
-            record.completions_by_unit[day],
+            record.completions_by_unit[day], small_batches.ONE_CORE_BELOW,
         )  # fmt: skip
         record.add("n_active_learners", day, first_today)
         record.add("new_participants", day, first_ever)
@@ -294,12 +292,7 @@ class RunState:
         campaign = self.campaign
         assert campaign is not None
         config = campaign.config
-        count = (
-            count_session_hours_here
-            if small_batches.one_core(ids.size)
-            else count_session_hours_compiled
-        )
-        reached, leaving = count(
+        reached, leaving = count_session_hours_by_size(
             ids,
             np.asarray(hours, dtype=np.float32),
             self.officers.campaign_hours,
@@ -307,6 +300,7 @@ class RunState:
             float(config.target_hours),
             float(config.engagement.continue_after_target),
             self.rng("campaign.leave_after_target", day).random(ids.size),
+            small_batches.ONE_CORE_BELOW,
         )
         self.recorder.add("new_reached_target", day, reached)
         self.n_engaged -= leaving

@@ -61,4 +61,20 @@ def record_sessions(
     return first_today, first_ever
 
 
-record_sessions_here = on_calling_core(record_sessions)
+_record_sessions_here = on_calling_core(record_sessions)
+
+
+@njit(cache=True, nogil=True)
+def record_sessions_by_size(
+    ids, completions, day: int, sessions, last_active_day, first_active_day,
+    first_completion_day, sector, cadre, ministry, n_cadres: int, by_group, by_unit,
+    below: int,
+):  # fmt: skip
+    """`record_sessions`, on the calling core for fewer than `below` officers."""
+    arguments = (
+        ids, completions, day, sessions, last_active_day, first_active_day,
+        first_completion_day, sector, cadre, ministry, n_cadres, by_group, by_unit,
+    )  # fmt: skip
+    if ids.size < below:
+        return _record_sessions_here(*arguments)
+    return record_sessions(*arguments)

@@ -4,15 +4,13 @@ A parallel kernel wakes the other cores at every call, which costs a few microse
 more than a loop over a few hundred officers takes on one core. At sampled scale (the
 tests, sweeps, calibration, the engine comparison at 50,000 agents) most of a run's
 batches are that small, some thirty a simulated day. Each hot parallel kernel therefore
-has a form that runs its `prange` loops as plain loops on the calling core, and its
-callers take it for batches below `ONE_CORE_BELOW` officers. The two forms run the same
+has a form that runs its `prange` loops as plain loops on the calling core, and a
+compiled entry that takes it for batches below `ONE_CORE_BELOW` officers. The two forms run the same
 statements for each officer: the same results to the bit, as long as no loop sums
 floats (a parallel sum adds in another order); none of the kernels given a form does.
 """
 
 from __future__ import annotations
-
-import types
 
 from numba import njit
 from numba.core.dispatcher import Dispatcher
@@ -23,26 +21,15 @@ from numba.core.dispatcher import Dispatcher
 ONE_CORE_BELOW = 256
 
 
-def one_core(n: int) -> bool:
-    """Whether a batch of `n` officers runs on the calling core. Compiled callers take
-    `ONE_CORE_BELOW` as an argument and compare themselves."""
-    return n < ONE_CORE_BELOW
-
-
 def on_calling_core(kernel: Dispatcher) -> Dispatcher:
     """`kernel` (a parallel kernel) compiled with its `prange` loops as plain loops, and
     its other options (`nogil`, `error_model`) as they are.
 
-    The form is a copy of the kernel's function under its own name (`<name>_here`), so
-    that numba caches it in a file of its own: numba names a cache after the function
-    and does not tell a parallel compilation from a serial one."""
-    source = kernel.py_func
-    copy = types.FunctionType(
-        source.__code__, source.__globals__, f"{source.__name__}_here", source.__defaults__,
-        source.__closure__,
-    )  # fmt: skip
-    copy.__qualname__ = f"{source.__qualname__}_here"
-    copy.__doc__ = source.__doc__
-    options = {**kernel.targetoptions, "parallel": False, "cache": True}
+    For compiled callers only: the form has no cache of its own (numba names a cache after
+    the function and does not tell a parallel compilation from a serial one, so the two
+    would load each other's code); its code is cached in its callers'. Each kernel's entry
+    (`<kernel>_by_size`) holds both forms, so that a fresh process loads one cache file
+    for them, not two."""
+    options = {**kernel.targetoptions, "parallel": False}
     options.pop("nopython", None)  # njit sets it
-    return njit(copy, **options)
+    return njit(kernel.py_func, **options)
