@@ -157,10 +157,9 @@ def _session(
     credited = 0
     for step in range(max_courses):
         small = active.size < one_core_below
-        if step == 0 and small:
-            enrolling = _without_course_here(course, ids, active, who, columns)
-        elif step == 0:
-            enrolling = _without_course(course, ids, active, who, columns)
+        if step == 0:
+            look = (course, ids, active, who, columns)
+            enrolling = _without_course_here(*look) if small else _without_course(*look)
         else:  # still active: finished a course in the step before, so all of them enrol
             enrolling = active.size
             for j in range(enrolling):
@@ -171,16 +170,14 @@ def _session(
             for column in range(enrolling):
                 draws[row, column] = rng.random()
         suggest_onboarding(who, enrolling, completions, onboarding, rng, suggested)
+        study = (
+            ids, active, remaining, mix_row, draws, suggested, *shared, completed, studied, keep,
+            columns,
+        )  # fmt: skip
         if small:
-            _study_step_here(
-                ids, active, remaining, mix_row, draws, suggested, *shared, completed, studied,
-                keep, columns,
-            )  # fmt: skip
+            _study_step_here(*study)
         else:
-            _study_step(
-                ids, active, remaining, mix_row, draws, suggested, *shared, completed, studied,
-                keep, columns,
-            )  # fmt: skip
+            _study_step(*study)
         kept = 0
         for j in range(active.size):
             if completed[j]:

@@ -5,9 +5,10 @@ more than a loop over a few hundred officers takes on one core. At sampled scale
 tests, sweeps, calibration, the engine comparison at 50,000 agents) most of a run's
 batches are that small, some thirty a simulated day. Each hot parallel kernel therefore
 has a form that runs its `prange` loops as plain loops on the calling core, and a
-compiled entry that takes it for batches below `ONE_CORE_BELOW` officers. The two forms run the same
-statements for each officer: the same results to the bit, as long as no loop sums
-floats (a parallel sum adds in another order); none of the kernels given a form does.
+compiled entry that takes it for batches below `ONE_CORE_BELOW` officers. The two forms
+run the same statements for each officer: the same results to the bit, as long as no
+loop sums floats (a parallel sum adds in another order); none of the kernels given a
+form does.
 """
 
 from __future__ import annotations
