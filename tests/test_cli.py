@@ -326,6 +326,11 @@ def test_every_benchmark_case_names_a_config_that_runs(tmp_path):
     assert VS_REFERENCE["config"].is_file()
     row = measure_in(HERE, CASES["campaign"][0], "--agents", "2000", "--days", "30")
     assert row["agents"] > 0 and row["population_bytes_per_officer"] > 0
+    # the engine comparison's second run in the same process: the next seed
+    first, warm = measure_in(HERE, CASES["campaign"][0], "--agents", "2000", "--days", "30",
+                             "--runs", "2")  # fmt: skip
+    assert first["seed"] == row["seed"] and warm["seed"] == row["seed"] + 1
+    assert warm["sessions"] != first["sessions"] and warm["agents"] == first["agents"]
 
 
 def _engine_raising(error: BaseException):
