@@ -1,6 +1,7 @@
 """The fast engine's compiled bookkeeping of a tick's sessions against the numpy rules the
 reference engine runs (`RunState.record_completions`, `mark_participants` and the day last
-active), through `RunState.record_sessions`: the same officers and counts, to the bit."""
+active) and the numpy sums the fast engine took of a batch's outcome, through
+`RunState.record_sessions`: the same officers and counts, to the bit."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import numpy as np
 import pytest
 from conftest import BATCH_FORMS, batches_on, sampled
 
+from sim.agents.learning import SessionOutcome
 from sim.engines.run_state import build_run
 from sim.world.population import OFFICER_ATTRIBUTES
 
@@ -21,9 +23,21 @@ def test_compiled_session_records_are_the_numpy_rules_to_the_bit(form):
     rule, compiled = copy.deepcopy(state), copy.deepcopy(state)
     for day in (0, 0, 1, 3, 3, 7):  # repeats: officers active again the same day
         ids = np.sort(rng.choice(state.officers.n, 400, replace=False))
-        completions = rng.poisson(0.4, ids.size).astype(np.int64)
+        outcome = SessionOutcome.zeros(ids.size)
+        outcome.completions[:] = rng.poisson(0.4, ids.size)
+        outcome.enrolments[:] = outcome.completions + rng.poisson(0.5, ids.size)
+        outcome.drops[:] = rng.poisson(0.2, ids.size)
+        outcome.minutes_used[:] = rng.integers(1, 400, ids.size)
+        outcome.hours[:] = rng.random(ids.size, np.float32) * 3
         # the numpy statement (as RunState and the fast engine's recording did it)
-        officers = rule.officers
+        officers, record = rule.officers, rule.recorder
+        completions = outcome.completions.astype(np.int64)
+        record.add("new_sessions", day, ids.size)
+        record.add("new_session_minutes", day, int(outcome.minutes_used.sum(dtype=np.int64)))
+        record.add("new_enrolments", day, int(outcome.enrolments.sum()))
+        record.add("new_completions_squared", day, int((completions * completions).sum()))
+        record.add("new_drops", day, int(outcome.drops.sum()))
+        record.add("new_learning_hours", day, float(outcome.hours.sum(dtype=np.float64)))
         officers.sessions[ids] += 1
         rule.record_completions(day, ids, completions)
         first_today = officers.last_active_day[ids] != day
@@ -32,17 +46,18 @@ def test_compiled_session_records_are_the_numpy_rules_to_the_bit(form):
         rule.mark_participants(day, ids)
         # the compiled form
         with batches_on(form):
-            compiled.record_sessions(day, ids, completions)
+            compiled.record_sessions(day, ids, outcome)
     for name in OFFICER_ATTRIBUTES:
         np.testing.assert_array_equal(
             getattr(compiled.officers, name), getattr(rule.officers, name), err_msg=name
         )
-    for name in ("new_completions", "n_active_learners", "new_participants"):
-        np.testing.assert_array_equal(compiled.recorder.daily[name], rule.recorder.daily[name])
+    for name, counts in rule.recorder.daily.items():
+        np.testing.assert_array_equal(compiled.recorder.daily[name], counts, err_msg=name)
     np.testing.assert_array_equal(
         compiled.recorder.completions_by_group, rule.recorder.completions_by_group
     )
     np.testing.assert_array_equal(
         compiled.recorder.completions_by_unit, rule.recorder.completions_by_unit
     )
-    assert rule.recorder.daily["new_participants"].sum() > 1000  # the batches did count
+    daily = rule.recorder.daily  # the batches did count
+    assert daily["new_participants"].sum() > 1000 and daily["new_completions_squared"].sum() > 0

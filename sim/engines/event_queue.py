@@ -59,7 +59,7 @@ class EventQueue:
         chunks, self._ticks[tick_of_day] = self._ticks[tick_of_day], []
         if not chunks:
             return np.empty(0, dtype=np.int64)
-        return _concat(chunks)[0]
+        return chunks[0][0] if len(chunks) == 1 else np.concatenate([c[0] for c in chunks])
 
     def _file_ticks(self, ids: np.ndarray, minutes: np.ndarray) -> None:
         _file(ids, minutes, self._today * MINUTES_PER_DAY, self.tick_minutes, self._ticks)
@@ -79,9 +79,8 @@ def _concat(chunks: list[Chunk]) -> Chunk:
 
 def _file(ids: np.ndarray, minutes: np.ndarray, base: int, width: int, buckets: list) -> None:
     """Appends each bucket's officers, in the order given, to bucket (minute - base) // width."""
-    ids, minutes, bounds = _by_bucket(ids, minutes, base, width, len(buckets))
-    for bucket in np.flatnonzero(np.diff(bounds)).tolist():
-        start, end = bounds[bucket], bounds[bucket + 1]
+    ids, minutes, filled = _by_bucket(ids, minutes, base, width, len(buckets))
+    for bucket, start, end in filled.tolist():
         buckets[bucket].append((ids[start:end], minutes[start:end]))
 
 
@@ -109,8 +108,9 @@ def _split_by_day(ids, minutes, day_start: int, day_end: int, horizon: int):
 @njit(cache=True, nogil=True)
 def _by_bucket(ids, minutes, base: int, width: int, n_buckets: int):
     """A stable counting sort of (ids, minutes) by bucket (minute - base) // width: the
-    sorted ids and minutes, and the n_buckets + 1 bounds of the buckets in them (two passes,
-    where an argsort and its gathers took five)."""
+    sorted ids and minutes, and a row (bucket, start, end) for each bucket they fill, in
+    order, its officers at [start, end) of them (two passes, where an argsort and its
+    gathers took five)."""
     bounds = np.zeros(n_buckets + 1, np.int64)
     for minute in minutes:
         bucket = (minute - base) // width
@@ -126,4 +126,12 @@ def _by_bucket(ids, minutes, base: int, width: int, n_buckets: int):
         sorted_ids[place[bucket]] = ids[i]
         sorted_minutes[place[bucket]] = minutes[i]
         place[bucket] += 1
-    return sorted_ids, sorted_minutes, bounds
+    filled = np.empty((n_buckets, 3), np.int64)
+    n_filled = 0
+    for bucket in range(n_buckets):
+        if bounds[bucket + 1] > bounds[bucket]:
+            filled[n_filled, 0] = bucket
+            filled[n_filled, 1] = bounds[bucket]
+            filled[n_filled, 2] = bounds[bucket + 1]
+            n_filled += 1
+    return sorted_ids, sorted_minutes, filled[:n_filled]

@@ -28,7 +28,7 @@ from numba import njit, prange
 
 from sim.agents.campaign_response import engaged_officers
 from sim.agents.learning import SessionOutcome
-from sim.agents.learning_kernel import learn_compiled
+from sim.agents.learning_kernel import learn_compiled, session_tables
 from sim.agents.sessions_kernel import budgets_for_compiled, next_session_starts_compiled
 from sim.config import Scenario
 from sim.engines.campaign_driver import drive_campaign, drive_webinars
@@ -38,6 +38,7 @@ from sim.engines.run_state import ProgressCallback, StepTimer, build_run
 from sim.scenarios.campaign import CampaignPlan
 from sim.world import small_batches
 from sim.world.calendar import MINUTES_PER_DAY, NEVER
+from sim.world.catalog import Catalog
 from sim.world.population import ENGAGED
 from sim.world.small_batches import on_calling_core
 
@@ -117,6 +118,8 @@ class FastEngine:
         self.steps: list[tuple[str, Callable[[Batch], bool]]] = [
             (f"tick.{name}", getattr(self, f"_{name}")) for name in TICK_STEPS
         ]
+        self._tables_of: Catalog | None = None  # the catalogue `_session_tables` are of
+        self._session_tables: tuple = ()
 
     # ---- Scheduler ---------------------------------------------------------------------
     def reschedule(self, ids: np.ndarray) -> None:
@@ -230,6 +233,9 @@ class FastEngine:
         credited together once the sessions are over (`RunState.credit_session`)."""
         state, day = self.state, batch.day
         assert batch.budget is not None
+        if self._tables_of is not state.catalog:  # a campaign's emphasis swaps it
+            self._tables_of = state.catalog
+            self._session_tables = session_tables(state.catalog, state.scenario.behaviour)
         recommend = state.recommend if state.compiled_recommend is None else None
         steps: list[tuple[np.ndarray, np.ndarray]] = []
         credit = (
@@ -249,23 +255,16 @@ class FastEngine:
             recommend,  # or the kernel's own
             credit,
             state.compiled_recommend,
+            self._session_tables,
         )
         state.credit_session(steps, day)
         return True
 
     def _recording(self, batch: Batch) -> bool:
-        state, day, ids, outcome = self.state, batch.day, batch.ids, batch.outcome
+        state, outcome = self.state, batch.outcome
         assert outcome is not None
-        record = state.recorder
-        record.add_sessions(batch.when, batch.when + outcome.minutes_used)
-        record.add("new_sessions", day, ids.size)
-        record.add("new_session_minutes", day, int(outcome.minutes_used.sum(dtype=np.int64)))
-        record.add("new_enrolments", day, int(outcome.enrolments.sum()))
-        completed = outcome.completions.astype(np.int64)
-        state.record_sessions(day, ids, completed)
-        record.add("new_completions_squared", day, int((completed * completed).sum()))
-        record.add("new_drops", day, int(outcome.drops.sum()))
-        record.add("new_learning_hours", day, float(outcome.hours.sum(dtype=np.float64)))
+        state.recorder.add_sessions(batch.when, batch.when + outcome.minutes_used)
+        state.record_sessions(batch.day, batch.ids, outcome)
         return True
 
     def _campaign_hours(self, batch: Batch) -> bool:

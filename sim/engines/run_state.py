@@ -32,6 +32,7 @@ from sim.agents.campaign_response import (
 from sim.agents.competencies import CompetencyModel
 from sim.agents.enrolment import Recommender, course_mix_table
 from sim.agents.initial_state import seed_initial_state
+from sim.agents.learning import SessionOutcome
 from sim.agents.onboarding_suggestion import OnboardingSuggestion
 from sim.agents.overload import turn_away
 from sim.agents.presence import leave, on_platform
@@ -218,18 +219,27 @@ class RunState:
         first = ids[(counts > 0) & (officers.first_completion_day[ids] == NO_DAY)]
         officers.first_completion_day[first] = day
 
-    def record_sessions(self, day: int, ids: np.ndarray, completions: np.ndarray) -> None:
-        """A tick's sessions (distinct officers), as `record_completions` and
-        `mark_participants` (and the day last active) state them, compiled into one visit
-        per officer (the fast engine's)."""
+    def record_sessions(self, day: int, ids: np.ndarray, outcome: SessionOutcome) -> None:
+        """A tick's sessions (distinct officers) and what they produced: the counts, and
+        per officer what `record_completions` and `mark_participants` (and the day last
+        active) state, compiled into one visit per officer (the fast engine's)."""
         officers, record = self.officers, self.recorder
-        record.add("new_completions", day, int(completions.sum()))
+        totals = np.empty(5, np.int64)
         first_today, first_ever = record_sessions_by_size(
-            ids, completions, day, officers.sessions, officers.last_active_day,
-            officers.first_active_day, officers.first_completion_day, officers.sector,
-            officers.cadre, officers.ministry_id, len(CADRES), record.completions_by_group[day],
-            record.completions_by_unit[day], small_batches.ONE_CORE_BELOW,
+            ids, outcome.completions, outcome.minutes_used, outcome.enrolments, outcome.drops,
+            day, officers.sessions, officers.last_active_day, officers.first_active_day,
+            officers.first_completion_day, officers.sector, officers.cadre,
+            officers.ministry_id, len(CADRES), record.completions_by_group[day],
+            record.completions_by_unit[day], totals, small_batches.ONE_CORE_BELOW,
         )  # fmt: skip
+        completions, squared, minutes, enrolments, drops = totals.tolist()
+        record.add("new_sessions", day, ids.size)
+        record.add("new_session_minutes", day, minutes)
+        record.add("new_enrolments", day, enrolments)
+        record.add("new_completions", day, completions)
+        record.add("new_completions_squared", day, squared)
+        record.add("new_drops", day, drops)
+        record.add("new_learning_hours", day, float(outcome.hours.sum(dtype=np.float64)))
         record.add("n_active_learners", day, first_today)
         record.add("new_participants", day, first_ever)
 
