@@ -674,3 +674,31 @@ def test_prior_learning_reach_and_chances_are_the_numpy_expressions_to_the_bit(s
     # uniforms at the expected chance and one step below pin the chance to the bit
     assert not prior.has(share.copy(), completions, chance).any()
     assert prior.has(share.copy(), completions, np.nextafter(chance, -np.inf)).all()
+
+
+def test_the_breakdown_is_the_groupby_of_the_cells():
+    """`breakdown` sums the cells with one bincount per measure: the same table, to the
+    bit, as the pandas statement of it (a groupby of the cells by each dimension)."""
+    from sim.engines.fast import FastEngine
+    from sim.results.competency_tables import COUNTS, DIMENSIONS, _labels, _with_shares
+
+    output = FastEngine(sampled("sadhana_2026_national", agents=4000)).run()
+    model, scale = output.competencies, 7
+    moments = {"start": model.at_start, "end": model.snapshot()}
+    labels, frames = _labels(output), []
+    for moment, snapshot in moments.items():
+        cells = snapshot.cells
+        for dimension in DIMENSIONS:
+            if dimension == "all":
+                summed = cells[list(COUNTS)].sum().to_frame().T.assign(value="all")
+            else:
+                summed = cells.groupby(dimension, sort=True)[list(COUNTS)].sum().reset_index()
+                summed["value"] = [labels[dimension][int(c)] for c in summed[dimension]]
+                summed = summed.drop(columns=dimension)
+            summed[list(COUNTS)] = summed[list(COUNTS)] * scale
+            frames.append(summed.assign(moment=moment, dimension=dimension))
+    expected = pd.concat(frames, ignore_index=True)[["moment", "dimension", "value", *COUNTS]]
+    table = breakdown(output, moments, scale)
+    pd.testing.assert_frame_equal(table, _with_shares(expected), check_exact=True)
+    assert set(table["dimension"]) == set(DIMENSIONS) and (table["officers"] > 0).all()
+    assert table["value"].nunique() > 30  # ministries and states: many units
