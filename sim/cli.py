@@ -1165,7 +1165,8 @@ def bench(
     ] = None,
     json_output: JsonOpt = False,
 ) -> None:
-    """Benchmarks: wall time, peak memory, sessions per second (each run in a fresh process)."""
+    """Benchmarks: wall time, peak memory, sessions per second (each run in a fresh process;
+    --vs-reference also runs each engine a second time in the same process)."""
     from sim.experiments.bench import (
         CASES,
         DEFAULT_CASES,
@@ -1221,7 +1222,12 @@ def bench(
         print(json.dumps({"runs": rows, "comparisons": [c.as_dict() for c in comparisons]}
                          if against is not None else rows, indent=2))  # fmt: skip
         return
-    table = Table(title="karmasim bench (median over repeats; each run in its own process)")
+    table = Table(
+        title="karmasim bench (median over repeats; each run in its own process, but a warm "
+        "process's second)"
+        if vs_reference
+        else "karmasim bench (median over repeats; each run in its own process)"
+    )
     for column in (
         "case",
         "agents",

@@ -330,7 +330,28 @@ def test_every_benchmark_case_names_a_config_that_runs(tmp_path):
     first, warm = measure_in(HERE, CASES["campaign"][0], "--agents", "2000", "--days", "30",
                              "--runs", "2")  # fmt: skip
     assert first["seed"] == row["seed"] and warm["seed"] == row["seed"] + 1
-    assert warm["sessions"] != first["sessions"] and warm["agents"] == first["agents"]
+    assert first["sessions"] == row["sessions"] and warm["sessions"] != first["sessions"]
+
+
+def test_the_engine_comparison_sets_each_fast_row_against_its_own_reference(monkeypatch):
+    """`--vs-reference` medians: each engine's first runs against the other's first runs,
+    and the warm process's against the warm process's."""
+    from rich.console import Console
+
+    from sim.experiments import bench
+
+    seconds = {("fast", 0): 0.5, ("fast", 1): 0.2, ("reference", 0): 12.0, ("reference", 1): 11.0}
+
+    def measured(tree, config, *options):
+        engine = options[options.index("--engine") + 1]
+        return [{"wall_s": seconds[engine, k], "simulate_s": seconds[engine, k] / 2}
+                for k in (0, 1)]  # fmt: skip
+
+    monkeypatch.setattr(bench, "measure_in", measured)
+    rows = {row["case"]: row for row in bench.run_vs_reference(3, Console(quiet=True))}
+    assert rows["fast engine"]["target"].startswith("24x wall, 24x simulate")
+    assert rows["fast engine, warm process"]["target"].startswith("55x wall, 55x simulate")
+    assert rows["reference engine"]["wall_s"] == 12.0 and rows["reference engine"]["target"] == "1x"
 
 
 def _engine_raising(error: BaseException):

@@ -28,6 +28,9 @@ def test_compiled_session_records_are_the_numpy_rules_to_the_bit(form):
         outcome.enrolments[:] = outcome.completions + rng.poisson(0.5, ids.size)
         outcome.drops[:] = rng.poisson(0.2, ids.size)
         outcome.minutes_used[:] = rng.integers(1, 400, ids.size)
+        if day == 7:  # the largest an officer's counts can be: sums and squares do not wrap
+            outcome.completions[0] = outcome.enrolments[0] = outcome.drops[0] = 2**15 - 1
+            outcome.minutes_used[0] = 2**31 - 1
         outcome.hours[:] = rng.random(ids.size, np.float32) * 3
         # the numpy statement (as RunState and the fast engine's recording did it)
         officers, record = rule.officers, rule.recorder

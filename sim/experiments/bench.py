@@ -1,7 +1,8 @@
 """Benchmarks (`karmasim bench`): the fast engine at full population, and the fast engine
 against the reference engine on the same sampled scenario (`--vs-reference`).
 
-Each run happens in a fresh process so that its peak memory (max RSS) is its own. Timing
+Each run happens in a fresh process so that its peak memory (max RSS) is its own (but the
+engine comparison's second run, below, which shares its process with the first). Timing
 covers `simulate()`: building the population and catalogue, the simulation and the
 summary tables; interpreter start-up, imports and writing the store are excluded. A fresh
 process also loads each compiled kernel from numba's cache at its first call (about 2 ms
@@ -45,6 +46,8 @@ DEFAULT_CASES = ["campaign", "year"]  # the national cases take minutes: ask for
 
 # The engine comparison: the 2024 campaign week in a 30-day window, about 50,000 officers.
 VS_REFERENCE = {"config": CONFIGS / "saptah_2024.yaml", "agents": 50_000, "days": 30}
+ENGINES = ("fast", "reference")
+WARM = ", warm process"  # the second run in a process (see `run_vs_reference`)
 
 
 def sized(config: Path, agents: int | None = None, days: int | None = None) -> Scenario:
@@ -198,29 +201,26 @@ def run_vs_reference(repeat: int, console: Console, agents: int | None = None) -
     agents = agents or VS_REFERENCE["agents"]
     options = ["--agents", str(agents), "--days", str(VS_REFERENCE["days"]), "--runs", "2"]
     samples: dict[tuple[str, str], list[dict]] = {
-        (engine, when): [] for when in ("", WARM) for engine in ("fast", "reference")
+        (engine, when): [] for when in ("", WARM) for engine in ENGINES
     }
     for i in range(repeat):
-        for engine in ("fast", "reference"):
+        for engine in ENGINES:
             console.print(f"bench vs-reference: {engine} run {i + 1}/{repeat} ...")
             fresh, warm = measure_in(HERE, VS_REFERENCE["config"], "--engine", engine, *options)
             samples[engine, ""].append(fresh)
             samples[engine, WARM].append(warm)
-    rows = []
-    for (engine, when), runs in samples.items():
-        row = median_row(runs)
-        row.update({"case": f"{engine} engine{when}", "target": "", "repeats": repeat})
-        rows.append(row)
-    for fast, reference in (rows[0:2], rows[2:4]):
+    rows = {
+        (engine, when): median_row(runs)
+        | {"case": f"{engine} engine{when}", "target": "1x", "repeats": repeat}
+        for (engine, when), runs in samples.items()
+    }
+    for when in ("", WARM):
+        fast, reference = rows["fast", when], rows["reference", when]
         fast["target"] = (
             f"{reference['wall_s'] / fast['wall_s']:.0f}x wall, "
             f"{reference['simulate_s'] / fast['simulate_s']:.0f}x simulate (target >= 100x)"
         )
-        reference["target"] = "1x"
-    return rows
-
-
-WARM = ", warm process"  # the second run in a process (see `run_vs_reference`)
+    return list(rows.values())
 
 
 if __name__ == "__main__":
@@ -230,10 +230,14 @@ if __name__ == "__main__":
     parser.add_argument("--agents", type=int)
     parser.add_argument("--days", type=int)
     parser.add_argument(
-        "--runs", type=int, default=1, help="runs in this process, each with the next seed"
+        "--runs",
+        type=int,
+        choices=range(1, 11),
+        metavar="N",
+        help="N runs in this process, each with the next seed, printed as a list",
     )
     args = parser.parse_args()
-    if args.runs == 1:
+    if args.runs is None:
         print(json.dumps(measure(args.config, args.engine, args.agents, args.days)))
     else:
         first = sized(args.config, args.agents, args.days).seed
