@@ -50,10 +50,13 @@ ENGINES = ("fast", "reference")
 WARM = ", warm process"  # the second run in a process (see `run_vs_reference`)
 
 
-def sized(config: Path, agents: int | None = None, days: int | None = None) -> Scenario:
-    """The scenario at about `agents` agents, over its last `days` days."""
+def sized(
+    config: Path, agents: int | None = None, days: int | None = None, seed_offset: int = 0
+) -> Scenario:
+    """The scenario at about `agents` agents, over its last `days` days, with the seed
+    `seed_offset` after its own."""
     scenario = load_scenario(config)
-    changes: dict = {}
+    changes: dict = {"seed": scenario.seed + seed_offset} if seed_offset else {}
     if agents:
         changes["scale"] = max(1, round(scenario.population.officers / agents))
     if days:
@@ -71,13 +74,11 @@ def measure(
     engine: str = "fast",
     agents: int | None = None,
     days: int | None = None,
-    seed: int | None = None,
+    seed_offset: int = 0,
 ):
     from sim.simulate import simulate
 
-    scenario = sized(config, agents, days)
-    if seed is not None:
-        scenario = scenario.with_overrides(seed=seed)
+    scenario = sized(config, agents, days, seed_offset)
     started = time.perf_counter()
     result = simulate(scenario, engine)
     wall = time.perf_counter() - started
@@ -237,12 +238,8 @@ if __name__ == "__main__":
         help="N runs in this process, each with the next seed, printed as a list",
     )
     args = parser.parse_args()
-    if args.runs is None:
-        print(json.dumps(measure(args.config, args.engine, args.agents, args.days)))
-    else:
-        first = sized(args.config, args.agents, args.days).seed
-        runs = [
-            measure(args.config, args.engine, args.agents, args.days, seed=first + k)
-            for k in range(args.runs)
-        ]
-        print(json.dumps(runs))
+    runs = [
+        measure(args.config, args.engine, args.agents, args.days, seed_offset=k)
+        for k in range(args.runs or 1)
+    ]
+    print(json.dumps(runs if args.runs else runs[0]))
