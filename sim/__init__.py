@@ -19,6 +19,11 @@ from typing import Any
 # stands. GNU OpenMP cannot be used across a fork, so process pools here start their
 # workers from a fresh process (`sim.experiments.executors.process_pool`).
 os.environ.setdefault("NUMBA_THREADING_LAYER", "threadsafe")
+# numpy asks for huge pages under every large array; set-up faults its arrays in faster
+# in small pages, and the officers' records, which the simulation visits at random, ask
+# for huge pages themselves (`sim.world.pages`, "Page size"). Read when numpy is
+# imported; a user's own choice stands.
+os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
 
 __version__ = "0.2.0"  # run ids include it: bump when results change
 

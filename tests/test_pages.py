@@ -1,13 +1,17 @@
 """`pages.filled` is `np.full`; `pages.give_back`: whole pages under the rows read as
-zeros, nothing else changes."""
+zeros, nothing else changes; `pages.huge_pages` and `sim`'s import: huge pages under the
+officers' records, not under numpy's other arrays."""
 
 import mmap
+import os
+import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from sim.world.pages import filled, give_back
+from sim.world.pages import filled, give_back, huge_pages
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="madvise is Linux's here")
@@ -53,3 +57,58 @@ def test_filled_is_np_full(dtype, value, n):
     expected = np.full(n, value, dtype=dtype)
     assert array.dtype == expected.dtype and array.shape == expected.shape
     np.testing.assert_array_equal(array, expected)
+
+
+THP = Path("/sys/kernel/mm/transparent_hugepage/enabled")
+
+
+def _advised_huge(array: np.ndarray) -> bool:
+    """Whether the mapping holding `array`'s first whole page is flagged for huge pages
+    (`hg` among its VmFlags in /proc/self/smaps)."""
+    page = -(-array.ctypes.data // mmap.PAGESIZE) * mmap.PAGESIZE
+    inside = False
+    for line in Path("/proc/self/smaps").read_text().splitlines():
+        head = line.split()[0]
+        if "-" in head and ":" not in head:  # a mapping: start-end perms ...
+            start, end = (int(x, 16) for x in head.split("-"))
+            inside = start <= page < end
+        elif inside and head == "VmFlags:":
+            return "hg" in line.split()[1:]
+    raise AssertionError("no mapping holds the array")
+
+
+needs_huge_pages = pytest.mark.skipif(
+    not THP.exists() or "[never]" in THP.read_text(), reason="no transparent huge pages here"
+)
+
+
+@needs_huge_pages
+def test_huge_pages_are_asked_for_under_the_array_alone():
+    size = 3 * 2**20  # below the 4 MB from which numpy, if let, asks for huge pages itself
+    asked, other = np.zeros(size, np.uint8), np.zeros(size, np.uint8)  # mappings of their own
+    huge_pages(asked)
+    assert _advised_huge(asked)
+    assert not _advised_huge(other)
+
+
+@needs_huge_pages
+@pytest.mark.parametrize(("preset", "numpys"), [(None, False), ("1", True)])
+def test_only_the_officers_records_are_in_huge_pages_unless_the_user_chose(preset, numpys):
+    """Imported before numpy (as `karmasim` and the bench import it), `sim` turns numpy's
+    own advice off, and the officers' records ask for huge pages; a user's own setting
+    of numpy's stands."""
+    environment = {k: v for k, v in os.environ.items() if k != "NUMPY_MADVISE_HUGEPAGE"}
+    if preset is not None:
+        environment["NUMPY_MADVISE_HUGEPAGE"] = preset
+    script = (
+        "import sim, numpy as np, tests.test_pages as t; "
+        "from sim.world.population import Officers; "
+        "officers = Officers(100_000); officers.pack(); "  # 6.4 MB of records
+        "print(t._advised_huge(np.zeros(8 * 2**20, np.uint8)), "
+        "t._advised_huge(officers.next_login_min))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], env=environment, capture_output=True, text=True,
+        check=True, cwd=Path(__file__).parent.parent,
+    )  # fmt: skip
+    assert out.stdout.split() == [str(numpys), "True"]

@@ -41,7 +41,7 @@ from sim.world.categorical import categories
 from sim.world.cores import concurrently, on_all_cores
 from sim.world.listing import listed
 from sim.world.organisations import Organisations, build_organisations
-from sim.world.pages import filled, give_back
+from sim.world.pages import filled, give_back, huge_pages
 from sim.world.random_streams import RandomStreams
 
 ROUTINE, ENGAGED = 0, 1  # officers.mode
@@ -261,7 +261,8 @@ def _zeroed_records(n: int) -> np.ndarray:
             "itemsize": RECORD_BYTES,
         }
     )
-    raw = np.zeros(n * RECORD_BYTES + RECORD_BYTES, dtype=np.uint8)
+    raw = np.zeros(n * RECORD_BYTES + RECORD_BYTES, dtype=np.uint8)  # not yet touched
+    huge_pages(raw)  # visited at random by the simulation (`pages`, "Page size")
     start = -raw.ctypes.data % RECORD_BYTES
     return raw[start : start + n * RECORD_BYTES].view(record)
 
