@@ -26,6 +26,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+import sim
 from sim.config import Scenario, load_scenario
 
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -152,9 +153,12 @@ def check_imports(tree: Tree) -> None:
 
 
 def _environment(tree: Tree) -> dict[str, str]:
-    """The environment of a run of `tree`: its root first on the import path."""
+    """The environment of a run of `tree`: the user's (without the settings this tree's
+    `sim` gave this process, which `tree`'s own `sim` gives or not), its root first on
+    the import path."""
     paths = [str(tree.root), *filter(None, [os.environ.get("PYTHONPATH")])]
-    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+    users = {k: v for k, v in os.environ.items() if k not in sim.DEFAULTED_SETTINGS}
+    return {**users, "PYTHONPATH": os.pathsep.join(paths)}
 
 
 HERE = Tree("this tree", REPOSITORY)
