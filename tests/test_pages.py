@@ -1,6 +1,6 @@
 """`pages.filled` is `np.full`; `pages.give_back`: whole pages under the rows read as
 zeros, nothing else changes; `pages.huge_pages` and `sim`'s import: huge pages under the
-officers' records, not under numpy's other arrays."""
+officers' records and competency levels, not under numpy's other arrays."""
 
 import mmap
 import os
@@ -93,22 +93,26 @@ def test_huge_pages_are_asked_for_under_the_array_alone():
 
 @needs_huge_pages
 @pytest.mark.parametrize(("preset", "numpys"), [(None, False), ("1", True)])
-def test_only_the_officers_records_are_in_huge_pages_unless_the_user_chose(preset, numpys):
+def test_only_the_officers_records_and_levels_are_in_huge_pages_unless_the_user_chose(
+    preset, numpys
+):
     """Imported before numpy (as `karmasim` and the bench import it), `sim` turns numpy's
-    own advice off, and the officers' records ask for huge pages; a user's own setting
-    of numpy's stands."""
+    own advice off, and a run's officer records and competency levels ask for huge pages;
+    a user's own setting of numpy's stands."""
     environment = {k: v for k, v in os.environ.items() if k != "NUMPY_MADVISE_HUGEPAGE"}
     if preset is not None:
         environment["NUMPY_MADVISE_HUGEPAGE"] = preset
     script = (
         "import sim, numpy as np, tests.test_pages as t; "
-        "from sim.world.population import Officers; "
-        "officers = Officers(100_000); officers.pack(); "  # 6.4 MB of records
+        "from sim.experiments.bench import CONFIGS, sized; "
+        "from sim.engines.run_state import StepTimer, build_run; "
+        "state = build_run(sized(CONFIGS / 'saptah_2024.yaml', 100_000), StepTimer()); "
         "print(t._advised_huge(np.zeros(8 * 2**20, np.uint8)), "
-        "t._advised_huge(officers.next_login_min))"
+        "t._advised_huge(state.officers.next_login_min), "
+        "t._advised_huge(state.competencies.levels))"
     )
     out = subprocess.run(
         [sys.executable, "-c", script], env=environment, capture_output=True, text=True,
         check=True, cwd=Path(__file__).parent.parent,
     )  # fmt: skip
-    assert out.stdout.split() == [str(numpys), "True"]
+    assert out.stdout.split() == [str(numpys), "True", "True"]

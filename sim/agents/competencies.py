@@ -32,6 +32,7 @@ from sim.world import small_batches
 from sim.world.blocks import in_blocks
 from sim.world.catalog import Catalog
 from sim.world.competency_dictionary import NONE, CompetencyDictionary
+from sim.world.pages import huge_pages
 from sim.world.population import NO_DAY, Officers
 from sim.world.random_streams import RandomStreams
 from sim.world.roles import RoleTable
@@ -123,7 +124,9 @@ class CompetencyModel:
         group = officers.service_group[with_history]
         rng = streams.fresh("competencies.history")
         # column-major: each slot's levels are contiguous, for the scans of `snapshot`
-        levels = np.full((officers.n, roles.slots), config.experience_level, np.uint8, "F")
+        levels = np.empty((officers.n, roles.slots), np.uint8, "F")
+        huge_pages(levels)  # raised at random in the simulation (`pages`, "Page size")
+        levels.fill(config.experience_level)
         learned = officers.learned
         learned[:] = 0
         for slot in range(roles.slots):  # one uniform per officer with history and slot
