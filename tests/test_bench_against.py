@@ -7,13 +7,12 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from rich.console import Console
 
-import sim
+from sim import process_settings
 from sim.experiments.bench import Tree, _environment, check_imports
 from sim.experiments.bench_against import BenchError, Comparison, exported, run_side_by_side
 
@@ -59,43 +58,14 @@ def test_a_revision_git_cannot_find_is_named():
         pass
 
 
-def test_a_run_starts_from_the_users_settings_not_those_sim_gave_this_process(monkeypatch):
-    """A baseline tree's run must not inherit this tree's defaults (its own `sim` sets
-    its own): a setting the user made is passed on, one `sim` made is not."""
-    monkeypatch.setattr(sim, "DEFAULTED_SETTINGS", frozenset({"NUMPY_MADVISE_HUGEPAGE"}))
-    monkeypatch.setenv("NUMPY_MADVISE_HUGEPAGE", "0")  # as `sim` sets it
-    monkeypatch.setenv("NUMBA_THREADING_LAYER", "omp")  # as a user might
+def test_a_run_starts_from_the_users_environment_with_its_tree_first(monkeypatch):
+    """A baseline tree's run must not inherit this tree's defaults (its own `sim` gives
+    its own, `sim.process_settings`)."""
+    monkeypatch.setattr(process_settings, "GIVEN", frozenset({"NUMPY_MADVISE_HUGEPAGE"}))
+    monkeypatch.setenv("NUMPY_MADVISE_HUGEPAGE", "0")  # as `sim` gives it
     environment = _environment(Tree("baseline", REPOSITORY))
     assert "NUMPY_MADVISE_HUGEPAGE" not in environment
-    assert environment["NUMBA_THREADING_LAYER"] == "omp"
     assert environment["PYTHONPATH"].split(os.pathsep)[0] == str(REPOSITORY)
-
-
-def test_sim_gives_a_setting_only_where_the_user_gave_none():
-    script = (
-        "import os, sim; "
-        "print(sorted(sim.DEFAULTED_SETTINGS), os.environ['NUMPY_MADVISE_HUGEPAGE'])"
-    )
-    for preset, expected in (
-        (None, "['NUMBA_THREADING_LAYER', 'NUMPY_MADVISE_HUGEPAGE'] 0"),
-        ("1", "['NUMBA_THREADING_LAYER'] 1"),
-    ):
-        environment = {
-            k: v
-            for k, v in os.environ.items()
-            if k not in ("NUMPY_MADVISE_HUGEPAGE", "NUMBA_THREADING_LAYER")
-        }
-        if preset is not None:
-            environment["NUMPY_MADVISE_HUGEPAGE"] = preset
-        out = subprocess.run(
-            [sys.executable, "-c", script],
-            env=environment,
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=REPOSITORY,
-        )
-        assert out.stdout.strip() == expected
 
 
 def test_a_tree_whose_runs_would_import_another_trees_code_is_refused(tmp_path):

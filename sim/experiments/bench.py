@@ -26,7 +26,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-import sim
+from sim import process_settings
 from sim.config import Scenario, load_scenario
 
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -154,11 +154,10 @@ def check_imports(tree: Tree) -> None:
 
 def _environment(tree: Tree) -> dict[str, str]:
     """The environment of a run of `tree`: the user's (without the settings this tree's
-    `sim` gave this process, which `tree`'s own `sim` gives or not), its root first on
-    the import path."""
+    `sim` gave this process: `tree`'s own gives its own), its root first on the import
+    path."""
     paths = [str(tree.root), *filter(None, [os.environ.get("PYTHONPATH")])]
-    users = {k: v for k, v in os.environ.items() if k not in sim.DEFAULTED_SETTINGS}
-    return {**users, "PYTHONPATH": os.pathsep.join(paths)}
+    return {**process_settings.users_environment(), "PYTHONPATH": os.pathsep.join(paths)}
 
 
 HERE = Tree("this tree", REPOSITORY)

@@ -8,18 +8,18 @@ cores (the officers' default values, about 700 MB at 3.2 crore officers; docs/de
 
 Packing the officers copies each per-session attribute into the records block by block
 (`Officers.pack`); a block's sources are never read again. Telling the kernel so
-(`madvise(MADV_DONTNEED)`) lets it give those pages to the records' next blocks at
-once, instead of finding fresh ones (at 3.2 crore officers the sources hold 1.8 GB,
-the records 2 GB; on a virtual machine the host may have to back a fresh page too).
-The peak falls by the sources' size as well.
+(`madvise(MADV_DONTNEED)`) lets it reuse those pages at once, instead of finding fresh
+ones (at 3.2 crore officers the sources hold 1.8 GB, the records 2 GB; on a virtual
+machine the host may have to back a fresh page too). The peak falls by the sources'
+size as well.
 
-Page size. numpy asks for huge pages (2 MB) under every array of 4 MB or more; `sim`
-turns that off (`NUMPY_MADVISE_HUGEPAGE=0`, set when `sim` is imported before numpy), so
-set-up's arrays and temporaries are faulted in small pages, and asks for huge pages
-under the officers' records alone (`huge_pages`), which the simulation visits at random:
-with a huge page, one translation covers 32,768 records. Measured at 1.45 crore
-officers, set-up took 1.3-1.6 s longer in huge pages and the simulation 2.2-2.8 s
-longer in small ones (docs/design.md, "Page size").
+Page size. numpy asks for huge pages (2 MB) under every array of 4 MB or more. `sim`
+turns that off (`sim.process_settings`), so that set-up's arrays and temporaries are
+faulted in small pages, cheaper to fault in; `huge_pages` asks for them under the two
+arrays the simulation visits at random, the officers' records and the competency
+levels: one translation of a huge page covers 32,768 records (docs/design.md, "Page
+size", has the figures). Where the kernel gives huge pages to every large mapping
+(`transparent_hugepage/enabled` `always`), set-up's arrays get them anyway.
 """
 
 from __future__ import annotations
@@ -61,12 +61,7 @@ def give_back(rows: np.ndarray) -> None:
         root = root.base
     if not root.flags.owndata:  # a mapped file, shared memory, a buffer of another's
         raise ValueError("give_back: the rows must be of an array that owns its memory")
-    if _MADVISE is None or rows.nbytes == 0:
-        return
-    start = -(-rows.ctypes.data // mmap.PAGESIZE) * mmap.PAGESIZE  # first whole page
-    stop = (rows.ctypes.data + rows.nbytes) // mmap.PAGESIZE * mmap.PAGESIZE
-    if stop > start:
-        _MADVISE(start, stop - start, mmap.MADV_DONTNEED)
+    _advise(rows, getattr(mmap, "MADV_DONTNEED", None))
 
 
 def filled(n: int, value: float, dtype: type) -> np.ndarray:
@@ -80,13 +75,23 @@ def filled(n: int, value: float, dtype: type) -> np.ndarray:
 
 
 def huge_pages(array: np.ndarray) -> None:
-    """Asks the kernel for huge pages under `array` (an array that owns its memory, not
-    yet touched: pages already faulted in stay small until the kernel's background
-    collapse). A hint: where the C library offers no `madvise`, or the kernel has no
-    transparent huge pages, the pages simply stay small."""
-    if _MADVISE is None or not hasattr(mmap, "MADV_HUGEPAGE") or array.nbytes == 0:
+    """Asks the kernel for huge pages under `array` (contiguous, in C or Fortran order),
+    before it is first touched: the kernel gives a huge page at the first fault, and
+    pages already faulted in stay small (until its background collapse, if ever). An
+    array small enough for the C library to carve from memory it already holds may have
+    been touched before. A hint: where the C library offers no `madvise`, or the kernel
+    has no transparent huge pages, the pages simply stay small."""
+    if not array.flags.forc:
+        raise ValueError("huge_pages: the array must be contiguous")
+    _advise(array, getattr(mmap, "MADV_HUGEPAGE", None))
+
+
+def _advise(array: np.ndarray, advice: int | None) -> None:
+    """`madvise(advice)` on the whole pages under `array`'s bytes (none at the partial
+    pages at either end)."""
+    if _MADVISE is None or advice is None or array.nbytes == 0:
         return
-    start = -(-array.ctypes.data // mmap.PAGESIZE) * mmap.PAGESIZE  # whole pages inside
+    start = -(-array.ctypes.data // mmap.PAGESIZE) * mmap.PAGESIZE  # first whole page
     stop = (array.ctypes.data + array.nbytes) // mmap.PAGESIZE * mmap.PAGESIZE
     if stop > start:
-        _MADVISE(start, stop - start, mmap.MADV_HUGEPAGE)
+        _MADVISE(start, stop - start, advice)
