@@ -100,7 +100,7 @@ def next_events(after_min, rate, exp_draws, tables, times):
     `searchsorted(side="right") - 1`, from where the clock's guides start them). The
     tables are unpacked once for the batch: the same rule as a function called per
     officer took twice as long (docs/design.md, "Sampling a batch"). Officers are shared
-    among the cores."""
+    among the cores (this form; `next_events_here` runs them on the calling core)."""
     horizon, day_cumulative, day_weights, day_kind, shapes = tables[:5]
     day_starts, day_scale, shape_starts, shape_scales = tables[5:]
     n_days = day_weights.size

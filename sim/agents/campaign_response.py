@@ -107,11 +107,12 @@ def count_session_hours_compiled(
     ids, hours, campaign_hours, mode, target_hours: float, continue_probability: float, uniforms
 ) -> tuple[int, int]:
     """`add_campaign_hours` and then `leave_after_target` for a batch of sessions (distinct
-    officers), compiled for the fast engine: one visit per officer, on all the cores,
-    instead of five numpy passes. The target is compared as the float32 numpy compares the
-    float32 hours with; officer i stays on with `uniforms[i]` (`rng.random(ids.size)`, as
-    the rule draws them). Returns (officers who reached the target, officers who stepped
-    back). `tests/test_campaign_response.py` checks it against the numpy rules to the bit."""
+    officers), compiled for the fast engine: one visit per officer, on all the cores (this
+    form; `small_batches`), instead of five numpy passes. The target is compared as the
+    float32 numpy compares the float32 hours with; officer i stays on with `uniforms[i]`
+    (`rng.random(ids.size)`, as the rule draws them). Returns (officers who reached the
+    target, officers who stepped back). `tests/test_campaign_response.py` checks it against
+    the numpy rules to the bit."""
     target = np.float32(target_hours)
     reached, leaving = 0, 0
     for i in prange(ids.size):

@@ -203,7 +203,7 @@ def run_vs_reference(repeat: int, console: Console, agents: int | None = None) -
     it again with the next seed (`WARM`): the first run loads the compiled kernels from
     numba's cache, the second is what each further run of a sweep's worker costs."""
     agents = agents or VS_REFERENCE["agents"]
-    options = ["--agents", str(agents), "--days", str(VS_REFERENCE["days"]), "--runs", "2"]
+    options = [*run_options(agents, VS_REFERENCE["days"]), "--runs", "2"]
     samples: dict[tuple[str, str], list[dict]] = {
         (engine, when): [] for when in ("", WARM) for engine in ENGINES
     }

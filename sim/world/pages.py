@@ -1,6 +1,7 @@
-"""Fresh memory: pages first touched on all the cores, and handed back page by page
-while a large array is consumed. A page the process has not touched before costs far
-more to fault in than the arithmetic done on it (docs/design.md, "Fresh memory").
+"""Fresh memory: pages first touched on all the cores, handed back page by page while a
+large array is consumed, and huge pages under the arrays the simulation visits at random.
+A page the process has not touched before costs far more to fault in than the arithmetic
+done on it (docs/design.md, "Fresh memory").
 
 A core faults pages in one at a time. `filled` writes a new array's values on all the
 cores (the officers' default values, about 700 MB at 3.2 crore officers; docs/design.md,

@@ -28,9 +28,10 @@ def on_calling_core(kernel: Dispatcher) -> Dispatcher:
 
     For compiled callers only: the form has no cache of its own (numba names a cache after
     the function and does not tell a parallel compilation from a serial one, so the two
-    would load each other's code); its code is cached in its callers'. Each kernel's entry
-    (`<kernel>_by_size`) holds both forms, so that a fresh process loads one cache file
-    for them, not two."""
+    would load each other's code); its code is cached in its callers'. A kernel called
+    from Python has an entry (`<kernel>_by_size`) that holds both forms, so that a fresh
+    process loads one cache file for them, not two; a compiled caller (`_session`,
+    `_sample`) may hold the choice itself."""
     options = {**kernel.targetoptions, "parallel": False}
     options.pop("nopython", None)  # njit sets it
     return njit(kernel.py_func, **options)
