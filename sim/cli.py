@@ -1222,12 +1222,8 @@ def bench(
         print(json.dumps({"runs": rows, "comparisons": [c.as_dict() for c in comparisons]}
                          if against is not None else rows, indent=2))  # fmt: skip
         return
-    table = Table(
-        title="karmasim bench (median over repeats; each run in its own process, but a warm "
-        "process's second)"
-        if vs_reference
-        else "karmasim bench (median over repeats; each run in its own process)"
-    )
+    warm = ", but a warm process's second" if vs_reference else ""
+    table = Table(title=f"karmasim bench (median over repeats; each run in its own process{warm})")
     for column in (
         "case",
         "agents",

@@ -59,7 +59,7 @@ class EventQueue:
         chunks, self._ticks[tick_of_day] = self._ticks[tick_of_day], []
         if not chunks:
             return np.empty(0, dtype=np.int64)
-        return chunks[0][0] if len(chunks) == 1 else np.concatenate([c[0] for c in chunks])
+        return _joined(chunks, 0)  # the ids alone: a tick needs no minutes
 
     def _file_ticks(self, ids: np.ndarray, minutes: np.ndarray) -> None:
         _file(ids, minutes, self._today * MINUTES_PER_DAY, self.tick_minutes, self._ticks)
@@ -72,9 +72,14 @@ class EventQueue:
 
 
 def _concat(chunks: list[Chunk]) -> Chunk:
+    return _joined(chunks, 0), _joined(chunks, 1)
+
+
+def _joined(chunks: list[Chunk], field: int) -> np.ndarray:
+    """One field (0: ids, 1: minutes) of the chunks, end to end (a lone chunk's own)."""
     if len(chunks) == 1:
-        return chunks[0]
-    return np.concatenate([c[0] for c in chunks]), np.concatenate([c[1] for c in chunks])
+        return chunks[0][field]
+    return np.concatenate([chunk[field] for chunk in chunks])
 
 
 def _file(ids: np.ndarray, minutes: np.ndarray, base: int, width: int, buckets: list) -> None:
